@@ -1,0 +1,130 @@
+"""Build model objects from frontmatter that passed its schema.
+
+Because the schema has already checked every type and vocabulary, this module
+only converts; it never judges (that is the rules' job).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from mltrl_docs.body import Body
+from mltrl_docs.findings import Position
+from mltrl_docs.levels import level
+from mltrl_docs.model import (
+    Card,
+    CardStatus,
+    Decision,
+    DebtChange,
+    Ethics,
+    EthicsStatus,
+    GlossaryTerm,
+    Requirement,
+    RequirementKind,
+    RequirementStatus,
+    Review,
+    Risk,
+    SwitchbackKind,
+    TechDebtItem,
+    Transition,
+    TransitionKind,
+    Verification,
+    Versions,
+)
+from mltrl_docs.references import reference
+from mltrl_docs.yamldata import DataPath
+
+
+def card(data: Mapping[str, Any], body: Body, path: Path, positions: Mapping[DataPath, Position]) -> Card:
+    """A Card from schema-valid frontmatter ``data``."""
+    return Card(
+        path=path,
+        project_id=data["project"],
+        title=data["title"].strip(),
+        level=level(data["level"]),
+        date=dt.date.fromisoformat(data["date"]),
+        status=CardStatus(data["status"]),
+        owners=tuple(data["owners"]),
+        body=body,
+        team=data.get("team"),
+        reviewers=tuple(_review(r) for r in data.get("reviewers", ())),
+        transition=_transition(data.get("transition")),
+        versions=Versions(**data.get("versions", {})),
+        coupled=tuple(data.get("coupled", ())),
+        links=MappingProxyType({name: reference(url, path) for name, url in data.get("links", {}).items()}),
+        ethics=_ethics(data.get("ethics", {}), path),
+        requirements=tuple(_requirement(r, i, path) for i, r in enumerate(data.get("requirements", ()))),
+        tech_debt=tuple(TechDebtItem(t["text"], DebtChange(t["change"])) for t in data.get("tech_debt", ())),
+        tags=tuple(data.get("tags", ())),
+        extra=MappingProxyType({k: v for k, v in data.items() if k.startswith("x-")}),
+        positions=MappingProxyType(dict(positions)),
+    )
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _review(data: Mapping[str, Any]) -> Review:
+    return Review(data["name"], Decision(data["decision"]), _date(data.get("date")), data.get("note"))
+
+
+def _transition(data: Mapping[str, Any] | None) -> Transition | None:
+    if data is None:
+        return None
+    kind = data.get("kind")
+    switchback = data.get("switchback")
+    return Transition(
+        from_level=data.get("from"),
+        kind=TransitionKind(kind) if kind else None,
+        switchback=SwitchbackKind(switchback) if switchback else None,
+        reason=data.get("reason"),
+    )
+
+
+def _ethics(data: Mapping[str, Any], path: Path) -> Ethics:
+    pre, post, checklist = data.get("pre_development"), data.get("post_development"), data.get("checklist")
+    return Ethics(
+        pre_development=EthicsStatus(pre) if pre else None,
+        post_development=EthicsStatus(post) if post else None,
+        checklist=reference(checklist, path) if checklist else None,
+    )
+
+
+def _requirement(data: Mapping[str, Any], index: int, path: Path) -> Requirement:
+    risk = data.get("risk")
+    return Requirement(
+        id=data["id"],
+        kind=RequirementKind(data["kind"]),
+        text=data["text"].strip(),
+        verification=Verification(data["verification"]),
+        status=RequirementStatus(data["status"]),
+        risk=Risk(risk["likelihood"], risk["impact"]) if risk else None,
+        evidence=tuple(reference(e, path) for e in data.get("evidence", ())),
+        reason=data.get("reason"),
+        index=index,
+    )
+
+
+def glossary_terms(data: Mapping[str, Any], path: Path, positions: Mapping[DataPath, Position],
+                   project: str | None = None, skip: set[int] | frozenset[int] = frozenset()) -> list[GlossaryTerm]:
+    """Terms from a glossary file whose terms, except those in ``skip``, are schema-valid."""
+    return [
+        GlossaryTerm(
+            term=t["term"].strip(),
+            definition=t["definition"].strip(),
+            path=path,
+            position=positions.get(("terms", i), Position(1, 1)),
+            aliases=tuple(t.get("aliases", ())),
+            teams=MappingProxyType(dict(t.get("teams", {}))),
+            see_also=tuple(t.get("see_also", ())),
+            level=t.get("level"),
+            project=project,
+        )
+        for i, t in enumerate(data["terms"])
+        if i not in skip
+    ]

@@ -1,0 +1,129 @@
+"""Read a card body's structure with markdown-it-py: sections, the TL;DR lead, the debrief.
+
+Only block structure is parsed (inline parsing is switched off): headings,
+paragraphs and lists are all the checks need, and it keeps a 3,000-card check fast.
+Headings inside code fences are not headings, which a regex would get wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+
+_md = MarkdownIt("commonmark").disable("inline")
+
+_TLDR_LEAD = re.compile(r"^(?:\*\*|__)\s*TL;?\s*DR\s*:?\s*(?:\*\*|__)\s*:?\s*", re.IGNORECASE)
+_LIST_MARKER = re.compile(r"^\s*(?:\d+[.)]|[-*+])\s+", re.MULTILINE)
+_NOT_WORD = re.compile(r"[^\w\s]|_")
+_SPACES = re.compile(r"\s+")
+
+DEBRIEF_QUESTIONS = (
+    "What was accomplished, and by whom?",
+    "What was punted or de-scoped?",
+    "What was learned?",
+    "What tech debt was gained? Mitigated?",
+)
+"""MLTRL's default stage-debrief questions; a debrief that only repeats them is empty."""
+
+
+def heading_key(title: str) -> str:
+    """Case- and punctuation-insensitive form used to match expected headings."""
+    return _SPACES.sub(" ", _NOT_WORD.sub("", title.lower())).strip()
+
+
+_QUESTION_KEYS = tuple(heading_key(q) for q in DEBRIEF_QUESTIONS)
+_DEBRIEF_KEYS = ("stage debrief", "mltrl stage debrief", "debrief")
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading and the Markdown under it, up to the next heading of its rank or higher."""
+
+    title: str
+    key: str
+    depth: int
+    """1 for '#', 2 for '##' ..."""
+    line: int
+    """File line of the heading."""
+    markdown: str
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A card body: its Markdown, its sections and the parts MLTRL gives meaning to."""
+
+    markdown: str
+    line: int
+    """File line where the body starts."""
+    sections: tuple[Section, ...]
+    tldr: str | None
+    """The TL;DR lead paragraph's text (without the label), or the TL;DR section's."""
+    tldr_line: int | None
+    debrief: Section | None
+    debrief_answered: bool
+    """The debrief says something beyond MLTRL's four template questions."""
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == heading_key(key)), None)
+
+    @property
+    def headings(self) -> frozenset[str]:
+        keys = {s.key for s in self.sections}
+        if self.tldr is not None:
+            keys.add("tldr")
+        return frozenset(keys)
+
+
+def read_body(markdown: str, first_line: int = 1) -> Body:
+    """Parse ``markdown`` (which starts on file line ``first_line``)."""
+    lines = markdown.split("\n")
+    tokens = _md.parse(markdown)
+    headings: list[tuple[int, int, str]] = []  # (source index, depth, title)
+    lead: tuple[str, int] | None = None
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.map:
+            headings.append((token.map[0], int(token.tag[1]), tokens[index + 1].content.strip()))
+        elif (
+            token.type == "paragraph_open" and token.level == 0 and not headings
+            and lead is None and token.map
+        ):
+            content = tokens[index + 1].content
+            match = _TLDR_LEAD.match(content)
+            if match:
+                lead = (" ".join(content[match.end() :].split()), token.map[0])
+    sections = tuple(_sections(headings, lines, first_line))
+    tldr, tldr_line = (lead[0], first_line + lead[1]) if lead else (None, None)
+    if tldr is None:
+        heading = next((s for s in sections if s.key == "tldr"), None)
+        if heading is not None:
+            tldr, tldr_line = " ".join(heading.markdown.split()), heading.line
+    debrief = next((s for s in sections if s.key in _DEBRIEF_KEYS), None)
+    return Body(
+        markdown=markdown,
+        line=first_line,
+        sections=sections,
+        tldr=tldr,
+        tldr_line=tldr_line,
+        debrief=debrief,
+        debrief_answered=debrief is not None and _answers(debrief.markdown),
+    )
+
+
+def _sections(headings: list[tuple[int, int, str]], lines: list[str], first_line: int):
+    for position, (start, depth, title) in enumerate(headings):
+        end = len(lines)
+        for later_start, later_depth, _ in headings[position + 1 :]:
+            if later_depth <= depth:
+                end = later_start
+                break
+        text = "\n".join(lines[start + 1 : end]).strip("\n")
+        yield Section(title, heading_key(title), depth, first_line + start, text)
+
+
+def _answers(markdown: str) -> bool:
+    text = heading_key(_LIST_MARKER.sub(" ", markdown))
+    for question in _QUESTION_KEYS:
+        text = text.replace(question, " ")
+    return bool(text.strip())

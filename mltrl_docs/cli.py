@@ -1,0 +1,79 @@
+"""The ``mltrl-docs`` command: check cards without building a site, export the schemas.
+
+Exit codes of ``check``: 0 clean, 1 findings (errors or warnings), 2 usage or
+I/O problems (a missing path, an unreadable settings file).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from mltrl_docs import __version__
+from mltrl_docs.dossier import build_dossier
+from mltrl_docs.findings import Finding, Severity
+from mltrl_docs.report import FORMATS, RENDERERS, text_line
+from mltrl_docs.resources import SCHEMA_NAMES, schema_path
+from mltrl_docs.settings import SETTINGS_FILE
+from mltrl_docs.targets import Target, resolve
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mltrl-docs")
+def main() -> None:
+    """Validate MLTRL level cards and build dossier sites."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text for people, json for tools, github for workflow annotations.")
+def check(paths: tuple[Path, ...], output_format: str) -> None:
+    """Check level cards and glossaries without building a site.
+
+    PATHS are sites (folders with mltrl-docs.yml), dossier sources, project
+    folders, cards or glossary files; default: the mltrl-docs.yml here.
+    """
+    if not paths:
+        if not Path(SETTINGS_FILE).is_file():
+            raise click.UsageError(f"give a PATH to check, or run where a {SETTINGS_FILE} is")
+        paths = (Path(SETTINGS_FILE),)
+    targets: list[Target] = []
+    for path in paths:
+        target, problems = resolve(path)
+        if target is None:
+            for problem in problems:
+                click.echo(text_line(problem), err=True)
+            click.echo(f"error: cannot use the settings for {path}", err=True)
+            sys.exit(EXIT_USAGE)
+        targets.append(target)
+    dossiers, findings = [], []
+    for target in targets:
+        dossier = build_dossier(target.settings.sources, target.settings.glossary)
+        dossiers.append(dossier)
+        findings += [f for f in dossier.findings if target.wants(f)]
+    unique = sorted(set(findings), key=Finding.sort_key)
+    click.echo(RENDERERS[output_format](dossiers, unique), nl=False)
+    failing = any(f.severity in (Severity.ERROR, Severity.WARNING) for f in unique)
+    sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Folder to write the schema files into.")
+def schema(out_dir: Path) -> None:
+    """Write the JSON Schemas (for editors: see the README's yaml-language-server modeline)."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name in SCHEMA_NAMES:
+            target = out_dir / f"{name}.schema.json"
+            shutil.copyfile(schema_path(name), target)
+            click.echo(str(target))
+    except OSError as exc:
+        click.echo(f"error: cannot write schemas to {out_dir}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_USAGE)

@@ -1,0 +1,106 @@
+"""The pipeline: sources -> load -> validate -> model -> cross-card rules -> Dossier.
+
+This is the one function adapters (the CLI, the MkDocs plugin) call.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from mltrl_docs import rules
+from mltrl_docs.findings import Finding, error
+from mltrl_docs.load import load_glossary, load_markdown
+from mltrl_docs.model import Attachment, Card, Dossier, InvalidCard, Project
+from mltrl_docs.paths import display
+from mltrl_docs.sources import ProjectFolder, discover
+
+
+def build_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = ()) -> Dossier:
+    """Load and check every card, page and glossary of ``sources``."""
+    discovery = discover(sources)
+    findings: list[Finding] = list(discovery.findings)
+    dossier = Dossier(sources=tuple(sources))
+    for folder in discovery.projects:
+        project = _load_project(folder, findings)
+        if project is not None:
+            _register(dossier, project, findings)
+    for path in glossary_files:
+        terms, found = load_glossary(path)
+        dossier.glossary += terms
+        findings += found
+    for project in dossier.projects.values():
+        glossary = _glossary_file(project, discovery.projects)
+        if glossary is not None:
+            terms, found = load_glossary(glossary, project=project.id)
+            project.glossary += terms
+            findings += found
+    findings += rules.check(dossier)
+    dossier.findings = sorted(set(findings), key=Finding.sort_key)
+    return dossier
+
+
+def _load_project(folder: ProjectFolder, findings: list[Finding]) -> Project | None:
+    """A folder's cards and pages; None when it holds no card at all (not a project)."""
+    cards: list[Card] = []
+    invalid: list[InvalidCard] = []
+    attachments: list[Attachment] = []
+    for path in folder.markdown:
+        loaded, found = load_markdown(path, folder.default_id)
+        findings += found
+        if isinstance(loaded, Card):
+            cards.append(loaded)
+        elif isinstance(loaded, InvalidCard):
+            invalid.append(loaded)
+        elif isinstance(loaded, Attachment):
+            attachments.append(loaded)
+    if not cards and not invalid:
+        return None
+    project_id = _majority_id(cards) or folder.default_id
+    keep: list[Card] = []
+    for card in cards:
+        if card.project_id == project_id:
+            keep.append(card)
+            continue
+        finding = error(
+            "project-id", f"card says project '{card.project_id}', but the other cards in "
+            f"{folder.folder.name}/ say '{project_id}'", card.path, card.where("project"),
+            field="project", project=project_id,
+            hint=f"one folder holds one project: write project: {project_id}, or move the card",
+        )
+        findings.append(finding)
+        invalid.append(InvalidCard(card.path, project_id, (finding,), card.title, card.level, card.date))
+    keep.sort(key=lambda c: (c.date, c.path))
+    return Project(project_id, folder.folder, folder.source, keep, invalid, attachments)
+
+
+def _majority_id(cards: list[Card]) -> str | None:
+    """The id most of a folder's cards carry (ties: the earliest card's)."""
+    if not cards:
+        return None
+    counts = Counter(card.project_id for card in cards)
+    best = max(counts.values())
+    return next(c.project_id for c in sorted(cards, key=lambda c: c.date) if counts[c.project_id] == best)
+
+
+def _register(dossier: Dossier, project: Project, findings: list[Finding]) -> None:
+    """Add ``project`` unless another folder already claimed its id."""
+    other = dossier.projects.get(project.id)
+    if other is None:
+        dossier.projects[project.id] = project
+        return
+    for card in project.cards:
+        finding = error(
+            "project-id", f"project id '{project.id}' is already used by {display(other.folder)}/",
+            card.path, card.where("project"), field="project", project=project.id,
+            hint="project ids are unique across all sources: give this project its own id",
+            related=(display(other.folder),),
+        )
+        findings.append(finding)
+        other.invalid_cards.append(InvalidCard(card.path, project.id, (finding,), card.title, card.level, card.date))
+    other.invalid_cards.extend(project.invalid_cards)
+
+
+def _glossary_file(project: Project, folders: list[ProjectFolder]) -> Path | None:
+    return next((f.glossary for f in folders if f.folder == project.folder), None)

@@ -1,0 +1,79 @@
+"""Findings: what every stage of the pipeline reports, located at file:line:col.
+
+Stages never raise on bad input; they return findings, so one bad card cannot
+hide the rest of the dossier (Doorstop's issue objects, StrictDoc's locations).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    """How much a finding matters; ``error`` makes a card or file invalid."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Sort key: errors first."""
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A 1-based line and column in a source file."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem, located in one file."""
+
+    severity: Severity
+    rule: str
+    """Short stable name of the check (``schema``, ``yaml``, ``transition`` ...)."""
+    message: str
+    """What is wrong, in one sentence."""
+    path: Path
+    """The file the finding is about (absolute)."""
+    position: Position | None = None
+    field: str | None = None
+    """Readable field path such as ``requirements[1].status``."""
+    hint: str | None = None
+    """How to fix it, in one line."""
+    project: str | None = None
+    related: tuple[str, ...] = ()
+    """Other places involved (``file:line`` strings), e.g. the first of two duplicates."""
+
+    @property
+    def line(self) -> int | None:
+        return self.position.line if self.position else None
+
+    @property
+    def column(self) -> int | None:
+        return self.position.column if self.position else None
+
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        return (
+            str(self.path),
+            self.line or 0,
+            self.column or 0,
+            self.severity.rank,
+            self.message,
+        )
+
+
+def error(rule: str, message: str, path: Path, position: Position | None = None, **kw: object) -> Finding:
+    """Shorthand used by every check: most findings are errors."""
+    return Finding(Severity.ERROR, rule, message, path, position, **kw)  # type: ignore[arg-type]
+
+
+def has_errors(findings: list[Finding] | tuple[Finding, ...]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)

@@ -1,0 +1,287 @@
+"""The dossier's domain model: plain typed dataclasses built from validated cards.
+
+Nothing here parses or renders. Every object built from a file keeps the file
+and, through ``Card.where``, the position of each of its fields, so analyses
+far from the loader can still point at ``file:line:col``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from types import MappingProxyType
+
+from mltrl_docs.body import Body
+from mltrl_docs.findings import Finding, Position
+from mltrl_docs.levels import Level
+from mltrl_docs.yamldata import DataPath
+
+
+class CardStatus(StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in-review"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Decision(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes-requested"
+    REJECTED = "rejected"
+
+
+class TransitionKind(StrEnum):
+    ADVANCE = "advance"
+    SWITCHBACK = "switchback"
+
+
+class SwitchbackKind(StrEnum):
+    """MLTRL's three kinds: found by chance, ordered by a review, or built into the process."""
+
+    DISCOVERY = "discovery"
+    REVIEW = "review"
+    EMBEDDED = "embedded"
+
+
+class RequirementKind(StrEnum):
+    RESEARCH = "research"
+    PRODUCT = "product"
+
+
+class Verification(StrEnum):
+    """The V&V method."""
+
+    TEST = "test"
+    ANALYSIS = "analysis"
+    INSPECTION = "inspection"
+    DEMONSTRATION = "demonstration"
+
+
+class RequirementStatus(StrEnum):
+    NOT_STARTED = "not-started"
+    IN_PROGRESS = "in-progress"
+    VERIFIED = "verified"
+    FAILED = "failed"
+    WAIVED = "waived"
+
+    @property
+    def closed(self) -> bool:
+        """Verified or waived: nothing more to do for a gate."""
+        return self in (RequirementStatus.VERIFIED, RequirementStatus.WAIVED)
+
+
+class EthicsStatus(StrEnum):
+    NOT_STARTED = "not-started"
+    IN_PROGRESS = "in-progress"
+    COMPLETE = "complete"
+    NOT_APPLICABLE = "not-applicable"
+
+
+class DebtChange(StrEnum):
+    GAINED = "gained"
+    MITIGATED = "mitigated"
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """One reviewer's part in the gated review of a level."""
+
+    name: str
+    decision: Decision
+    date: dt.date | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """How the project arrived at a card's level."""
+
+    from_level: int | None
+    kind: TransitionKind | None
+    switchback: SwitchbackKind | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Versions:
+    """Semantic versions of code, model and data, all three as MLTRL asks."""
+
+    code: str | None = None
+    model: str | None = None
+    data: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Risk:
+    likelihood: int
+    impact: int
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A link, evidence item or checklist: a URL or a path relative to its card."""
+
+    target: str
+    is_url: bool
+    resolved: Path | None = None
+    """For paths: the file it names (whether it exists is a rule's business)."""
+    safe: bool = True
+    """False for URLs with a scheme other than http, https or mailto: reported, never rendered."""
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    id: str
+    """Dotted ``requirement.subset.component`` id; keeps its meaning across cards."""
+    kind: RequirementKind
+    text: str
+    verification: Verification
+    status: RequirementStatus
+    risk: Risk | None = None
+    evidence: tuple[Reference, ...] = ()
+    reason: str | None = None
+    index: int = 0
+    """Position in the card's list, for locating it."""
+
+    @property
+    def parts(self) -> tuple[int, ...]:
+        """Numeric sort key: 2.10 after 2.9."""
+        return tuple(int(p) for p in self.id.split("."))
+
+
+@dataclass(frozen=True, slots=True)
+class TechDebtItem:
+    text: str
+    change: DebtChange
+
+
+@dataclass(frozen=True, slots=True)
+class Ethics:
+    pre_development: EthicsStatus | None = None
+    post_development: EthicsStatus | None = None
+    checklist: Reference | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Card:
+    """The state of one project at one level, as written in one file."""
+
+    path: Path
+    project_id: str
+    title: str
+    level: Level
+    date: dt.date
+    status: CardStatus
+    owners: tuple[str, ...]
+    body: Body
+    team: str | None = None
+    reviewers: tuple[Review, ...] = ()
+    transition: Transition | None = None
+    versions: Versions = Versions()
+    coupled: tuple[str, ...] = ()
+    links: Mapping[str, Reference] = field(default_factory=lambda: MappingProxyType({}))
+    ethics: Ethics = Ethics()
+    requirements: tuple[Requirement, ...] = ()
+    tech_debt: tuple[TechDebtItem, ...] = ()
+    tags: tuple[str, ...] = ()
+    extra: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    """``x-`` extension fields, kept as written."""
+    positions: Mapping[DataPath, Position] = field(default_factory=lambda: MappingProxyType({}))
+
+    def where(self, *path: str | int) -> Position:
+        """Position of a frontmatter field (or its nearest written parent)."""
+        for length in range(len(path), -1, -1):
+            found = self.positions.get(tuple(path[:length]))
+            if found:
+                return found
+        return Position(1, 1)
+
+    def requirement(self, requirement_id: str) -> Requirement | None:
+        return next((r for r in self.requirements if r.id == requirement_id), None)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class InvalidCard:
+    """A card file that could not be read into a Card; listed so it never disappears."""
+
+    path: Path
+    project_id: str
+    """The folder's project id (what the card would belong to)."""
+    findings: tuple[Finding, ...]
+    title: str | None = None
+    level: Level | None = None
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Attachment:
+    """Any other Markdown file in a project folder: published as a page of the project."""
+
+    path: Path
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class GlossaryTerm:
+    term: str
+    definition: str
+    path: Path
+    position: Position
+    aliases: tuple[str, ...] = ()
+    teams: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    see_also: tuple[str, ...] = ()
+    level: int | None = None
+    project: str | None = None
+    """Set for terms from a project's own glossary.yml (the project's scope)."""
+
+
+@dataclass(eq=False)
+class Project:
+    """A project's folder and everything found in it, cards in date order."""
+
+    id: str
+    folder: Path
+    source: Path
+    cards: list[Card] = field(default_factory=list)
+    invalid_cards: list[InvalidCard] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    glossary: list[GlossaryTerm] = field(default_factory=list)
+
+    @property
+    def current(self) -> Card | None:
+        """The newest valid card: where the project stands now."""
+        return self.cards[-1] if self.cards else None
+
+    @property
+    def title(self) -> str:
+        current = self.current
+        return current.title if current else self.id
+
+
+@dataclass(eq=False)
+class Dossier:
+    """Everything the site is built from: projects, glossary and all findings."""
+
+    projects: dict[str, Project] = field(default_factory=dict)
+    glossary: list[GlossaryTerm] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    sources: tuple[Path, ...] = ()
+
+    @property
+    def cards(self) -> list[Card]:
+        return [card for project in self.projects.values() for card in project.cards]
+
+    @property
+    def invalid_cards(self) -> list[InvalidCard]:
+        return [card for project in self.projects.values() for card in project.invalid_cards]
+
+    def findings_for(self, path: Path) -> list[Finding]:
+        return [f for f in self.findings if f.path == path]

@@ -1,0 +1,59 @@
+"""Links, evidence and checklists: tell URLs from paths, and unsafe URLs from safe ones.
+
+Card text comes from many teams and ends up as ``href``s, so anything that is
+not plainly ``http``, ``https`` or ``mailto`` (``javascript:``, ``data:``,
+``file:``, a protocol-relative ``//host``) is refused, after removing the
+whitespace and control characters browsers ignore inside a scheme.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from mltrl_docs.model import Reference
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+
+
+def scheme_of(target: str) -> str | None:
+    """The URL scheme as a browser would see it, or None for a relative path."""
+    squeezed = _IGNORED_BY_BROWSERS.sub("", target)
+    match = _SCHEME.match(squeezed)
+    if match:
+        return match.group(1).lower()
+    if squeezed.startswith(("//", "\\\\", "/\\", "\\/")):
+        return ""  # protocol-relative: leaves the site, but names no scheme
+    return None
+
+
+def is_url(target: str) -> bool:
+    return scheme_of(target) is not None
+
+
+def is_safe_url(target: str) -> bool:
+    scheme = scheme_of(target)
+    if scheme not in SAFE_SCHEMES:
+        return False
+    if scheme == "mailto":
+        return True
+    parts = urlsplit(target.strip())
+    return bool(parts.netloc)
+
+
+def reference(target: str, card_path: Path) -> Reference:
+    """Classify ``target`` written in the file ``card_path``."""
+    if is_url(target):
+        return Reference(target, is_url=True, safe=is_safe_url(target))
+    return Reference(target, is_url=False, resolved=resolve_path(target, card_path))
+
+
+def resolve_path(target: str, card_path: Path) -> Path | None:
+    """The file a relative path names; None for an absolute path (not allowed)."""
+    path_part = unquote(target.split("#", 1)[0].split("?", 1)[0]).strip()
+    if not path_part or PurePosixPath(path_part).is_absolute() or path_part.startswith("\\"):
+        return None
+    return (card_path.parent / path_part).resolve()

@@ -1,0 +1,129 @@
+"""Findings as text (file:line:col, for people and editors), JSON (for tools) and
+GitHub workflow annotations (for pull requests). One wording everywhere."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from mltrl_docs.findings import Finding, Severity
+from mltrl_docs.model import Dossier
+from mltrl_docs.paths import display
+
+FORMATS = ("text", "json", "github")
+
+
+def location(finding: Finding) -> str:
+    """``path:line:col`` (as far as known)."""
+    text = display(finding.path)
+    if finding.line is not None:
+        text += f":{finding.line}"
+        if finding.column is not None:
+            text += f":{finding.column}"
+    return text
+
+
+def text_line(finding: Finding) -> str:
+    """``path:LINE:COL: error: <what> (<field>)`` and an indented hint line."""
+    line = f"{location(finding)}: {finding.severity.value}: {finding.message}"
+    if finding.field:
+        line += f" ({finding.field})"
+    if finding.hint:
+        line += f"\n    hint: {finding.hint}"
+    return line
+
+
+def counts(findings: Iterable[Finding]) -> Counter[Severity]:
+    return Counter(f.severity for f in findings)
+
+
+def summary(dossiers: Sequence[Dossier], findings: Sequence[Finding]) -> str:
+    tally = counts(findings)
+    projects = sum(len(d.projects) for d in dossiers)
+    cards = sum(len(d.cards) for d in dossiers)
+    invalid = sum(len(d.invalid_cards) for d in dossiers)
+    terms = sum(len(d.glossary) for d in dossiers)
+    return (
+        f"checked {projects} projects, {cards + invalid} cards ({invalid} invalid), {terms} glossary terms: "
+        f"{_plural(tally[Severity.ERROR], 'error')}, {_plural(tally[Severity.WARNING], 'warning')}, "
+        f"{_plural(tally[Severity.INFO], 'note')}"
+    )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def as_text(dossiers: Sequence[Dossier], findings: Sequence[Finding]) -> str:
+    lines = [text_line(f) for f in findings]
+    lines.append(summary(dossiers, findings))
+    return "\n".join(lines) + "\n"
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "file": display(finding.path),
+        "line": finding.line,
+        "column": finding.column,
+        "severity": finding.severity.value,
+        "rule": finding.rule,
+        "message": finding.message,
+        "field": finding.field,
+        "hint": finding.hint,
+        "project": finding.project,
+        "related": list(finding.related),
+    }
+
+
+def as_json(dossiers: Sequence[Dossier], findings: Sequence[Finding]) -> str:
+    tally = counts(findings)
+    payload = {
+        "version": 1,
+        "summary": {
+            "projects": sum(len(d.projects) for d in dossiers),
+            "cards": sum(len(d.cards) for d in dossiers),
+            "invalid_cards": sum(len(d.invalid_cards) for d in dossiers),
+            "glossary_terms": sum(len(d.glossary) for d in dossiers),
+            "errors": tally[Severity.ERROR],
+            "warnings": tally[Severity.WARNING],
+            "infos": tally[Severity.INFO],
+        },
+        "findings": [finding_dict(f) for f in findings],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_line(finding: Finding) -> str:
+    """One GitHub Actions workflow command, e.g. ``::error file=a.md,line=3,col=1,title=...::msg``."""
+    props = [f"file={_escape_property(display(finding.path))}"]
+    if finding.line is not None:
+        props.append(f"line={finding.line}")
+    if finding.column is not None:
+        props.append(f"col={finding.column}")
+    props.append(f"title={_escape_property('mltrl-docs ' + finding.rule)}")
+    message = finding.message + (f" ({finding.field})" if finding.field else "")
+    if finding.hint:
+        message += f"\nhint: {finding.hint}"
+    return f"::{_GITHUB_LEVEL[finding.severity]} {','.join(props)}::{_escape_data(message)}"
+
+
+def as_github(dossiers: Sequence[Dossier], findings: Sequence[Finding]) -> str:
+    lines = [github_line(f) for f in findings]
+    lines.append(summary(dossiers, findings))
+    return "\n".join(lines) + "\n"
+
+
+RENDERERS = {"text": as_text, "json": as_json, "github": as_github}

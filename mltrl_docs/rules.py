@@ -1,0 +1,182 @@
+"""Rules that hold across cards (card-format.md), checked on the assembled Dossier.
+
+Each rule is a small function yielding located findings; ``check`` runs them
+all. Gate rules (what a card must show to *earn* its level) live elsewhere:
+these are about the dossier being consistent at all.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from mltrl_docs.findings import Finding, Severity, error
+from mltrl_docs.model import Card, Dossier, Project, Reference, TransitionKind
+from mltrl_docs.paths import display
+from mltrl_docs.references import SAFE_SCHEMES, scheme_of
+
+
+def check(dossier: Dossier) -> list[Finding]:
+    """Every cross-card finding of the dossier."""
+    findings: list[Finding] = []
+    for project in dossier.projects.values():
+        findings += dates(project)
+        findings += transitions(project)
+        for card in project.cards:
+            findings += requirement_ids(card)
+            findings += coupled(card, dossier)
+            findings += references(card)
+    return findings
+
+
+def _card_name(card: Card) -> str:
+    return f"{card.path.name} (level {card.level.number}, {card.date.isoformat()})"
+
+
+def dates(project: Project) -> Iterator[Finding]:
+    """Two cards of one project never share a date: the date tells them apart."""
+    first_by_date: dict[object, Card] = {}
+    for card in project.cards:
+        other = first_by_date.setdefault(card.date, card)
+        if other is not card:
+            yield error(
+                "date", f"two cards of project {project.id} share the date {card.date.isoformat()}",
+                card.path, card.where("date"), field="date", project=project.id,
+                hint=f"a project's cards are told apart by date; correct this one or {other.path.name}",
+                related=(f"{display(other.path)}:{other.where('date').line}",),
+            )
+
+
+def transitions(project: Project) -> Iterator[Finding]:
+    """transition.from matches the previous card; advance is +1, a switchback goes down."""
+    previous: Card | None = None
+    for card in project.cards:
+        yield from _transition(project, previous, card)
+        previous = card
+
+
+def _transition(project: Project, previous: Card | None, card: Card) -> Iterator[Finding]:
+    t = card.transition
+    number = card.level.number
+    where = {"project": project.id}
+    if t is not None and t.kind is TransitionKind.ADVANCE and t.switchback is not None:
+        yield Finding(
+            Severity.WARNING, "transition", f"switchback: {t.switchback.value} is ignored on an advance",
+            card.path, card.where("transition", "switchback"), field="transition.switchback", **where,
+            hint="remove 'switchback', or use kind: switchback if the project went down a level",
+        )
+    if previous is None:
+        if t is not None and t.from_level is not None:
+            yield error(
+                "transition", f"the project's first card says it came from level {t.from_level}, "
+                "but there is no earlier card", card.path, card.where("transition", "from"),
+                field="transition.from", **where,
+                hint=f"remove 'from' (a project may enter MLTRL at any level) or add its level-{t.from_level} card",
+            )
+        return
+    before = previous.level.number
+    if t is None or t.from_level is None:
+        yield error(
+            "transition", f"card follows {_card_name(previous)} but has no transition.from",
+            card.path, card.where("transition") if t else card.where("level"), field="transition", **where,
+            hint=f"add transition: {{from: {before}, kind: {'advance' if number > before else 'switchback'}}}",
+        )
+        return
+    if t.from_level != before:
+        yield error(
+            "transition", f"transition.from is {t.from_level}, but the previous card "
+            f"{_card_name(previous)} is at level {before}", card.path, card.where("transition", "from"),
+            field="transition.from", **where, hint=f"set from: {before}, or check the cards' dates",
+        )
+    if number == t.from_level:
+        yield error(
+            "transition", f"card stays at level {number}: a new card is written only when the level changes",
+            card.path, card.where("level"), field="level", **where,
+            hint="update the existing card of this level instead of adding another",
+        )
+    elif t.kind is TransitionKind.ADVANCE and number != t.from_level + 1:
+        direction = "skips a level" if number > t.from_level else "goes down"
+        yield error(
+            "transition", f"an advance goes up exactly one level, but {t.from_level} -> {number} {direction}",
+            card.path, card.where("transition", "kind"), field="transition.kind", **where,
+            hint="use kind: switchback for a move down" if number < t.from_level
+            else f"add the level-{t.from_level + 1} card, or correct the level",
+        )
+    elif t.kind is TransitionKind.SWITCHBACK and number > t.from_level:
+        yield error(
+            "transition", f"a switchback goes down, but {t.from_level} -> {number} goes up",
+            card.path, card.where("transition", "kind"), field="transition.kind", **where,
+            hint="use kind: advance (and remove 'switchback')",
+        )
+
+
+def requirement_ids(card: Card) -> Iterator[Finding]:
+    """Requirement ids are unique within a card (the matrix follows them across cards)."""
+    first: dict[str, int] = {}
+    for requirement in card.requirements:
+        index = first.setdefault(requirement.id, requirement.index)
+        if index != requirement.index:
+            line = card.where("requirements", index, "id").line
+            yield error(
+                "requirement-id", f"requirement id '{requirement.id}' is used twice in this card "
+                f"(first on line {line})", card.path, card.where("requirements", requirement.index, "id"),
+                field=f"requirements[{requirement.index}].id", project=card.project_id,
+                hint="give each requirement its own id; sub-requirements use dotted ids such as 2.1",
+            )
+
+
+def coupled(card: Card, dossier: Dossier) -> Iterator[Finding]:
+    """``coupled`` names existing projects (and not the project itself)."""
+    for index, other in enumerate(card.coupled):
+        position = card.where("coupled", index)
+        field = f"coupled[{index}]"
+        if other == card.project_id:
+            yield error("coupled", "a project cannot be coupled with itself", card.path, position,
+                        field=field, project=card.project_id, hint="remove its own id from 'coupled'")
+        elif other not in dossier.projects:
+            guess = difflib.get_close_matches(other, list(dossier.projects), n=1)
+            hint = f"did you mean '{guess[0]}'?" if guess else "list ids of projects in the dossier sources"
+            yield error("coupled", f"coupled project '{other}' does not exist", card.path, position,
+                        field=field, project=card.project_id, hint=hint)
+
+
+def references(card: Card) -> Iterator[Finding]:
+    """Links, evidence and the ethics checklist: safe URLs, or relative paths that exist."""
+    for name, ref in card.links.items():
+        yield from _reference(card, ref, ("links", name), f"links.{name}", f"link '{name}'")
+    for requirement in card.requirements:
+        for j, ref in enumerate(requirement.evidence):
+            i = requirement.index
+            yield from _reference(card, ref, ("requirements", i, "evidence", j),
+                                  f"requirements[{i}].evidence[{j}]", f"evidence of requirement {requirement.id}")
+    if card.ethics.checklist is not None:
+        yield from _reference(card, card.ethics.checklist, ("ethics", "checklist"), "ethics.checklist",
+                              "ethics checklist")
+
+
+def _reference(card: Card, ref: Reference, path: tuple[str | int, ...], field: str,
+               what: str) -> Iterator[Finding]:
+    at = {"field": field, "project": card.project_id}
+    position = card.where(*path)
+    if ref.is_url:
+        if ref.safe:
+            return
+        scheme = scheme_of(ref.target)
+        if scheme == "":
+            message = f"{what} '{ref.target}' has no scheme"
+            hint = "write the full URL, starting with https://"
+        elif scheme in SAFE_SCHEMES:
+            message = f"{what} '{ref.target}' has no host"
+            hint = "write the full URL, e.g. https://host/path"
+        else:
+            message = f"{what} uses the URL scheme '{scheme}:', which is not allowed"
+            hint = f"use {', '.join(sorted(SAFE_SCHEMES))} URLs or a path relative to this card"
+        yield error("url", message, card.path, position, **at, hint=hint)
+        return
+    if ref.resolved is None:
+        yield error("path", f"{what} '{ref.target}' is an absolute path", card.path, position, **at,
+                    hint="write the path relative to this card, e.g. ../docs/guide.md")
+    elif not ref.resolved.exists():
+        yield error("path", f"{what} '{ref.target}' does not exist (looked for {display(ref.resolved)})",
+                    card.path, position, **at, hint="fix the path (it is relative to this card) or add the file")
+

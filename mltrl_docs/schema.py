@@ -1,0 +1,195 @@
+"""Check YAML data against a shipped JSON Schema and say what is wrong in plain words.
+
+jsonschema's messages (``'approvedd' is not one of [...]``) are written for
+programmers; each error here becomes a located Finding with a short message,
+the readable field path and a one-line hint taken from the validator kind, the
+schema's own descriptions and the text the author actually wrote.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+from mltrl_docs.findings import Finding, Position, error
+from mltrl_docs.resources import load_schema
+from mltrl_docs.yamldata import DataPath, YamlDocument
+
+_REQUIRED = re.compile(r"""^(['"])(?P<name>.*)\1 is a required property$""")
+_TYPE_WORDS = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "array": "a list",
+    "object": "a mapping (key: value lines)",
+    "null": "null",
+    "boolean": "true or false",
+}
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    """One compiled validator per schema, reused for every file."""
+    return Draft202012Validator(load_schema(name), format_checker=FormatChecker())
+
+
+def field_name(path: DataPath, root: str = "frontmatter") -> str:
+    """``('requirements', 1, 'status')`` -> ``requirements[1].status``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or root
+
+
+def check(name: str, document: YamlDocument, path: Path, root: Position) -> list[Finding]:
+    """Findings for every schema error in ``document``; ``root`` locates the whole block."""
+    handled = {problem.path for problem in document.problems}
+    by_path: dict[DataPath, Finding] = {}
+    for problem in document.problems:
+        by_path.setdefault(problem.path, error("yaml", problem.message, path, problem.position,
+                                               field=field_name(problem.path), hint=problem.hint))
+    findings = list(by_path.values())
+    seen: set[tuple[DataPath, str]] = set()
+    for err in validator(name).iter_errors(document.data):
+        for data_path, message, hint, at_key in _explain(err, document):
+            if any(data_path[: len(p)] == p for p in handled if p):
+                continue
+            if (data_path, message) in seen or (data_path in by_path and not at_key):
+                continue
+            seen.add((data_path, message))
+            position = _position(document, data_path, at_key) or root
+            finding = error("schema", message, path, position, field=field_name(data_path), hint=hint)
+            by_path.setdefault(data_path, finding)
+            findings.append(finding)
+    return sorted(findings, key=Finding.sort_key)
+
+
+def _position(document: YamlDocument, path: DataPath, at_key: bool) -> Position | None:
+    if not path:
+        return None
+    if at_key:
+        return document.keys.get(path) or document.where(path)
+    return document.values.get(path) or document.where(path)
+
+
+def _explain(err: ValidationError, document: YamlDocument) -> Iterable[tuple[DataPath, str, str, bool]]:
+    """(path, message, hint, locate-at-key) for one jsonschema error."""
+    path: DataPath = tuple(err.absolute_path)
+    schema = err.schema if isinstance(err.schema, dict) else {}
+    value = err.instance
+    kind = err.validator
+    custom = schema.get("errorMessage")
+    label = field_name(path)
+    if kind == "required":
+        match = _REQUIRED.match(err.message)
+        missing = match.group("name") if match else "?"
+        described = schema.get("properties", {}).get(missing, {}).get("description", "")
+        where = "" if not path else f" in {label}"
+        yield path, f"missing required field '{missing}'{where}", _add_hint(missing, described), True
+    elif kind == "additionalProperties":
+        yield from _unknown_fields(path, schema, value)
+    elif kind == "propertyNames":
+        yield (*path, value), f"name '{value}' in {label} may only use letters, digits, '_' and '-'", \
+            "rename the key", True
+    elif kind == "type":
+        yield path, f"{label} must be {_expected(err.validator_value)}, not {_describe(value, document.raw.get(path))}", \
+            _type_hint(err.validator_value, value, document.raw.get(path)), False
+    elif kind == "enum":
+        options = [str(o) for o in err.validator_value]
+        guess = difflib.get_close_matches(str(value), options, n=1)
+        hint = f"use one of: {', '.join(options)}" + (f" (did you mean '{guess[0]}'?)" if guess else "")
+        yield path, f"{_describe(value, document.raw.get(path))} is not a valid {_last(path)}", hint, False
+    elif kind in ("minimum", "maximum"):
+        low, high = schema.get("minimum"), schema.get("maximum")
+        yield path, f"{label} is {value}, outside {low}..{high}", f"use a whole number from {low} to {high}", False
+    elif kind == "minLength":
+        yield path, f"{label} is empty", "write a value or remove the key", False
+    elif kind == "minItems":
+        yield path, f"{label} is an empty list", _first_sentence(schema.get("description", "add at least one item")), False
+    elif kind == "uniqueItems":
+        yield path, f"{label} lists the same item twice", "remove the duplicate", False
+    elif kind == "format":
+        yield path, f"'{value}' is not a valid date", "write an ISO date: YYYY-MM-DD (e.g. 2021-06-14)", False
+    elif custom:
+        yield path, str(custom), _first_sentence(schema.get("description", "see the card format")), False
+    elif kind == "pattern":
+        yield path, f"'{value}' is not a valid {_last(path)}", _first_sentence(schema.get("description", "")), False
+    else:
+        yield path, f"{label}: {err.message}", "see the card format", False
+
+
+def _unknown_fields(path: DataPath, schema: dict[str, Any], value: Any) -> Iterable[tuple[DataPath, str, str, bool]]:
+    known = list(schema.get("properties", {}))
+    patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+    for key in value:
+        if key in known or any(p.search(key) for p in patterns):
+            continue
+        guess = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        if guess:
+            hint = f"did you mean '{guess[0]}'?"
+        else:
+            hint = f"known fields here: {', '.join(known)}"
+            if patterns:
+                hint += "; custom fields start with 'x-'"
+        where = f" in {field_name(path)}" if path else ""
+        yield (*path, key), f"unknown field '{key}'{where}", hint, True
+
+
+def _add_hint(name: str, description: str) -> str:
+    sentence = _first_sentence(description)
+    return f"add '{name}:'" + (f": {sentence[0].lower()}{sentence[1:]}" if sentence else "")
+
+
+def _first_sentence(text: str) -> str:
+    sentence = text.split(". ")[0].strip()
+    return sentence.rstrip(".")
+
+
+def _last(path: DataPath) -> str:
+    named = [p for p in path if isinstance(p, str)]
+    return named[-1].replace("_", " ") if named else "value"
+
+
+def _expected(types: str | list[str]) -> str:
+    names = [types] if isinstance(types, str) else list(types)
+    return " or ".join(_TYPE_WORDS.get(t, t) for t in names)
+
+
+def _describe(value: Any, raw: str | None) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}" + (f" (written {raw})" if raw else "")
+    if isinstance(value, (int, float)):
+        written = f" (written {raw})" if raw is not None and raw != str(value) else ""
+        return f"the number {value}{written}"
+    if value is None:
+        return "empty"
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__  # pragma: no cover - YAML data has no other types
+
+
+def _type_hint(types: str | list[str], value: Any, raw: str | None) -> str:
+    names = [types] if isinstance(types, str) else list(types)
+    if value is None:
+        return "fill in a value or remove the key"
+    if "string" in names and raw is not None:
+        return f'write it in quotes: "{raw}"'
+    if "array" in names:
+        shown = raw if raw is not None else value if isinstance(value, str) else "..."
+        return f"write a list: [{shown}]"
+    if "integer" in names and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return f"write the number without quotes: {value.strip()}"
+    if "object" in names:
+        return "write 'key: value' lines indented under it"
+    return f"write {_expected(types)}"
