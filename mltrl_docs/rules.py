@@ -88,23 +88,23 @@ def _transition(project: Project, previous: Card | None, card: Card) -> Iterator
             f"{_card_name(previous)} is at level {before}", card.path, card.where("transition", "from"),
             field="transition.from", **where, hint=f"set from: {before}, or check the cards' dates",
         )
-    if number == t.from_level:
+    if number == before:
         yield error(
             "transition", f"card stays at level {number}: a new card is written only when the level changes",
             card.path, card.where("level"), field="level", **where,
             hint="update the existing card of this level instead of adding another",
         )
-    elif t.kind is TransitionKind.ADVANCE and number != t.from_level + 1:
-        direction = "skips a level" if number > t.from_level else "goes down"
+    elif t.kind is TransitionKind.ADVANCE and number != before + 1:
+        direction = "skips a level" if number > before else "goes down"
         yield error(
-            "transition", f"an advance goes up exactly one level, but {t.from_level} -> {number} {direction}",
+            "transition", f"an advance goes up exactly one level, but {before} -> {number} {direction}",
             card.path, card.where("transition", "kind"), field="transition.kind", **where,
-            hint="use kind: switchback for a move down" if number < t.from_level
-            else f"add the level-{t.from_level + 1} card, or correct the level",
+            hint="use kind: switchback for a move down" if number < before
+            else f"add the level-{before + 1} card, or correct the level",
         )
-    elif t.kind is TransitionKind.SWITCHBACK and number > t.from_level:
+    elif t.kind is TransitionKind.SWITCHBACK and number > before:
         yield error(
-            "transition", f"a switchback goes down, but {t.from_level} -> {number} goes up",
+            "transition", f"a switchback goes down, but {before} -> {number} goes up",
             card.path, card.where("transition", "kind"), field="transition.kind", **where,
             hint="use kind: advance (and remove 'switchback')",
         )

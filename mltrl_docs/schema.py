@@ -58,7 +58,7 @@ def check(name: str, document: YamlDocument, path: Path, root: Position) -> list
     findings = list(by_path.values())
     seen: set[tuple[DataPath, str]] = set()
     for err in validator(name).iter_errors(document.data):
-        for data_path, message, hint, at_key in _explain(err, document):
+        for data_path, message, hint, at_key in _explain(err, document, load_schema(name)):
             if any(data_path[: len(p)] == p for p in handled if p):
                 continue
             if (data_path, message) in seen or (data_path in by_path and not at_key):
@@ -79,7 +79,8 @@ def _position(document: YamlDocument, path: DataPath, at_key: bool) -> Position 
     return document.values.get(path) or document.where(path)
 
 
-def _explain(err: ValidationError, document: YamlDocument) -> Iterable[tuple[DataPath, str, str, bool]]:
+def _explain(err: ValidationError, document: YamlDocument,
+             root_schema: dict[str, Any]) -> Iterable[tuple[DataPath, str, str, bool]]:
     """(path, message, hint, locate-at-key) for one jsonschema error."""
     path: DataPath = tuple(err.absolute_path)
     schema = err.schema if isinstance(err.schema, dict) else {}
@@ -87,17 +88,19 @@ def _explain(err: ValidationError, document: YamlDocument) -> Iterable[tuple[Dat
     kind = err.validator
     custom = schema.get("errorMessage")
     label = field_name(path)
-    if kind == "required":
+    if "propertyNames" in err.schema_path:
+        yield (*path, value), f"name '{value}' in {label} may only use letters, digits, '_' and '-'", \
+            "rename the key", True
+    elif kind == "required":
         match = _REQUIRED.match(err.message)
         missing = match.group("name") if match else "?"
-        described = schema.get("properties", {}).get(missing, {}).get("description", "")
+        described = _property_schema(root_schema, path).get("properties", {}).get(missing, {}).get("description", "")
         where = "" if not path else f" in {label}"
         yield path, f"missing required field '{missing}'{where}", _add_hint(missing, described), True
     elif kind == "additionalProperties":
         yield from _unknown_fields(path, schema, value)
-    elif kind == "propertyNames":
-        yield (*path, value), f"name '{value}' in {label} may only use letters, digits, '_' and '-'", \
-            "rename the key", True
+    elif kind == "type" and value is None:
+        yield path, f"{label} is empty", "fill in a value", False
     elif kind == "type":
         yield path, f"{label} must be {_expected(err.validator_value)}, not {_describe(value, document.raw.get(path))}", \
             _type_hint(err.validator_value, value, document.raw.get(path)), False
@@ -112,13 +115,14 @@ def _explain(err: ValidationError, document: YamlDocument) -> Iterable[tuple[Dat
     elif kind == "minLength":
         yield path, f"{label} is empty", "write a value or remove the key", False
     elif kind == "minItems":
-        yield path, f"{label} is an empty list", _first_sentence(schema.get("description", "add at least one item")), False
+        yield path, f"{label} is an empty list", f"{_first_sentence(schema.get('description', ''))}: list at least one", False
     elif kind == "uniqueItems":
         yield path, f"{label} lists the same item twice", "remove the duplicate", False
     elif kind == "format":
         yield path, f"'{value}' is not a valid date", "write an ISO date: YYYY-MM-DD (e.g. 2021-06-14)", False
     elif custom:
-        yield path, str(custom), _first_sentence(schema.get("description", "see the card format")), False
+        hint = schema.get("x-hint") or _first_sentence(schema.get("description", "see the card format"))
+        yield path, str(custom), hint, False
     elif kind == "pattern":
         yield path, f"'{value}' is not a valid {_last(path)}", _first_sentence(schema.get("description", "")), False
     else:
@@ -142,19 +146,36 @@ def _unknown_fields(path: DataPath, schema: dict[str, Any], value: Any) -> Itera
         yield (*path, key), f"unknown field '{key}'{where}", hint, True
 
 
+def _property_schema(root: dict[str, Any], path: DataPath) -> dict[str, Any]:
+    """The schema describing the object at ``path`` (an if/then branch has no 'properties')."""
+    node: Any = root
+    for part in path:
+        if not isinstance(node, dict):
+            return {}
+        if isinstance(part, int):
+            node = node.get("items", {})
+        else:
+            node = node.get("properties", {}).get(part) or node.get("additionalProperties") or {}
+    return node if isinstance(node, dict) else {}
+
+
 def _add_hint(name: str, description: str) -> str:
     sentence = _first_sentence(description)
-    return f"add '{name}:'" + (f": {sentence[0].lower()}{sentence[1:]}" if sentence else "")
+    if sentence[:2].istitle() or sentence[:2].islower():
+        sentence = sentence[:1].lower() + sentence[1:]
+    return f"add '{name}:'" + (f": {sentence}" if sentence else "")
+
+
+_SENTENCE_END = re.compile(r"(?<!e\.g)(?<!i\.e)\.\s+(?=[A-Z])")
 
 
 def _first_sentence(text: str) -> str:
-    sentence = text.split(". ")[0].strip()
-    return sentence.rstrip(".")
+    return _SENTENCE_END.split(text, maxsplit=1)[0].strip().rstrip(".")
 
 
 def _last(path: DataPath) -> str:
     named = [p for p in path if isinstance(p, str)]
-    return named[-1].replace("_", " ") if named else "value"
+    return named[-1] if named else "value"
 
 
 def _expected(types: str | list[str]) -> str:

@@ -97,7 +97,7 @@ def read_yaml(text: str, first_line: int = 1) -> YamlDocument:
     try:
         root = _compose(text)
     except yaml.MarkedYAMLError as exc:
-        raise YamlSyntaxError(_syntax_problem(exc, offset)) from None
+        raise YamlSyntaxError(_syntax_problem(exc, offset, text)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error we know is marked
         raise YamlSyntaxError(
             YamlProblem(f"YAML cannot be read: {exc}", "check the YAML syntax", Position(first_line, 1))
@@ -114,6 +114,8 @@ def read_yaml(text: str, first_line: int = 1) -> YamlDocument:
     if root is not None:
         builder = _Builder(document, offset)
         document.data = builder.build(root, (), 0)
+        if builder.fatal is not None:
+            raise YamlSyntaxError(builder.fatal)
     return document
 
 
@@ -136,7 +138,8 @@ class _Builder:
         self.doc = document
         self.offset = offset
         self.nodes = 0
-        self.stopped = False
+        self.fatal: YamlProblem | None = None
+        """Set when the document is too big or deep to build: nothing of it can be trusted."""
 
     def position(self, node: Node) -> Position:
         return Position(node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
@@ -145,21 +148,19 @@ class _Builder:
         self.doc.problems.append(YamlProblem(message, hint, self.position(node), path))
 
     def build(self, node: Node, path: DataPath, depth: int) -> Any:
-        if self.stopped:
+        if self.fatal is not None:
             return None
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            self.stopped = True
-            self.problem(
-                node, path,
+            self.fatal = YamlProblem(
                 f"YAML expands to more than {MAX_NODES:,} values (aliases repeat their anchor's content)",
                 "remove the anchors (&name) and aliases (*name) and write the values out",
+                self.position(node),
             )
             return None
         if depth > MAX_DEPTH:
-            self.stopped = True
-            self.problem(node, path, f"YAML is nested more than {MAX_DEPTH} levels deep",
-                         "flatten the structure; an alias may refer to itself")
+            self.fatal = YamlProblem(f"YAML is nested more than {MAX_DEPTH} levels deep",
+                                     "flatten the structure; an alias may refer to itself", self.position(node))
             return None
         self.doc.values.setdefault(path, self.position(node))
         if node.tag not in _DATA_TAGS and node.tag != _TAG + "merge":
@@ -231,20 +232,19 @@ def _short_tag(tag: str) -> str:
 
 
 _SYNTAX_HINTS = (
-    ("cannot start any token", "'\\t'", "indent with spaces; YAML does not allow tabs for indentation"),
-    ("mapping values are not allowed", "", "put text that contains ': ' in quotes"),
-    ("could not find expected ':'", "", "each line needs 'key: value'; put text with special characters in quotes"),
-    ("expected <block end>", "", "check the indentation of this line against the lines above"),
-    ("found undefined alias", "", "an alias (*name) needs an anchor (&name) written before it"),
-    ("expected a single document", "", "remove the extra '---' line inside the frontmatter"),
-    ("found unknown escape character", "", "in double quotes write a backslash as \\\\, or use single quotes"),
-    ("found character '@'", "", "put a value that starts with @ or ` in quotes"),
-    ("found character '`'", "", "put a value that starts with @ or ` in quotes"),
-    ("did not find expected", "", "a bracket, quote or indentation is not closed; check this line"),
+    ("mapping values are not allowed", "put text that contains ': ' in quotes"),
+    ("could not find expected ':'", "each line needs 'key: value'; put text with special characters in quotes"),
+    ("expected <block end>", "check the indentation of this line against the lines above"),
+    ("found undefined alias", "an alias (*name) needs an anchor (&name) written before it"),
+    ("expected a single document", "remove the extra '---' line inside the frontmatter"),
+    ("found unknown escape character", "in double quotes write a backslash as \\\\, or use single quotes"),
+    ("found character '@'", "put a value that starts with @ or ` in quotes"),
+    ("found character '`'", "put a value that starts with @ or ` in quotes"),
+    ("did not find expected", "a bracket, quote or indentation is not closed; check this line"),
 )
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, offset: int) -> YamlProblem:
+def _syntax_problem(exc: yaml.MarkedYAMLError, offset: int, text: str) -> YamlProblem:
     mark = exc.problem_mark or exc.context_mark
     line = (mark.line + 1 + offset) if mark else offset + 1
     column = (mark.column + 1) if mark else 1
@@ -253,11 +253,19 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, offset: int) -> YamlProblem:
     if exc.context:
         message += f" ({exc.context.strip()})"
     hint = "check the YAML syntax at this position"
-    for needle, extra, text in _SYNTAX_HINTS:
-        if needle in problem and extra in problem:
+    if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+        return YamlProblem(f"YAML syntax error: a tab character at column {column}",
+                           "indent with spaces; YAML does not allow tabs for indentation", Position(line, column))
+    for needle, text in _SYNTAX_HINTS:
+        if needle in message:
             hint = text
             break
     return YamlProblem(message, hint, Position(line, column))
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    return lines[line][column : column + 1] if line < len(lines) else ""
 
 
 def iter_paths(data: Any, path: DataPath = ()) -> Iterator[DataPath]:

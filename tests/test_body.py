@@ -1,0 +1,65 @@
+"""Body structure: sections, the TL;DR lead and the stage debrief."""
+
+from __future__ import annotations
+
+from mltrl_docs.body import DEBRIEF_QUESTIONS, heading_key, read_body
+
+
+def test_heading_key_ignores_case_and_punctuation() -> None:
+    assert heading_key("Model / algorithm info") == "model algorithm info"
+    assert heading_key("Caveats, known edge cases, recommendations") == heading_key(
+        "caveats known edge-cases recommendations".replace("-", " "))
+    assert heading_key("TL;DR") == "tldr"
+    assert heading_key("**Testing** _status_") == "testing status"
+
+
+def test_sections_keep_their_file_lines_and_text() -> None:
+    body = read_body("\nIntro.\n\n## Intended use\n\nSorting slides.\n\n### Not for\n\nDiagnosis.\n\n## Testing status\n\nOK.\n", 10)
+    titles = [(s.title, s.depth, s.line) for s in body.sections]
+    assert titles == [("Intended use", 2, 13), ("Not for", 3, 17), ("Testing status", 2, 21)]
+    assert body.section("intended use").markdown == "Sorting slides.\n\n### Not for\n\nDiagnosis."
+    assert body.section("Testing Status").markdown == "OK."
+
+
+def test_headings_in_code_fences_are_not_sections() -> None:
+    body = read_body("```\n## Not a heading\n```\n\n## Real\n")
+    assert [s.title for s in body.sections] == ["Real"]
+
+
+def test_setext_headings_count() -> None:
+    body = read_body("Data considerations\n-------------------\n\ntext\n")
+    assert body.section("Data considerations") is not None
+
+
+def test_tldr_bold_lead_in_its_variants() -> None:
+    for lead in ("**TL;DR**: Short.", "**TL;DR:** Short.", "__TLDR__ Short.", "**tl;dr** : Short."):
+        body = read_body(f"\n{lead}\n\n## Model / algorithm info\n", 5)
+        assert body.tldr == "Short.", lead
+        assert body.tldr_line == 6
+        assert "tldr" in body.headings
+
+
+def test_tldr_heading() -> None:
+    body = read_body("## TL;DR\n\nA sorter for slides.\n\n## Intended use\n")
+    assert body.tldr == "A sorter for slides."
+
+
+def test_bold_paragraph_after_a_heading_is_not_the_lead() -> None:
+    body = read_body("## Intro\n\n**TL;DR**: late.\n")
+    assert body.tldr is None and "tldr" not in body.headings
+
+
+def test_debrief_with_only_the_template_questions_is_empty() -> None:
+    template = "\n".join(f"{i}. {q}" for i, q in enumerate(DEBRIEF_QUESTIONS, 1))
+    body = read_body(f"## Stage debrief\n{template}\n")
+    assert body.debrief is not None and not body.debrief_answered
+
+
+def test_debrief_with_answers_is_answered() -> None:
+    body = read_body("## Stage debrief\n\n1. What was accomplished, and by whom? Ada built the PSI monitor.\n")
+    assert body.debrief_answered
+
+
+def test_missing_debrief() -> None:
+    body = read_body("## Model / algorithm info\n")
+    assert body.debrief is None and not body.debrief_answered
