@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, TypeChecker, validators
 from jsonschema.exceptions import ValidationError
 
 from mltrl_docs.findings import Finding, Position, error
@@ -34,10 +34,21 @@ _TYPE_WORDS = {
 }
 
 
+def _is_whole_number(checker: TypeChecker, instance: object) -> bool:
+    """YAML ``3.0`` is a float: not a level or a risk score (JSON Schema would accept it)."""
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+_Validator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_whole_number),
+)
+
+
 @cache
 def validator(name: str) -> Draft202012Validator:
     """One compiled validator per schema, reused for every file."""
-    return Draft202012Validator(load_schema(name), format_checker=FormatChecker())
+    return _Validator(load_schema(name), format_checker=FormatChecker())
 
 
 def field_name(path: DataPath, root: str = "frontmatter") -> str:
@@ -209,6 +220,8 @@ def _type_hint(types: str | list[str], value: Any, raw: str | None) -> str:
     if "array" in names:
         shown = raw if raw is not None else value if isinstance(value, str) else "..."
         return f"write a list: [{shown}]"
+    if "integer" in names and isinstance(value, float) and value.is_integer():
+        return f"write {int(value)}, without the decimal point"
     if "integer" in names and isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return f"write the number without quotes: {value.strip()}"
     if "object" in names:

@@ -1,0 +1,133 @@
+"""`mltrl-docs check` and `mltrl-docs schema`: exit codes, formats, what a PATH means."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mltrl_docs.cli import main
+
+
+@pytest.fixture
+def site(write, write_card, tmp_path: Path) -> Path:
+    write("site/mltrl-docs.yml", "sources: [dossiers]\nglossary: [glossary/org.yml]\n")
+    write("site/glossary/org.yml", "mltrl: 1\nterms:\n  - term: Portal\n    definition: The internal site.\n")
+    write_card("site/dossiers/a/L2.md", project="A", date="2020-01-01")
+    write_card("site/dossiers/b/L2.md", project="B", date="2020-01-01")
+    return tmp_path / "site"
+
+
+def run(*args: str, cwd: Path | None = None):
+    previous = Path.cwd()
+    if cwd:
+        os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+
+
+def test_clean_site_exits_0_with_a_summary(site: Path) -> None:
+    result = run("check", str(site))
+    assert result.exit_code == 0, result.output
+    assert result.output == "checked 2 projects, 2 cards (0 invalid), 1 glossary terms: 0 errors, 0 warnings, 0 notes\n"
+
+
+def test_default_path_is_the_settings_file_here(site: Path) -> None:
+    assert run("check", cwd=site).exit_code == 0
+
+
+def test_no_path_and_no_settings_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("check", cwd=tmp_path)
+    assert result.exit_code == 2 and "mltrl-docs.yml" in result.output
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    assert run("check", str(tmp_path / "nope")).exit_code == 2
+
+
+def test_broken_settings_file_is_a_usage_error(write, tmp_path: Path) -> None:
+    write("s/mltrl-docs.yml", "source: [dossiers]\n")
+    result = run("check", str(tmp_path / "s"))
+    assert result.exit_code == 2
+    assert "unknown field 'source'" in result.output and "did you mean 'sources'?" in result.output
+
+
+def test_findings_exit_1_with_located_lines(site: Path, write) -> None:
+    write("site/dossiers/b/L3.md", "---\nmltrl: 1\nproject: B\ntitle: t\nlevel: 3\ndate: 2021-01-01\n"
+          "status: approvedd\nowners: [x]\ntransition: {from: 2, kind: advance}\n---\n")
+    result = run("check", ".", cwd=site)
+    assert result.exit_code == 1
+    first, hint = result.output.splitlines()[:2]
+    assert first == "dossiers/b/L3.md:7:9: error: 'approvedd' is not a valid status (status)"
+    assert hint == "    hint: use one of: draft, in-review, approved, rejected (did you mean 'approved'?)"
+
+
+def test_warnings_also_exit_1(site: Path, write) -> None:
+    write("site/dossiers/a/empty.md", "")
+    assert run("check", str(site)).exit_code == 1
+
+
+def test_json_format(site: Path, write) -> None:
+    write("site/dossiers/a/L3.md", "---\nlevel: 3\n---\n")
+    result = run("check", "--format", "json", str(site), cwd=site)
+    payload = json.loads(result.output)
+    assert payload["summary"]["invalid_cards"] == 1 and payload["summary"]["errors"] >= 1
+    first = payload["findings"][0]
+    assert first["file"] == "dossiers/a/L3.md" and first["line"] == 1 and first["severity"] == "error"
+    assert set(first) >= {"rule", "message", "field", "hint", "project", "column"}
+
+
+def test_github_format(site: Path, write) -> None:
+    write("site/dossiers/a/L3.md", "---\nlevel: 3\n---\n")
+    result = run("check", "--format", "github", ".", cwd=site)
+    line = result.output.splitlines()[0]
+    assert line.startswith("::error file=dossiers/a/L3.md,line=1,col=1,title=mltrl-docs schema::")
+    assert "%0Ahint: " in line
+
+
+def test_a_card_path_checks_its_site_but_reports_only_that_card(site: Path, write) -> None:
+    write("site/dossiers/a/L3.md", "---\nlevel: 3\n---\n")
+    write("site/dossiers/b/bad.md", "---\nlevel: 3\n---\n")
+    result = run("check", "dossiers/a/L3.md", cwd=site)
+    assert result.exit_code == 1
+    assert "dossiers/b/" not in result.output and "dossiers/a/L3.md" in result.output
+
+
+def test_a_project_folder_path(site: Path, write) -> None:
+    write("site/dossiers/a/L3.md", "---\nlevel: 3\n---\n")
+    result = run("check", "dossiers/b", cwd=site)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_glossary_path(write, tmp_path: Path) -> None:
+    write("g.yml", "mltrl: 1\nterms:\n  - term: X\n")
+    result = run("check", "g.yml", cwd=tmp_path)
+    assert result.exit_code == 1 and "g.yml:3:5: error: missing required field 'definition'" in result.output
+
+
+def test_schema_command_writes_the_schemas(tmp_path: Path) -> None:
+    result = run("schema", "--out", str(tmp_path / "schemas"))
+    assert result.exit_code == 0
+    written = sorted(p.name for p in (tmp_path / "schemas").iterdir())
+    assert written == ["glossary.schema.json", "level-card.schema.json", "settings.schema.json"]
+    assert json.loads((tmp_path / "schemas/level-card.schema.json").read_text())["title"].startswith("MLTRL")
+
+
+def test_schema_command_reports_an_unwritable_folder(write, tmp_path: Path) -> None:
+    write("afile", "x")
+    result = run("schema", "--out", str(tmp_path / "afile" / "sub"))
+    assert result.exit_code == 2 and "cannot write schemas" in result.output
+
+
+def test_console_script_and_module_entry_point(site: Path) -> None:
+    for command in (["mltrl-docs"], [sys.executable, "-m", "mltrl_docs"]):
+        result = subprocess.run([*command, "check", str(site)], capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("checked 2 projects")

@@ -1,0 +1,30 @@
+"""Output formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mltrl_docs.findings import Finding, Position, Severity
+from mltrl_docs.report import github_line, location, text_line
+
+
+def finding(**kw) -> Finding:
+    base = dict(severity=Severity.ERROR, rule="schema", message="bad", path=Path.cwd() / "a.md",
+                position=Position(3, 7), field="status", hint="fix it")
+    base.update(kw)
+    return Finding(**base)
+
+
+def test_text_line() -> None:
+    assert text_line(finding()) == "a.md:3:7: error: bad (status)\n    hint: fix it"
+    assert text_line(finding(position=None, field=None, hint=None)) == "a.md: error: bad"
+
+
+def test_location_outside_the_working_directory_is_absolute() -> None:
+    assert location(finding(path=Path("/elsewhere/x.md"), position=Position(1, 2))) == "/elsewhere/x.md:1:2"
+
+
+def test_github_line_escapes_data_and_properties() -> None:
+    line = github_line(finding(path=Path.cwd() / "a,b:c.md", message="50% off\nnext", severity=Severity.INFO))
+    assert line == ("::notice file=a%2Cb%3Ac.md,line=3,col=7,title=mltrl-docs schema::"
+                    "50%25 off%0Anext (status)%0Ahint: fix it")
