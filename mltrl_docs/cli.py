@@ -6,6 +6,7 @@ I/O problems (a missing path, an unreadable settings file).
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import sys
 from pathlib import Path
@@ -15,8 +16,10 @@ import click
 from mltrl_docs import __version__
 from mltrl_docs.dossier import build_dossier
 from mltrl_docs.findings import Finding, Severity
+from mltrl_docs.model import SwitchbackKind
 from mltrl_docs.report import FORMATS, RENDERERS, text_line
 from mltrl_docs.resources import SCHEMA_NAMES, schema_path
+from mltrl_docs.scaffold import ScaffoldError, first_card, next_card, write_new
 from mltrl_docs.settings import SETTINGS_FILE
 from mltrl_docs.targets import Target, resolve
 
@@ -77,3 +80,45 @@ def schema(out_dir: Path) -> None:
     except OSError as exc:
         click.echo(f"error: cannot write schemas to {out_dir}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_USAGE)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--level", "to_level", type=click.IntRange(0, 9), help="Level of the new card (default: next).")
+@click.option("--switchback", type=click.Choice([k.value for k in SwitchbackKind]),
+              help="Kind of switchback, when --level goes down.")
+@click.option("--reason", help="Why the project moves (required for a switchback).")
+@click.option("--date", "date_text", help="ISO date the level is entered (default: today).")
+@click.option("--project", "project_id", help="New project only: its id, e.g. R02.1.")
+@click.option("--title", help="New project only: the technology's name.")
+@click.option("--owner", "owners", multiple=True, help="New project only: an owner (repeat for more).")
+@click.option("--team", help="New project only: the owning team.")
+def new(folder: Path, to_level: int | None, switchback: str | None, reason: str | None, date_text: str | None,
+        project_id: str | None, title: str | None, owners: tuple[str, ...], team: str | None) -> None:
+    """Write the next level card of the project in FOLDER (or a new project's first card).
+
+    The card carries over owners, versions, links, coupled projects, ethics status
+    and requirements, with a transition that matches the current card.
+    """
+    try:
+        date = dt.date.fromisoformat(date_text) if date_text else dt.date.today()
+    except ValueError:
+        raise click.BadParameter(f"'{date_text}' is not an ISO date (YYYY-MM-DD)", param_hint="--date") from None
+    folder = folder.resolve()
+    project = next((p for p in build_dossier([folder.parent]).projects.values() if p.folder == folder), None)
+    try:
+        if project is not None and project.current is not None:
+            card = next_card(project.current, to_level=to_level, date=date, reason=reason,
+                             switchback=SwitchbackKind(switchback) if switchback else None)
+        elif project is not None:
+            raise ScaffoldError("the project has only invalid cards: run 'mltrl-docs check' and fix them first")
+        elif not (project_id and title and owners):
+            raise ScaffoldError("a new project needs --project, --title and at least one --owner")
+        else:
+            card = first_card(project=project_id, title=title, owners=list(owners), team=team,
+                              to_level=to_level, date=date)
+        path = write_new(folder, card)
+    except ScaffoldError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(str(path))

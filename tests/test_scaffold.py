@@ -1,0 +1,77 @@
+"""`mltrl-docs new`: scaffolded cards follow the history and pass the check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from mltrl_docs.cli import main
+from mltrl_docs.dossier import build_dossier
+
+
+def new(*args: str):
+    return CliRunner().invoke(main, ["new", *args], catch_exceptions=False)
+
+
+def project_with_one_card(write_card, write, tmp_path: Path) -> Path:
+    write("src/p/evidence/run.csv", "x\n")
+    write_card("src/p/L4.md", level=4, date="2024-03-01", title='Drift: "PSI" monitor',
+               versions={"code": "1.2.0", "model": "0.3.0", "data": "2.0.0"}, coupled=["Q"],
+               links={"code": "https://git.example.internal/drift"},
+               ethics={"pre_development": "complete", "checklist": "https://wiki.example.internal/e"},
+               requirements=[{"id": "2.1", "kind": "research", "text": "Shall: flag drift.", "verification": "test",
+                              "status": "verified", "evidence": ["evidence/run.csv"],
+                              "risk": {"likelihood": 2, "impact": 4}}])
+    write_card("src/q/L1.md", project="Q", level=1)
+    return tmp_path / "src" / "p"
+
+
+def test_next_card_advances_and_carries_everything_over(write_card, write, tmp_path: Path) -> None:
+    folder = project_with_one_card(write_card, write, tmp_path)
+    result = new(str(folder), "--date", "2024-09-01")
+    assert result.exit_code == 0, result.output
+    assert Path(result.output.strip()) == folder / "L5-2024-09-01.md"
+    dossier = build_dossier([tmp_path / "src"])
+    assert dossier.findings == []
+    card = dossier.projects["C1"].current
+    assert (card.level.number, card.status.value, card.transition.from_level, card.transition.kind.value) == \
+        (5, "draft", 4, "advance")
+    assert card.title == 'Drift: "PSI" monitor' and card.versions.code == "1.2.0" and card.coupled == ("Q",)
+    assert card.requirements[0].risk.score == 8 and card.requirements[0].evidence[0].target == "evidence/run.csv"
+    assert [s.title for s in card.body.sections][-1] == "Stage debrief"
+    assert not card.body.debrief_answered
+
+
+def test_switchback_needs_kind_and_reason(write_card, write, tmp_path: Path) -> None:
+    folder = project_with_one_card(write_card, write, tmp_path)
+    refused = new(str(folder), "--level", "2", "--date", "2024-09-01")
+    assert refused.exit_code == 2 and "--switchback" in refused.output
+    made = new(str(folder), "--level", "2", "--date", "2024-09-01", "--switchback", "embedded",
+               "--reason", "PoC showed more research is needed.")
+    assert made.exit_code == 0
+    card = build_dossier([tmp_path / "src"]).projects["C1"].current
+    assert card.transition.switchback.value == "embedded" and card.level.number == 2
+
+
+def test_refusals(write_card, write, tmp_path: Path) -> None:
+    folder = project_with_one_card(write_card, write, tmp_path)
+    assert "one level at a time" in new(str(folder), "--level", "6", "--date", "2024-09-01").output
+    assert "already at level 4" in new(str(folder), "--level", "4", "--date", "2024-09-01").output
+    assert "must be after" in new(str(folder), "--date", "2024-01-01").output
+    assert new(str(folder), "--date", "2024-09-01").exit_code == 0
+    again = new(str(folder / ".." / "q"), "--date", "2024-03-01")
+    assert again.exit_code == 2 and "must be after" in again.output
+    assert "not an ISO date" in new(str(folder), "--date", "1/2/2024").output
+
+
+def test_first_card_of_a_new_project(tmp_path: Path) -> None:
+    folder = tmp_path / "src" / "fresh"
+    assert "needs --project" in new(str(folder)).output
+    result = new(str(folder), "--project", "R7.1", "--title", "Anomaly: jets", "--owner", "Ada", "--owner",
+                 "Bo", "--level", "1", "--date", "2025-01-02")
+    assert result.exit_code == 0
+    dossier = build_dossier([tmp_path / "src"])
+    assert dossier.findings == []
+    card = dossier.projects["R7.1"].current
+    assert card.owners == ("Ada", "Bo") and card.transition is None and card.level.number == 1
