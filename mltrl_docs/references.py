@@ -40,7 +40,11 @@ def is_safe_url(target: str) -> bool:
         return False
     if scheme == "mailto":
         return True
-    parts = urlsplit(target.strip())
+    try:
+        parts = urlsplit(target.strip())
+        parts.port  # noqa: B018 - raises ValueError for a malformed host or port
+    except ValueError:
+        return False
     return bool(parts.netloc)
 
 

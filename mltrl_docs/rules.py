@@ -166,8 +166,8 @@ def _reference(card: Card, ref: Reference, path: tuple[str | int, ...], field: s
             message = f"{what} '{ref.target}' has no scheme"
             hint = "write the full URL, starting with https://"
         elif scheme in SAFE_SCHEMES:
-            message = f"{what} '{ref.target}' has no host"
-            hint = "write the full URL, e.g. https://host/path"
+            message = f"{what} '{ref.target}' is not a valid URL (no host, or a malformed host or port)"
+            hint = "write the full URL, e.g. https://host.example/path"
         else:
             message = f"{what} uses the URL scheme '{scheme}:', which is not allowed"
             hint = f"use {', '.join(sorted(SAFE_SCHEMES))} URLs or a path relative to this card"

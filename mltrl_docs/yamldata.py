@@ -38,7 +38,9 @@ C_COMPOSER_SAFE_DEPTH = 1_000
 this bound we use it, above it the pure-Python composer, which fails cleanly."""
 
 _TAG = "tag:yaml.org,2002:"
-_DATA_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+_STR, _INT, _BOOL, _NULL, _TIMESTAMP = (_TAG + t for t in ("str", "int", "bool", "null", "timestamp"))
+_ALLOWED_TAGS = frozenset(_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map",
+                                             "merge"))
 _TRUE_FALSE = {"true", "false"}
 _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")
 
@@ -162,16 +164,19 @@ class _Builder:
             self.fatal = YamlProblem(f"YAML is nested more than {MAX_DEPTH} levels deep",
                                      "flatten the structure; an alias may refer to itself", self.position(node))
             return None
-        self.doc.values.setdefault(path, self.position(node))
-        if node.tag not in _DATA_TAGS and node.tag != _TAG + "merge":
-            self.problem(node, path, f"YAML tag {_short_tag(node.tag)} is not allowed",
+        tag = node.tag
+        self.doc.values[path] = Position(node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
+        if tag not in _ALLOWED_TAGS:
+            self.problem(node, path, f"YAML tag {_short_tag(tag)} is not allowed",
                          "cards are read as plain data: remove the tag")
             return None
+        if tag == _STR:
+            return node.value
+        if isinstance(node, ScalarNode):
+            return self.scalar(node, path)
         if isinstance(node, MappingNode):
             return self.mapping(node, path, depth)
-        if isinstance(node, SequenceNode):
-            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        return self.scalar(node, path)
+        return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
 
     def mapping(self, node: MappingNode, path: DataPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -199,14 +204,14 @@ class _Builder:
         return result
 
     def scalar(self, node: ScalarNode, path: DataPath) -> Any:
-        tag = node.tag.removeprefix(_TAG)
+        tag = node.tag
         text = node.value
-        if tag in ("str", "timestamp"):
+        if tag == _TIMESTAMP:
             return text  # dates stay as written; the schema checks their form
-        if tag == "null":
+        if tag == _NULL:
             return None
         self.doc.raw[path] = text
-        if tag == "bool":
+        if tag == _BOOL:
             value = text.lower() in ("true", "yes", "on", "y")
             if text.lower() not in _TRUE_FALSE:
                 self.problem(
@@ -215,7 +220,7 @@ class _Builder:
                     f"write \"{text}\" in quotes if you mean the text, or true/false for a boolean",
                 )
             return value
-        if tag == "int":
+        if tag == _INT:
             value = _scalars.construct_yaml_int(node)
             if not _PLAIN_INT.fullmatch(text):
                 self.problem(

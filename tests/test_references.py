@@ -32,6 +32,9 @@ def test_safe_urls(url: str) -> None:
     "//evil.example/x",
     "\\\\evil.example\\share",
     "https:no-host",
+    "https://[x.example/y",
+    "http://host.example:99999999/",
+    "http://host.example:port/",
     "ftp://files.example.internal/x",
 ])
 def test_unsafe_urls(url: str) -> None:
