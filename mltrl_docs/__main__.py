@@ -2,4 +2,5 @@
 
 from mltrl_docs.cli import main
 
-main()
+if __name__ == "__main__":  # guarded: worker processes import this module too
+    main()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from mltrl_docs.body import Body
@@ -55,13 +54,13 @@ def card(data: Mapping[str, Any], body: Body, path: Path, positions: Mapping[Dat
         transition=_transition(data.get("transition")),
         versions=Versions(**data.get("versions", {})),
         coupled=tuple(data.get("coupled", ())),
-        links=MappingProxyType({name: reference(url, path) for name, url in data.get("links", {}).items()}),
+        links={name: reference(url, path) for name, url in data.get("links", {}).items()},
         ethics=_ethics(data.get("ethics", {}), path),
         requirements=tuple(_requirement(r, i, path) for i, r in enumerate(data.get("requirements", ()))),
         tech_debt=tuple(TechDebtItem(t["text"], DebtChange(t["change"])) for t in data.get("tech_debt", ())),
         tags=tuple(data.get("tags", ())),
-        extra=MappingProxyType({k: v for k, v in data.items() if k.startswith("x-")}),
-        positions=MappingProxyType(dict(positions)),
+        extra={k: v for k, v in data.items() if k.startswith("x-")},
+        positions=dict(positions),
     )
 
 
@@ -120,7 +119,7 @@ def glossary_terms(data: Mapping[str, Any], path: Path, positions: Mapping[DataP
             path=path,
             position=positions.get(("terms", i), Position(1, 1)),
             aliases=tuple(t.get("aliases", ())),
-            teams=MappingProxyType(dict(t.get("teams", {}))),
+            teams=dict(t.get("teams", {})),
             see_also=tuple(t.get("see_also", ())),
             level=t.get("level"),
             project=project,

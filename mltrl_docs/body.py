@@ -3,8 +3,10 @@
 Only the block structure that decides what a section heading is gets parsed:
 fences and indented code (a '## x' inside them is not a heading, which a regex
 would get wrong), HTML blocks, headings and paragraphs. Inline parsing, lists,
-block quotes and link references are switched off: they never turn a line into
-or out of a top-level heading, and skipping them halves the time of a large check.
+block quotes and link references are switched off, which halves the time of a
+large check. One thing they decide is restored by hand: a line under a list item
+or a quote is never its setext underline (``- item`` then ``---`` is a list and a
+rule, not a heading named "- item").
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ _md = MarkdownIt("commonmark").disable(["inline", "list", "blockquote", "referen
 
 _TLDR_LEAD = re.compile(r"^(?:\*\*|__)\s*TL;?\s*DR\s*:?\s*(?:\*\*|__)\s*:?\s*", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^\s*(?:\d+[.)]|[-*+])\s+", re.MULTILINE)
+_LIST_OR_QUOTE_LINE = re.compile(r"^ {0,3}(?:\d{1,9}[.)]|[-*+])(?:[ \t]|$)|^ {0,3}>", re.MULTILINE)
 _NOT_WORD = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
 
@@ -86,7 +89,10 @@ def read_body(markdown: str, first_line: int = 1) -> Body:
     lead: tuple[str, int] | None = None
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.map:
-            headings.append((token.map[0], int(token.tag[1]), tokens[index + 1].content.strip()))
+            content = tokens[index + 1].content
+            if token.markup in ("=", "-") and _LIST_OR_QUOTE_LINE.search(content):
+                continue  # a list item or quote followed by a rule, see the module docstring
+            headings.append((token.map[0], int(token.tag[1]), content.strip()))
         elif (
             token.type == "paragraph_open" and token.level == 0 and not headings
             and lead is None and token.map

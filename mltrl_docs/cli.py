@@ -19,7 +19,6 @@ from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.model import SwitchbackKind
 from mltrl_docs.report import FORMATS, RENDERERS, text_line
 from mltrl_docs.resources import SCHEMA_NAMES, schema_path
-from mltrl_docs.scaffold import ScaffoldError, first_card, next_card, write_new
 from mltrl_docs.settings import SETTINGS_FILE
 from mltrl_docs.targets import Target, resolve
 
@@ -100,6 +99,8 @@ def new(folder: Path, to_level: int | None, switchback: str | None, reason: str 
     The card carries over owners, versions, links, coupled projects, ethics status
     and requirements, with a transition that matches the current card.
     """
+    from mltrl_docs.scaffold import ScaffoldError, first_card, next_card, write_new  # jinja2: only here
+
     try:
         date = dt.date.fromisoformat(date_text) if date_text else dt.date.today()
     except ValueError:

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from types import MappingProxyType
 
 from mltrl_docs.body import Body
 from mltrl_docs.findings import Finding, Position
@@ -187,14 +186,14 @@ class Card:
     transition: Transition | None = None
     versions: Versions = Versions()
     coupled: tuple[str, ...] = ()
-    links: Mapping[str, Reference] = field(default_factory=lambda: MappingProxyType({}))
+    links: Mapping[str, Reference] = field(default_factory=dict)
     ethics: Ethics = Ethics()
     requirements: tuple[Requirement, ...] = ()
     tech_debt: tuple[TechDebtItem, ...] = ()
     tags: tuple[str, ...] = ()
-    extra: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    extra: Mapping[str, object] = field(default_factory=dict)
     """``x-`` extension fields, kept as written."""
-    positions: Mapping[DataPath, Position] = field(default_factory=lambda: MappingProxyType({}))
+    positions: Mapping[DataPath, Position] = field(default_factory=dict)
 
     def where(self, *path: str | int) -> Position:
         """Position of a frontmatter field (or its nearest written parent)."""
@@ -229,14 +228,14 @@ class Attachment:
     title: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class GlossaryTerm:
     term: str
     definition: str
     path: Path
     position: Position
     aliases: tuple[str, ...] = ()
-    teams: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    teams: Mapping[str, str] = field(default_factory=dict)
     see_also: tuple[str, ...] = ()
     level: int | None = None
     project: str | None = None

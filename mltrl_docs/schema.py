@@ -8,19 +8,23 @@ schema's own descriptions and the text the author actually wrote.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator, FormatChecker, TypeChecker, validators
-from jsonschema.exceptions import ValidationError
+import fastjsonschema
 
 from mltrl_docs.findings import Finding, Position, error
 from mltrl_docs.resources import load_schema
 from mltrl_docs.yamldata import DataPath, YamlDocument
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, TypeChecker
+    from jsonschema.exceptions import ValidationError
 
 _REQUIRED = re.compile(r"""^(['"])(?P<name>.*)\1 is a required property$""")
 _TYPE_WORDS = {
@@ -39,16 +43,44 @@ def _is_whole_number(checker: TypeChecker, instance: object) -> bool:
     return isinstance(instance, int) and not isinstance(instance, bool)
 
 
-_Validator = validators.extend(
-    Draft202012Validator,
-    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_whole_number),
-)
+@cache
+def validator(name: str) -> Draft202012Validator:
+    """One compiled validator per schema, reused for every file. jsonschema is imported
+    only here: valid files never need it, and it is a fifth of the CLI's start-up."""
+    from jsonschema import Draft202012Validator, FormatChecker, validators
+
+    whole_numbers = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_whole_number)
+    extended = validators.extend(Draft202012Validator, type_checker=whole_numbers)
+    return extended(load_schema(name), format_checker=FormatChecker())
+
+
+def _is_iso_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
 
 
 @cache
-def validator(name: str) -> Draft202012Validator:
-    """One compiled validator per schema, reused for every file."""
-    return _Validator(load_schema(name), format_checker=FormatChecker())
+def _fast_validator(name: str) -> Any:
+    """fastjsonschema compiles the schema to Python: ~8x faster on valid files, which
+    are most files. It only says yes or no; jsonschema explains every no. Our schemas
+    use nothing draft 2020-12 adds to draft 7, so the draft-7 compiler reads them."""
+    schema = {**load_schema(name), "$schema": "http://json-schema.org/draft-07/schema#"}
+    return fastjsonschema.compile(schema, formats={"date": _is_iso_date})
+
+
+def fast_accepts(name: str, document: YamlDocument) -> bool:
+    """True only when the document is certainly valid; False means: ask jsonschema.
+    fastjsonschema takes 3.0 for an integer, so documents with floats always go to jsonschema."""
+    if document.has_float or document.problems:
+        return False
+    try:
+        _fast_validator(name)(document.data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
 
 
 def field_name(path: DataPath, root: str = "frontmatter") -> str:
@@ -61,6 +93,8 @@ def field_name(path: DataPath, root: str = "frontmatter") -> str:
 
 def check(name: str, document: YamlDocument, path: Path, root: Position) -> list[Finding]:
     """Findings for every schema error in ``document``; ``root`` locates the whole block."""
+    if fast_accepts(name, document):
+        return []
     handled = {problem.path for problem in document.problems}
     by_path: dict[DataPath, Finding] = {}
     for problem in document.problems:

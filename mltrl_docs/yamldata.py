@@ -44,8 +44,24 @@ _ALLOWED_TAGS = frozenset(_TAG + t for t in ("str", "int", "float", "bool", "nul
 _TRUE_FALSE = {"true", "false"}
 _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")
 
-_SafeComposer = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _scalars = SafeConstructor()
+_RESOLVED: dict[str, str] = {}
+"""Tag of each plain scalar text seen so far: cards repeat the same words (keys, statuses,
+kinds) thousands of times, and resolving them is PyYAML's slowest step even under libyaml."""
+
+
+class _SafeComposer(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe composer with a cache in front of implicit scalar resolution."""
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode and implicit[0]:
+            tag = _RESOLVED.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_RESOLVED) < 50_000:
+                    _RESOLVED[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +85,8 @@ class YamlDocument:
     """Where each mapping key is written (the line a reader looks for)."""
     raw: dict[DataPath, str] = field(default_factory=dict)
     """Source text of scalars YAML turned into numbers or booleans, for hints."""
+    has_float: bool = False
+    """A float was read outside the free-form ``x-`` fields (decides the fast schema path)."""
     problems: list[YamlProblem] = field(default_factory=list)
 
     def where(self, path: DataPath) -> Position | None:
@@ -229,6 +247,8 @@ class _Builder:
                     f"write {value} if you mean the number, or \"{text}\" in quotes for the text",
                 )
             return value
+        if not (path and isinstance(path[0], str) and path[0].startswith("x-")):
+            self.doc.has_float = True
         return _scalars.construct_yaml_float(node)
 
 

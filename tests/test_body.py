@@ -63,3 +63,10 @@ def test_debrief_with_answers_is_answered() -> None:
 def test_missing_debrief() -> None:
     body = read_body("## Model / algorithm info\n")
     assert body.debrief is None and not body.debrief_answered
+
+
+def test_a_rule_under_a_list_item_or_quote_is_not_a_setext_heading() -> None:
+    for text in ("- item\n---\n", "text\n* item\n---\n", "1. step\n---\n", "> quote\n---\n"):
+        assert read_body(text).sections == (), text
+    assert [s.title for s in read_body("Data considerations\n---\n").sections] == ["Data considerations"]
+    assert [s.title for s in read_body("Top\n===\n").sections] == ["Top"]

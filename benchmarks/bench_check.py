@@ -1,0 +1,87 @@
+"""Benchmark: `mltrl-docs check` on a generated corpus, against plain MkDocs.
+
+Runs each command several times in a fresh process and reports the fastest and
+the median wall time and the peak resident memory (from the child's rusage).
+The baseline is plain `mkdocs build` (mkdocs theme, no plugins, every page kept
+out of the nav) over the same card files: what MkDocs alone spends reading and
+rendering them. Prints a Markdown section for BENCHMARKS.md.
+
+    python benchmarks/bench_check.py --cards 3000 --runs 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from corpus import generate  # noqa: E402
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+def measure(command: list[str], cwd: Path, expect: tuple[int, ...] = (0,)) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MiB) of one run."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in expect:
+        raise SystemExit(f"{' '.join(command)} exited {code}: {process.stderr.read().decode()[-2000:]}")
+    return wall, usage.ru_maxrss // 1024
+
+
+def mkdocs_site(root: Path) -> Path:
+    """A plain MkDocs project over the corpus' card files."""
+    (root / "dossiers" / "index.md").write_text("# Benchmark\n", encoding="utf-8")
+    config = root / "mkdocs-plain.yml"
+    config.write_text(
+        "site_name: plain baseline\ndocs_dir: dossiers\nsite_dir: site-plain\ntheme: mkdocs\n"
+        "plugins: []\nnav: [index.md]\nnot_in_nav: |\n  /project-*/\n", encoding="utf-8")
+    return config
+
+
+def series(command: list[str], cwd: Path, runs: int, expect: tuple[int, ...] = (0,)) -> dict[str, float]:
+    results = [measure(command, cwd, expect) for _ in range(runs)]
+    walls = [w for w, _ in results]
+    return {"min": min(walls), "median": statistics.median(walls), "rss": max(r for _, r in results)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cards", type=int, default=3000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = generate(Path(tmp), args.cards)
+        lines = sum(p.read_text(encoding="utf-8").count("\n") for p in (root / "dossiers").rglob("*.md"))
+        check = series([sys.executable, "-m", "mltrl_docs", "check", "."], root, args.runs)
+        config = mkdocs_site(root)
+        plain = series([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], root,
+                       max(1, args.runs // 2))
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    print(f"### `mltrl-docs check` on {args.cards:,} cards\n")
+    print(f"- Corpus: `benchmarks/corpus.py` (seed 7): {args.cards:,} cards in {args.cards // 10} projects, "
+          f"{lines:,} lines of Markdown in all (~{lines // args.cards} per card).")
+    print(f"- Machine: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()}.")
+    print(f"- Runs: {args.runs} of `check` and {max(1, args.runs // 2)} of the baseline, each a fresh process.\n")
+    print("| command | fastest | median | peak RSS |")
+    print("|---|---|---|---|")
+    print(f"| `mltrl-docs check .` | {check['min']:.2f} s | {check['median']:.2f} s | {check['rss']} MiB |")
+    print(f"| baseline: plain `mkdocs build` of the same files | {plain['min']:.2f} s | {plain['median']:.2f} s "
+          f"| {plain['rss']} MiB |")
+    print(f"\nRatio to the baseline (median): {check['median'] / plain['median']:.2f}x the time, "
+          f"{check['rss'] / plain['rss']:.2f}x the memory.")
+
+
+if __name__ == "__main__":
+    main()
