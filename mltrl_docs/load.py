@@ -138,11 +138,9 @@ def load_glossary(path: Path, project: str | None = None) -> tuple[list[Glossary
         return [], [error("glossary", "glossary file is empty", path, Position(1, 1),
                           hint="start it with 'mltrl: 1' and a 'terms:' list")]
     findings = schema.check("glossary", document, path, Position(1, 1))
-    bad_terms: set[int] | None = set()
-    if has_errors(findings):
-        bad_terms = _bad_terms(findings)
-        if bad_terms is None:
-            return [], findings
+    bad_terms = _bad_terms(findings) if has_errors(findings) else set()
+    if bad_terms is None:
+        return [], findings
     positions = document.keys | _values_only(document)
     terms = assemble.glossary_terms(document.data, path, positions, project, skip=bad_terms)
     return terms, findings

@@ -203,9 +203,6 @@ class Card:
                 return found
         return Position(1, 1)
 
-    def requirement(self, requirement_id: str) -> Requirement | None:
-        return next((r for r in self.requirements if r.id == requirement_id), None)
-
 
 @dataclass(frozen=True, slots=True, eq=False)
 class InvalidCard:
@@ -281,6 +278,3 @@ class Dossier:
     @property
     def invalid_cards(self) -> list[InvalidCard]:
         return [card for project in self.projects.values() for card in project.invalid_cards]
-
-    def findings_for(self, path: Path) -> list[Finding]:
-        return [f for f in self.findings if f.path == path]

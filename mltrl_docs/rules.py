@@ -58,11 +58,10 @@ def transitions(project: Project) -> Iterator[Finding]:
 def _transition(project: Project, previous: Card | None, card: Card) -> Iterator[Finding]:
     t = card.transition
     number = card.level.number
-    where = {"project": project.id}
     if t is not None and t.kind is TransitionKind.ADVANCE and t.switchback is not None:
         yield Finding(
             Severity.WARNING, "transition", f"switchback: {t.switchback.value} is ignored on an advance",
-            card.path, card.where("transition", "switchback"), field="transition.switchback", **where,
+            card.path, card.where("transition", "switchback"), field="transition.switchback", project=project.id,
             hint="remove 'switchback', or use kind: switchback if the project went down a level",
         )
     if previous is None:
@@ -70,7 +69,7 @@ def _transition(project: Project, previous: Card | None, card: Card) -> Iterator
             yield error(
                 "transition", f"the project's first card says it came from level {t.from_level}, "
                 "but there is no earlier card", card.path, card.where("transition", "from"),
-                field="transition.from", **where,
+                field="transition.from", project=project.id,
                 hint=f"remove 'from' (a project may enter MLTRL at any level) or add its level-{t.from_level} card",
             )
         return
@@ -78,7 +77,7 @@ def _transition(project: Project, previous: Card | None, card: Card) -> Iterator
     if t is None or t.from_level is None:
         yield error(
             "transition", f"card follows {_card_name(previous)} but has no transition.from",
-            card.path, card.where("transition") if t else card.where("level"), field="transition", **where,
+            card.path, card.where("transition") if t else card.where("level"), field="transition", project=project.id,
             hint=f"add transition: {{from: {before}, kind: {'advance' if number > before else 'switchback'}}}",
         )
         return
@@ -86,26 +85,26 @@ def _transition(project: Project, previous: Card | None, card: Card) -> Iterator
         yield error(
             "transition", f"transition.from is {t.from_level}, but the previous card "
             f"{_card_name(previous)} is at level {before}", card.path, card.where("transition", "from"),
-            field="transition.from", **where, hint=f"set from: {before}, or check the cards' dates",
+            field="transition.from", project=project.id, hint=f"set from: {before}, or check the cards' dates",
         )
     if number == before:
         yield error(
             "transition", f"card stays at level {number}: a new card is written only when the level changes",
-            card.path, card.where("level"), field="level", **where,
+            card.path, card.where("level"), field="level", project=project.id,
             hint="update the existing card of this level instead of adding another",
         )
     elif t.kind is TransitionKind.ADVANCE and number != before + 1:
         direction = "skips a level" if number > before else "goes down"
         yield error(
             "transition", f"an advance goes up exactly one level, but {before} -> {number} {direction}",
-            card.path, card.where("transition", "kind"), field="transition.kind", **where,
+            card.path, card.where("transition", "kind"), field="transition.kind", project=project.id,
             hint="use kind: switchback for a move down" if number < before
             else f"add the level-{before + 1} card, or correct the level",
         )
     elif t.kind is TransitionKind.SWITCHBACK and number > before:
         yield error(
             "transition", f"a switchback goes down, but {before} -> {number} goes up",
-            card.path, card.where("transition", "kind"), field="transition.kind", **where,
+            card.path, card.where("transition", "kind"), field="transition.kind", project=project.id,
             hint="use kind: advance (and remove 'switchback')",
         )
 

@@ -124,9 +124,3 @@ def _is_stray_card(path: Path) -> bool:
         return False
     return head.startswith("---") and looks_like_card(head)
 
-
-def enclosing_source(path: Path) -> Path:
-    """For a file or project folder given alone: the source folder it belongs to."""
-    folder = path.parent if path.is_file() else path
-    return folder.parent
-
