@@ -1,0 +1,135 @@
+"""The MkDocs plugin ``mltrl``: a thin adapter from MkDocs events to the core.
+
+Event order (MkDocs 1.6): ``on_config`` reads mltrl-docs.yml; ``on_files`` builds
+the Dossier and adds one in-memory page per portfolio, project, card and
+attachment; ``on_nav`` adds a "Dossier" section listing projects (never every
+card: every page carries the nav, so a nav of thousands of cards makes the site
+quadratic); ``on_page_content`` replaces each generated page's HTML with the
+core's rendering, which never passes through Python-Markdown (card text is
+rendered with raw HTML off); ``on_serve`` watches cards outside ``docs_dir``.
+"""
+
+from __future__ import annotations
+
+from html import escape
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.utils import get_relative_url
+
+from mltrl_docs.dossier import build_dossier
+from mltrl_docs.findings import Finding, Severity
+from mltrl_docs.render.html import Renderer
+from mltrl_docs.render.pages import SitePage, site_pages
+from mltrl_docs.report import text_line
+from mltrl_docs.resources import resource_dir
+from mltrl_docs.settings import SETTINGS_FILE, Settings, load_settings
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.pages import Page
+
+log = get_plugin_logger(__name__)
+CSS_URI = "mltrl/mltrl.css"
+
+
+class MltrlConfig(base.Config):
+    enabled = c.Type(bool, default=True)
+    """Switch the plugin off without removing its settings."""
+    settings = c.Type(str, default=SETTINGS_FILE)
+    """The mltrl-docs.yml (sources, glossaries) to build from, relative to mkdocs.yml;
+    `mltrl-docs check` reads the same file, so check and build agree."""
+    prefix = c.Type(str, default="dossier")
+    """Folder of the generated pages in the site (the portfolio is at <prefix>/)."""
+
+
+class MltrlPlugin(BasePlugin[MltrlConfig]):
+    def __init__(self) -> None:
+        self.settings: Settings | None = None
+        self.pages: dict[str, SitePage] = {}
+        self.renderer: Renderer | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defined so that MkDocs keeps this instance across `mkdocs serve` rebuilds."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return config
+        path = Path(config.config_file_path).parent / self.config.settings
+        if not path.is_file():
+            raise PluginError(f"mltrl: settings file {path} does not exist (plugin option 'settings')")
+        settings, findings = load_settings(path)
+        if settings is None:
+            raise PluginError("mltrl: cannot use " + str(path) + ":\n" + "\n".join(map(text_line, findings)))
+        self.settings = settings
+        self.renderer = Renderer(self.config.prefix.strip("/"))
+        if CSS_URI not in config.extra_css:
+            config.extra_css.append(CSS_URI)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if not self.config.enabled or self.settings is None:
+            return files
+        dossier = build_dossier(self.settings.sources, self.settings.glossary)
+        for finding in dossier.findings:
+            _log(finding)
+        self.pages = {}
+        for page in site_pages(dossier, self.config.prefix.strip("/")):
+            self.pages[page.uri] = page
+            # MkDocs themes print page titles unescaped (nav, <title>, search): a card
+            # title like "<img onerror=...>" must reach them as text.
+            front = f"---\ntitle: {_yaml_string(escape(page.title))}\n---\n"
+            files.append(File.generated(config, page.uri, content=front, inclusion=InclusionLevel.NOT_IN_NAV))
+        css = (resource_dir("templates") / "mltrl" / "mltrl.css").read_text(encoding="utf-8")
+        files.append(File.generated(config, CSS_URI, content=css))
+        return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if not self.pages:
+            return nav
+        listed = [files.get_file_from_path(uri) for uri, page in self.pages.items() if page.in_nav]
+        children = [f.page for f in listed if f is not None and f.page is not None]
+        section = Section("Dossier", children)
+        for child in children:
+            child.parent = section
+        nav.items.append(section)
+        return nav
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None or self.renderer is None:
+            return html
+
+        def url_for(uri: str) -> str:
+            target = files.get_file_from_path(uri)
+            if target is None:
+                raise PluginError(f"mltrl: page {page.file.src_uri} links to {uri}, which was not generated")
+            return get_relative_url(target.url, page.url)
+
+        return self.renderer.render(generated, url_for)
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object) -> None:
+        if self.settings is None:
+            return
+        for path in (*self.settings.sources, *self.settings.glossary, self.settings.file):
+            if path is not None and path.exists():
+                server.watch(str(path), recursive=True)
+
+
+def _log(finding: Finding) -> None:
+    """Through MkDocs' logger, so `--strict` counts errors and warnings."""
+    emit = {Severity.ERROR: log.error, Severity.WARNING: log.warning, Severity.INFO: log.info}
+    emit[finding.severity](text_line(finding).replace("\n    ", " "))
+
+
+def _yaml_string(text: str) -> str:
+    """A JSON string is a valid YAML scalar whatever it contains (quotes, colons, '#')."""
+    return json.dumps(text, ensure_ascii=False)

@@ -1,0 +1,48 @@
+"""The Jinja environment for dossier pages: autoescaped, strict, overridable.
+
+Templates live in ``templates/mltrl/``; a site can shadow any of them from its
+own folder. Every value from a card is escaped by Jinja; the only markup that
+enters unescaped is card Markdown rendered by ``render.markdown`` (raw HTML off).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import partial
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from mltrl_docs.levels import LEVELS, Phase
+from mltrl_docs.paths import display
+from mltrl_docs.render import pages
+from mltrl_docs.render.markdown import to_html
+from mltrl_docs.render.pages import SitePage
+from mltrl_docs.resources import resource_dir
+
+UrlFor = Callable[[str], str]
+"""Turns a page URI (``dossier/R02.1/index.md``) into a link from the page being rendered."""
+
+
+class Renderer:
+    def __init__(self, prefix: str, override_dirs: Sequence[Path] = ()) -> None:
+        self.prefix = prefix
+        loader = FileSystemLoader([*map(str, override_dirs), str(resource_dir("templates") / "mltrl")])
+        self.env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
+                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        self.env.filters["markdown"] = lambda text: Markup(to_html(text or ""))
+        self.env.filters["display"] = display
+        self.env.globals.update(
+            levels=LEVELS,
+            phases=list(Phase),
+            project_uri=partial(pages.project_uri, prefix),
+            card_uri=partial(pages.card_uri, prefix),
+            attachment_uri=partial(pages.attachment_uri, prefix),
+            portfolio_uri=f"{prefix}/index.md",
+            findings_uri=f"{prefix}/findings.md",
+        )
+
+    def render(self, page: SitePage, url_for: UrlFor) -> str:
+        """The page's HTML (the content area only; the host's theme draws the rest)."""
+        return self.env.get_template("_page.html").render(page=page, url=url_for, **page.context)

@@ -1,0 +1,95 @@
+"""Which pages a dossier site has, at which URIs, with what data.
+
+Each SitePage names a template and its context; nothing is rendered here, so the
+list is cheap to build and easy to test. URIs are Markdown paths (``.md``) as a
+static-site host expects them; the host decides the final URLs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mltrl_docs import frontmatter
+from mltrl_docs.load import read_text
+from mltrl_docs.model import Card, Dossier, Project
+
+
+@dataclass(frozen=True, slots=True)
+class SitePage:
+    uri: str
+    """Path of the page inside the site, e.g. ``dossier/R02.1/index.md``."""
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    in_nav: bool = False
+    source: Path | None = None
+    """The file the page shows (for edit links), if it shows one."""
+
+
+def project_uri(prefix: str, project: Project) -> str:
+    return f"{prefix}/{project.id}/index.md"
+
+
+def card_stem(card: Card) -> str:
+    """``L4-2021-06-14``: unique in a project, since its cards never share a date."""
+    return f"L{card.level.number}-{card.date.isoformat()}"
+
+
+def card_uri(prefix: str, card: Card) -> str:
+    return f"{prefix}/{card.project_id}/{card_stem(card)}.md"
+
+
+def attachment_uri(prefix: str, project: Project, path: Path) -> str:
+    relative = path.relative_to(project.folder).with_suffix("")
+    return f"{prefix}/{project.id}/pages/{relative.as_posix()}.md"
+
+
+def site_pages(dossier: Dossier, prefix: str = "dossier") -> list[SitePage]:
+    """Every generated page, portfolio first, in a stable order."""
+    projects = sorted(dossier.projects.values(), key=lambda p: p.id)
+    pages = [
+        SitePage(f"{prefix}/index.md", "Portfolio", "portfolio.html",
+                 {"projects": projects, "open_findings": open_findings(dossier)}, in_nav=True),
+        SitePage(f"{prefix}/findings.md", "Validation report", "findings.html",
+                 {"findings": dossier.findings, "dossier": dossier}, in_nav=True),
+    ]
+    for project in projects:
+        pages.append(SitePage(project_uri(prefix, project), f"{project.id}: {project.title}", "project.html",
+                              {"project": project, "dossier": dossier}, in_nav=True))
+        for index, card in enumerate(project.cards):
+            previous = project.cards[index - 1] if index else None
+            following = project.cards[index + 1] if index + 1 < len(project.cards) else None
+            pages.append(SitePage(
+                card_uri(prefix, card), f"{project.id} level {card.level.number} ({card.date.isoformat()})",
+                "card.html", {"project": project, "card": card, "previous": previous, "next": following,
+                              "findings": [f for f in dossier.findings if f.path == card.path]},
+                source=card.path,
+            ))
+        for attachment in project.attachments:
+            pages.append(SitePage(attachment_uri(prefix, project, attachment.path), attachment.title,
+                                  "attachment.html", {"project": project, "attachment": attachment,
+                                                      "body": _page_body(attachment.path)},
+                                  source=attachment.path))
+    return pages
+
+
+def open_findings(dossier: Dossier) -> dict[str, int]:
+    """Errors and warnings per project, counted by where the file is."""
+    counts = dict.fromkeys(dossier.projects, 0)
+    for finding in dossier.findings:
+        if finding.severity.value == "info":
+            continue
+        for project in dossier.projects.values():
+            if project.folder in finding.path.parents:
+                counts[project.id] += 1
+                break
+    return counts
+
+
+def _page_body(path: Path) -> str:
+    """An attachment's Markdown without its frontmatter (it loaded once, so it reads)."""
+    text, _, _ = read_text(path)
+    parts = frontmatter.split(text or "")
+    return parts.body if isinstance(parts, frontmatter.SplitText) else ""

@@ -1,0 +1,133 @@
+"""The MkDocs plugin: the example site, escaping, and invalid cards."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, card_text
+from htmltext import Page
+from mltrl_docs.dossier import build_dossier
+from mltrl_docs.render.pages import card_stem
+from mltrl_docs.settings import load_settings
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+def mkdocs_build(config: Path, out: Path, strict: bool = True) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(out)]
+    return subprocess.run(command + (["--strict"] if strict else []), capture_output=True, text=True, env=ENV,
+                          timeout=300)
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("example")
+    result = mkdocs_build(REPO / "mkdocs.yml", out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+@pytest.fixture(scope="module")
+def dossier():
+    settings, _ = load_settings(REPO / "site_example" / "mltrl-docs.yml")
+    return build_dossier(settings.sources, settings.glossary)
+
+
+def test_portfolio_lists_every_project_with_level_and_phase(example: Path, dossier) -> None:
+    page = Page(example / "dossier" / "index.html")
+    for project in dossier.projects.values():
+        current = project.current
+        assert f"{project.id}/" in " ".join(page.links)
+        assert f"L{current.level.number} {current.level.name} ({current.level.phase.label})" in page.text
+    assert "mltrl-level" in page.classes
+
+
+def test_project_pages_show_every_card_and_transition(example: Path, dossier) -> None:
+    for project in dossier.projects.values():
+        page = Page(example / "dossier" / project.id / "index.html")
+        assert project.current.title in page.text
+        for card in project.cards:
+            assert f"{card_stem(card)}/" in page.links
+            if card.transition and card.transition.kind and card.transition.from_level is not None:
+                how = f"{card.transition.kind.value}"
+                if card.transition.kind.value == "switchback":
+                    how += f" ({card.transition.switchback.value})"
+                assert f"{how} from L{card.transition.from_level}" in page.text
+
+
+def test_card_pages_show_every_requirement_and_link_through_history(example: Path, dossier) -> None:
+    for project in dossier.projects.values():
+        for index, card in enumerate(project.cards):
+            page = Page(example / "dossier" / project.id / card_stem(card) / "index.html")
+            for requirement in card.requirements:
+                assert requirement.text in page.text
+            rels = [attrs.get("rel") for tag, attrs in page.tags if tag == "a"]
+            assert ("prev" in rels) == (index > 0)
+            assert ("next" in rels) == (index + 1 < len(project.cards))
+
+
+def test_attachment_page(example: Path) -> None:
+    page = Page(example / "dossier" / "P07.1" / "pages" / "ethics" / "index.html")
+    assert "Attachment of P07.1" in page.text
+
+
+def test_nav_lists_projects_not_cards(example: Path, dossier) -> None:
+    html = (example / "dossier" / "R02.1" / "index.html").read_text(encoding="utf-8")
+    nav = html[html.index("md-nav--primary"):html.index('class="md-content"')]
+    for project in dossier.projects.values():
+        assert (f'href="../{project.id}/"' in nav) or (project.id == "R02.1" and 'href="./"' in nav)
+        assert not any(card_stem(card) in nav for card in project.cards)
+
+
+@pytest.fixture
+def site_with(tmp_path: Path):
+    """A copy of the example site with extra files in one project folder."""
+
+    def _make(files: dict[str, str]) -> Path:
+        shutil.copytree(REPO / "site_example", tmp_path / "site_example")
+        config = (REPO / "mkdocs.yml").read_text(encoding="utf-8").replace("strict: true\n", "")
+        (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+        for name, text in files.items():
+            path = tmp_path / "site_example" / "dossiers" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return tmp_path
+
+    return _make
+
+
+def test_card_text_is_escaped_and_unsafe_links_are_dropped(site_with, tmp_path: Path) -> None:
+    body = ("\n**TL;DR**: <script>alert('tldr')</script>\n\n## Model / algorithm info\n\n"
+            "<img src=x onerror=alert(1)> [click](javascript:alert(2)) <a href=\"javascript:alert(3)\">a</a>\n")
+    card = card_text(body, project="X1", title="<b>bold</b> title", links={"code": "javascript:alert(4)"},
+                     owners=["<script>alert(5)</script>"])
+    root = site_with({"xss/card.md": card})
+    result = mkdocs_build(root / "mkdocs.yml", root / "site", strict=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    for html_file in [*(root / "site").rglob("*.html"), root / "site" / "search" / "search_index.json"]:
+        html = html_file.read_text(encoding="utf-8")
+        assert "<script>alert" not in html and "<img src=x" not in html and "<b>bold" not in html
+        assert 'href="javascript:' not in html.lower()
+    page = Page(root / "site" / "dossier" / "X1" / "index.html")
+    assert "<b>bold</b> title" in page.text and "<script>alert(5)</script>" in page.text
+
+
+def test_invalid_card_is_listed_and_fails_strict_only(site_with, tmp_path: Path) -> None:
+    root = site_with({"mvbo/L5-broken.md": "---\nmltrl: 1\nlevel: 5\ntitle: Broken\nstatus: aproved\n---\n"})
+    strict = mkdocs_build(root / "mkdocs.yml", root / "strict")
+    assert strict.returncode != 0
+    assert "L5-broken.md:5:9: error: 'aproved' is not a valid status" in strict.stderr
+    lenient = mkdocs_build(root / "mkdocs.yml", root / "site", strict=False)
+    assert lenient.returncode == 0, lenient.stderr[-2000:]
+    project = Page(root / "site" / "dossier" / "R02.1" / "index.html")
+    assert "Invalid cards" in project.text and "L5-broken.md" in project.text
+    report = Page(root / "site" / "dossier" / "findings" / "index.html")
+    assert "L5-broken.md:5:9" in report.text
+    portfolio = Page(root / "site" / "dossier" / "index.html")
+    assert "P07.1" in portfolio.text
