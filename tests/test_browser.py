@@ -1,0 +1,102 @@
+"""The example site in headless Chromium (Debian's, driven by Playwright).
+
+Skipped where Chromium or Playwright is missing, unless MLTRL_REQUIRE_BROWSER=1
+(as .ci/run sets it): then a missing browser fails the run. Screenshots go to
+test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = REPO / "test-artifacts"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None
+
+_missing = sync_playwright is None or not Path(CHROMIUM).exists()
+if _missing and os.environ.get("MLTRL_REQUIRE_BROWSER") == "1":
+    raise RuntimeError("MLTRL_REQUIRE_BROWSER=1 but Playwright or /usr/bin/chromium is missing")
+pytestmark = pytest.mark.skipif(_missing, reason="needs Playwright and Debian's chromium")
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = tmp_path_factory.mktemp("browser-site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(REPO / "mkdocs.yml"),
+                    "-d", str(site)], check=True, env=env, timeout=300)
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.mark.parametrize("name,path", [
+    ("portfolio", "dossier/"),
+    ("dossier", "dossier/P07.1/"),
+    ("card", "dossier/P07.1/L6-2025-09-15/"),
+    ("report", "dossier/findings/"),
+])
+def test_page_loads_cleanly_and_only_from_the_site(browser, base_url: str, name: str, path: str) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    outside: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: None if request.url.startswith(base_url) else outside.append(request.url))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    response = page.goto(base_url + path)
+    page.wait_for_load_state("networkidle")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    assert response is not None and response.status == 200
+    assert outside == [] and errors == []
+    assert page.locator("h1").first.inner_text().strip()
+    assert page.locator(".mltrl .mltrl-level").count() >= 1 or name == "report"
+    page.close()
+
+
+def test_history_links_walk_a_project(browser, base_url: str) -> None:
+    page = browser.new_page()
+    page.goto(base_url + "dossier/R02.1/")
+    page.locator("table.mltrl-history a").first.click()
+    steps = [page.locator("h1").first.inner_text()]
+    while page.locator("a[rel=next]").count():
+        page.locator("a[rel=next]").click()
+        steps.append(page.locator("h1").first.inner_text())
+    assert len(steps) == 6  # R02.1 has six cards; each next link led to the following one
+    assert steps[0].startswith("R02.1 level 1") and steps[-1].startswith("R02.1 level 4")
+    page.close()
