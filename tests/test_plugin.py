@@ -131,3 +131,48 @@ def test_invalid_card_is_listed_and_fails_strict_only(site_with, tmp_path: Path)
     assert "L5-broken.md:5:9" in report.text
     portfolio = Page(root / "site" / "dossier" / "index.html")
     assert "P07.1" in portfolio.text
+
+
+def _plugin_for(config_file: Path, settings: str):
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from mltrl_docs.plugin import MltrlPlugin
+
+    plugin = MltrlPlugin()
+    plugin.load_config({"settings": settings})
+    config = MkDocsConfig(config_file_path=str(config_file))
+    config.load_dict({"site_name": "t", "docs_dir": str(config_file.parent / "docs")})
+    (config_file.parent / "docs").mkdir(exist_ok=True)
+    assert config.validate() == ([], [])
+    return plugin, config
+
+
+def test_serve_watches_sources_glossaries_and_settings(write, tmp_path: Path) -> None:
+    write("site/mltrl-docs.yml", "sources: [../cards]\nglossary: [../org.yml]\n")
+    write("cards/p/card.md", card_text())
+    write("org.yml", "mltrl: 1\nterms: []\n")
+    plugin, config = _plugin_for(tmp_path / "mkdocs.yml", "site/mltrl-docs.yml")
+    plugin.on_config(config)
+
+    class Server:
+        watched: list[str] = []
+
+        def watch(self, path: str, recursive: bool = True) -> None:
+            self.watched.append(path)
+
+    server = Server()
+    plugin.on_serve(server, config=config, builder=None)
+    assert set(server.watched) == {str(tmp_path / "cards"), str(tmp_path / "org.yml"),
+                                   str(tmp_path / "site" / "mltrl-docs.yml")}
+
+
+def test_missing_or_broken_settings_stop_the_build_with_a_clear_error(write, tmp_path: Path) -> None:
+    from mkdocs.exceptions import PluginError
+
+    plugin, config = _plugin_for(tmp_path / "mkdocs.yml", "nope.yml")
+    with pytest.raises(PluginError, match="nope.yml does not exist"):
+        plugin.on_config(config)
+    write("bad.yml", "sources: dossiers\n")
+    plugin, config = _plugin_for(tmp_path / "mkdocs.yml", "bad.yml")
+    with pytest.raises(PluginError, match=r"bad.yml:1:10: error: sources must be a list"):
+        plugin.on_config(config)
