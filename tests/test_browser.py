@@ -100,3 +100,17 @@ def test_history_links_walk_a_project(browser, base_url: str) -> None:
     assert len(steps) == 6  # R02.1 has six cards; each next link led to the following one
     assert steps[0].startswith("R02.1 level 1") and steps[-1].startswith("R02.1 level 4")
     page.close()
+
+
+@pytest.mark.parametrize("project,cards,switchbacks", [("P04.3", 8, 1), ("R02.1", 6, 1), ("R11.1", 3, 0)])
+def test_timeline_draws_one_point_per_card(browser, base_url: str, project: str, cards: int,
+                                           switchbacks: int) -> None:
+    page = browser.new_page()
+    page.goto(base_url + f"dossier/{project}/")
+    svg = page.locator("svg.mltrl-timeline")
+    assert svg.is_visible()
+    assert svg.locator("circle.mltrl-point").count() == cards
+    assert svg.locator("line.mltrl-tl-switchback").count() == switchbacks
+    box = svg.bounding_box()
+    assert box is not None and box["width"] > 400 and box["height"] > 150
+    page.close()

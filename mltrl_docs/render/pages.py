@@ -14,6 +14,7 @@ from typing import Any
 from mltrl_docs import frontmatter
 from mltrl_docs.load import read_text
 from mltrl_docs.model import Card, Dossier, Project
+from mltrl_docs.render.timeline import timeline
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +56,11 @@ def site_pages(dossier: Dossier, prefix: str = "dossier") -> list[SitePage]:
         SitePage(f"{prefix}/findings.md", "Validation report", "findings.html",
                  {"findings": dossier.findings, "dossier": dossier}, in_nav=True),
     ]
+    as_of = max((card.date for card in dossier.cards), default=None)
     for project in projects:
         pages.append(SitePage(project_uri(prefix, project), f"{project.id}: {project.title}", "project.html",
-                              {"project": project, "dossier": dossier}, in_nav=True))
+                              {"project": project, "dossier": dossier,
+                               "t": timeline(project.cards, as_of) if as_of else None}, in_nav=True))
         for index, card in enumerate(project.cards):
             previous = project.cards[index - 1] if index else None
             following = project.cards[index + 1] if index + 1 < len(project.cards) else None
