@@ -86,7 +86,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             self.pages[page.uri] = page
             # MkDocs themes print page titles unescaped (nav, <title>, search): a card
             # title like "<img onerror=...>" must reach them as text.
-            front = f"---\ntitle: {_yaml_string(escape(page.title))}\n---\n"
+            # The TOC sidebar is hidden: generated HTML has no Markdown headings to list,
+            # and matrices need the width.
+            front = f"---\ntitle: {_yaml_string(escape(page.title))}\nhide: [toc]\n---\n"
             files.append(File.generated(config, page.uri, content=front, inclusion=InclusionLevel.NOT_IN_NAV))
         css = (resource_dir("templates") / "mltrl" / "mltrl.css").read_text(encoding="utf-8")
         files.append(File.generated(config, CSS_URI, content=css))

@@ -176,3 +176,12 @@ def test_missing_or_broken_settings_stop_the_build_with_a_clear_error(write, tmp
     plugin, config = _plugin_for(tmp_path / "mkdocs.yml", "bad.yml")
     with pytest.raises(PluginError, match=r"bad.yml:1:10: error: sources must be a list"):
         plugin.on_config(config)
+
+
+def test_dossier_page_has_matrix_rows_for_every_requirement(example: Path, dossier) -> None:
+    for project in dossier.projects.values():
+        html = (example / "dossier" / project.id / "index.html").read_text(encoding="utf-8")
+        matrix = html[html.index('id="requirement-matrix"'):html.index('id="risk-matrix"')]
+        ids = {r.id for card in project.cards for r in card.requirements}
+        for rid in ids:
+            assert f'<td class="mltrl-nowrap">{rid}</td>' in matrix

@@ -14,6 +14,7 @@ from typing import Any
 from mltrl_docs import frontmatter
 from mltrl_docs.load import read_text
 from mltrl_docs.model import Card, Dossier, Project
+from mltrl_docs.render.matrix import requirement_matrix, risk_matrix
 from mltrl_docs.render.timeline import timeline
 
 
@@ -60,7 +61,10 @@ def site_pages(dossier: Dossier, prefix: str = "dossier") -> list[SitePage]:
     for project in projects:
         pages.append(SitePage(project_uri(prefix, project), f"{project.id}: {project.title}", "project.html",
                               {"project": project, "dossier": dossier,
-                               "t": timeline(project.cards, as_of) if as_of else None}, in_nav=True))
+                               "t": timeline(project.cards, as_of) if as_of else None,
+                               "matrix": requirement_matrix(project.cards),
+                               "risks": risk_matrix(project.current) if project.current else None},
+                              in_nav=True))
         for index, card in enumerate(project.cards):
             previous = project.cards[index - 1] if index else None
             following = project.cards[index + 1] if index + 1 < len(project.cards) else None
