@@ -185,3 +185,13 @@ def test_dossier_page_has_matrix_rows_for_every_requirement(example: Path, dossi
         ids = {r.id for card in project.cards for r in card.requirements}
         for rid in ids:
             assert f'<td class="mltrl-nowrap">{rid}</td>' in matrix
+
+
+def test_dossier_page_has_versions_ethics_and_debt_per_card(example: Path, dossier) -> None:
+    project = dossier.projects["P07.1"]
+    page = Page(example / "dossier" / "P07.1" / "index.html")
+    for card in project.cards:
+        for item in card.tech_debt:
+            assert item.text in page.text
+        if card.versions.code:
+            assert card.versions.code in page.text
