@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 log = get_plugin_logger(__name__)
 CSS_URI = "mltrl/mltrl.css"
+JS_URI = "mltrl/mltrl.js"
 
 
 class MltrlConfig(base.Config):
@@ -73,6 +74,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         self.renderer = Renderer(self.config.prefix.strip("/"))
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
+        if JS_URI not in [str(script) for script in config.extra_javascript]:
+            config.extra_javascript.append(JS_URI)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -90,8 +93,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             # and matrices need the width.
             front = f"---\ntitle: {_yaml_string(escape(page.title))}\nhide: [toc]\n---\n"
             files.append(File.generated(config, page.uri, content=front, inclusion=InclusionLevel.NOT_IN_NAV))
-        css = (resource_dir("templates") / "mltrl" / "mltrl.css").read_text(encoding="utf-8")
-        files.append(File.generated(config, CSS_URI, content=css))
+        for uri in (CSS_URI, JS_URI):
+            asset = (resource_dir("templates") / uri).read_text(encoding="utf-8")
+            files.append(File.generated(config, uri, content=asset))
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:

@@ -114,3 +114,30 @@ def test_timeline_draws_one_point_per_card(browser, base_url: str, project: str,
     box = svg.bounding_box()
     assert box is not None and box["width"] > 400 and box["height"] > 150
     page.close()
+
+
+def test_portfolio_sorts_by_level_both_ways_and_filters(browser, base_url: str) -> None:
+    page = browser.new_page()
+    page.goto(base_url + "dossier/")
+    ids = page.locator("table.mltrl-sortable tbody tr td:first-child")
+    header = page.get_by_role("button", name="Current level")
+    header.click()
+    ascending = ids.all_inner_texts()
+    assert ascending == ["R11.1", "R02.1", "P04.3", "P07.1", "P12.2"]
+    assert page.locator("th[aria-sort=ascending]").count() == 1
+    header.click()
+    assert ids.all_inner_texts() == list(reversed(ascending))
+    page.get_by_placeholder("project, level, status, word...").fill("productization")
+    visible = [row for row in page.locator("table.mltrl-sortable tbody tr").all() if row.is_visible()]
+    assert sorted(row.locator("td").first.inner_text() for row in visible) == ["P07.1", "P12.2"]
+    assert "2 shown" in page.locator(".mltrl-filter-count").inner_text()
+    page.close()
+
+
+def test_history_feed_filters_by_kind(browser, base_url: str) -> None:
+    page = browser.new_page()
+    page.goto(base_url + "dossier/history/")
+    page.get_by_placeholder("project, level, status, word...").fill("switchback")
+    visible = [row for row in page.locator("table tbody tr").all() if row.is_visible()]
+    assert len(visible) >= 4 and all("switchback" in row.inner_text() for row in visible)
+    page.close()

@@ -195,3 +195,18 @@ def test_dossier_page_has_versions_ethics_and_debt_per_card(example: Path, dossi
             assert item.text in page.text
         if card.versions.code:
             assert card.versions.code in page.text
+
+
+def test_org_pages(example: Path, dossier) -> None:
+    levels = Page(example / "dossier" / "levels" / "index.html")
+    for project in dossier.projects.values():
+        assert project.id in levels.text
+    assert all(f'id="level-{n}"' in (example / "dossier/levels/index.html").read_text() for n in range(10))
+    history = Page(example / "dossier" / "history" / "index.html")
+    transitions = [c for c in dossier.cards if c.transition and c.transition.from_level is not None]
+    assert history.text.count("advanced from level") + history.text.count("switchback from level") == len(transitions)
+    assert history.text.count("entered MLTRL") == len(dossier.projects)
+    summary = Page(example / "dossier" / "requirements" / "index.html")
+    assert all(p.id in summary.text for p in dossier.projects.values())
+    board = (example / "dossier" / "index.html").read_text(encoding="utf-8")
+    assert board.count('class="mltrl-board-card"') == len(dossier.projects)

@@ -14,6 +14,8 @@ from typing import Any
 from mltrl_docs import frontmatter
 from mltrl_docs.load import read_text
 from mltrl_docs.model import Card, Dossier, Project
+from mltrl_docs.model import RequirementStatus
+from mltrl_docs.render.feed import history
 from mltrl_docs.render.matrix import requirement_matrix, risk_matrix
 from mltrl_docs.render.timeline import timeline
 
@@ -53,7 +55,12 @@ def site_pages(dossier: Dossier, prefix: str = "dossier") -> list[SitePage]:
     projects = sorted(dossier.projects.values(), key=lambda p: p.id)
     pages = [
         SitePage(f"{prefix}/index.md", "Portfolio", "portfolio.html",
-                 {"projects": projects, "open_findings": open_findings(dossier)}, in_nav=True),
+                 {"projects": projects, "open_findings": open_findings(dossier), "by_level": _by_level(projects)},
+                 in_nav=True),
+        SitePage(f"{prefix}/levels.md", "Levels", "levels.html", {"by_level": _by_level(projects)}, in_nav=True),
+        SitePage(f"{prefix}/history.md", "History", "history.html", {"events": history(dossier)}, in_nav=True),
+        SitePage(f"{prefix}/requirements.md", "Requirements", "requirements.html",
+                 {"projects": projects, "statuses": [s.value for s in RequirementStatus]}, in_nav=True),
         SitePage(f"{prefix}/findings.md", "Validation report", "findings.html",
                  {"findings": dossier.findings, "dossier": dossier}, in_nav=True),
     ]
@@ -80,6 +87,14 @@ def site_pages(dossier: Dossier, prefix: str = "dossier") -> list[SitePage]:
                                                       "body": _page_body(attachment.path)},
                                   source=attachment.path))
     return pages
+
+
+def _by_level(projects: list[Project]) -> dict[int, list[Project]]:
+    by_level: dict[int, list[Project]] = {n: [] for n in range(10)}
+    for project in projects:
+        if project.current:
+            by_level[project.current.level.number].append(project)
+    return by_level
 
 
 def open_findings(dossier: Dossier) -> dict[str, int]:
