@@ -141,3 +141,18 @@ def test_history_feed_filters_by_kind(browser, base_url: str) -> None:
     visible = [row for row in page.locator("table tbody tr").all() if row.is_visible()]
     assert len(visible) >= 4 and all("switchback" in row.inner_text() for row in visible)
     page.close()
+
+
+def test_search_works_offline_and_finds_card_text(browser, base_url: str) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    outside: list[str] = []
+    page.on("request", lambda request: None if request.url.startswith(base_url) else outside.append(request.url))
+    page.goto(base_url + "dossier/")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").fill("cirrus")
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=15000)
+    assert results.count() >= 1
+    assert "P04.3" in " ".join(results.all_inner_texts()) or "cirrus" in " ".join(results.all_inner_texts()).lower()
+    assert outside == []
+    page.close()

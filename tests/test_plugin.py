@@ -210,3 +210,20 @@ def test_org_pages(example: Path, dossier) -> None:
     assert all(p.id in summary.text for p in dossier.projects.values())
     board = (example / "dossier" / "index.html").read_text(encoding="utf-8")
     assert board.count('class="mltrl-board-card"') == len(dossier.projects)
+
+
+def test_builds_readable_pages_with_the_mkdocs_theme(tmp_path: Path) -> None:
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("  name: material\n", "  name: mkdocs\n  highlightjs: false  # its default loads from a CDN\n")
+    config = config.replace("docs_dir: site_example/docs", f"docs_dir: {REPO / 'site_example' / 'docs'}")
+    config = config.replace("settings: site_example/mltrl-docs.yml", f"settings: {REPO / 'site_example' / 'mltrl-docs.yml'}")
+    for line in ("  font: false          # no Google Fonts: the site must load nothing from outside itself\n",
+                 "  features:\n    - navigation.prune\n    - content.code.copy\n"):
+        config = config.replace(line, "")
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    result = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode == 0, result.stderr[-3000:]
+    page = Page(tmp_path / "site" / "dossier" / "R02.1" / "index.html")
+    assert "L4 Proof of concept development (Prototyping)" in page.text and "Level history" in page.text
+    loads = [a.get("src") or a.get("href") for tag, a in page.tags if tag in ("script", "link", "img")]
+    assert not [u for u in loads if u and u.startswith(("http:", "https:", "//"))]
