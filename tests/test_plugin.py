@@ -227,3 +227,11 @@ def test_builds_readable_pages_with_the_mkdocs_theme(tmp_path: Path) -> None:
     assert "L4 Proof of concept development (Prototyping)" in page.text and "Level history" in page.text
     loads = [a.get("src") or a.get("href") for tag, a in page.tags if tag in ("script", "link", "img")]
     assert not [u for u in loads if u and u.startswith(("http:", "https:", "//"))]
+
+
+def test_history_table_shows_time_at_each_level(example: Path, dossier) -> None:
+    project = dossier.projects["R02.1"]
+    page = Page(example / "dossier" / "R02.1" / "index.html")
+    first, second = project.cards[:2]
+    assert f"{(second.date - first.date).days} days" in page.text
+    assert "days so far" in page.text

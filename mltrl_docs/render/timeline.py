@@ -24,7 +24,8 @@ class Point:
     y: float
     card: Card
     days: int
-    """Days spent at this level from this card on (to the next card, or to as_of)."""
+    """Days spent at this level from this card on (to the next card; the current level
+    to as_of, the newest card date in the dossier, or 30 days past its own date)."""
 
 
 @dataclass(frozen=True, slots=True)
