@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from mltrl_docs import frontmatter
+from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.load import read_text
 from mltrl_docs.model import Card, Dossier, Project
 from mltrl_docs.model import RequirementStatus
@@ -65,6 +66,9 @@ def site_pages(dossier: Dossier, prefix: str = "dossier") -> list[SitePage]:
                  {"findings": dossier.findings, "dossier": dossier}, in_nav=True),
     ]
     as_of = max((card.date for card in dossier.cards), default=None)
+    by_file: dict[Path, list[Finding]] = {}
+    for finding in dossier.findings:
+        by_file.setdefault(finding.path, []).append(finding)
     for project in projects:
         pages.append(SitePage(project_uri(prefix, project), f"{project.id}: {project.title}", "project.html",
                               {"project": project, "dossier": dossier,
@@ -78,7 +82,7 @@ def site_pages(dossier: Dossier, prefix: str = "dossier") -> list[SitePage]:
             pages.append(SitePage(
                 card_uri(prefix, card), f"{project.id} level {card.level.number} ({card.date.isoformat()})",
                 "card.html", {"project": project, "card": card, "previous": previous, "next": following,
-                              "findings": [f for f in dossier.findings if f.path == card.path]},
+                              "findings": by_file.get(card.path, [])},
                 source=card.path,
             ))
         for attachment in project.attachments:
@@ -98,15 +102,15 @@ def _by_level(projects: list[Project]) -> dict[int, list[Project]]:
 
 
 def open_findings(dossier: Dossier) -> dict[str, int]:
-    """Errors and warnings per project, counted by where the file is."""
+    """Errors and warnings per project, counted by the project folder the file is in."""
+    folders = {project.folder: project.id for project in dossier.projects.values()}
     counts = dict.fromkeys(dossier.projects, 0)
     for finding in dossier.findings:
-        if finding.severity.value == "info":
+        if finding.severity is Severity.INFO:
             continue
-        for project in dossier.projects.values():
-            if project.folder in finding.path.parents:
-                counts[project.id] += 1
-                break
+        owner = next((folders[p] for p in finding.path.parents if p in folders), None)
+        if owner is not None:
+            counts[owner] += 1
     return counts
 
 

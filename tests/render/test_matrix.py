@@ -36,3 +36,4 @@ def test_matrix_follows_ids_and_marks_changes(write_card, tmp_path: Path) -> Non
 def test_risk_bands() -> None:
     assert [risk_band(s) for s in (1, 4, 5, 9, 10, 14, 15, 25)] == [
         "low", "low", "medium", "medium", "high", "high", "critical", "critical"]
+
