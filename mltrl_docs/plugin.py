@@ -21,6 +21,7 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure import StructureItem
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.utils import get_relative_url
 
@@ -56,6 +57,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
     def __init__(self) -> None:
         self.settings: Settings | None = None
         self.pages: dict[str, SitePage] = {}
+        self.published: dict[Path, str] = {}
+        """Source file (card, attachment) -> URI of the page that shows it."""
         self.renderer: Renderer | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -84,9 +87,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         dossier = build_dossier(self.settings.sources, self.settings.glossary)
         for finding in dossier.findings:
             _log(finding)
-        self.pages = {}
-        for page in site_pages(dossier, self.config.prefix.strip("/")):
-            self.pages[page.uri] = page
+        self.pages = {page.uri: page for page in site_pages(dossier, self.config.prefix.strip("/"))}
+        self.published = {page.source: page.uri for page in self.pages.values() if page.source is not None}
+        for page in self.pages.values():
             # MkDocs themes print page titles unescaped (nav, <title>, search): a card
             # title like "<img onerror=...>" must reach them as text.
             # The TOC sidebar is hidden: generated HTML has no Markdown headings to list,
@@ -102,7 +105,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         if not self.pages:
             return nav
         listed = [files.get_file_from_path(uri) for uri, page in self.pages.items() if page.in_nav]
-        children = [f.page for f in listed if f is not None and f.page is not None]
+        children: list[StructureItem] = [f.page for f in listed if f is not None and f.page is not None]
         section = Section("Dossier", children)
         for child in children:
             child.parent = section
@@ -120,7 +123,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
                 raise PluginError(f"mltrl: page {page.file.src_uri} links to {uri}, which was not generated")
             return get_relative_url(target.url, page.url)
 
-        return self.renderer.render(generated, url_for)
+        return self.renderer.render(generated, url_for, self.published)
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object) -> None:
         if self.settings is None:

@@ -92,10 +92,12 @@ def test_page_loads_cleanly_and_only_from_the_site(browser, base_url: str, name:
 def test_history_links_walk_a_project(browser, base_url: str) -> None:
     page = browser.new_page()
     page.goto(base_url + "dossier/R02.1/")
-    page.locator("table.mltrl-history a").first.click()
+    with page.expect_navigation():
+        page.locator("table.mltrl-history a").first.click()
     steps = [page.locator("h1").first.inner_text()]
     while page.locator("a[rel=next]").count():
-        page.locator("a[rel=next]").click()
+        with page.expect_navigation():
+            page.locator("a[rel=next]").click()
         steps.append(page.locator("h1").first.inner_text())
     assert len(steps) == 6  # R02.1 has six cards; each next link led to the following one
     assert steps[0].startswith("R02.1 level 1") and steps[-1].startswith("R02.1 level 4")

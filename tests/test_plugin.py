@@ -235,3 +235,31 @@ def test_history_table_shows_time_at_each_level(example: Path, dossier) -> None:
     first, second = project.cards[:2]
     assert f"{(second.date - first.date).days} days" in page.text
     assert "days so far" in page.text
+
+
+def _broken_links(site: Path) -> list[str]:
+    broken = []
+    for html_file in (site / "dossier").rglob("index.html"):
+        for href in Page(html_file).links:
+            if href.startswith(("http:", "https:", "mailto:", "#")):
+                continue
+            target = (html_file.parent / href.split("#")[0]).resolve()
+            if not (target.is_file() or (target / "index.html").is_file()):
+                broken.append(f"{html_file.relative_to(site)} -> {href}")
+    return broken
+
+
+def test_every_link_on_generated_pages_resolves(example: Path) -> None:
+    assert _broken_links(example) == []
+
+
+def test_relative_links_in_card_bodies_point_at_published_pages(site_with, tmp_path: Path) -> None:
+    body = ("\n**TL;DR**: See [the checklist](../neuropath/ethics.md) and [raw data](data/run.csv).\n\n"
+            "## Model / algorithm info\n\nDetails.\n")
+    root = site_with({"linky/card.md": card_text(body, project="L1")})
+    result = mkdocs_build(root / "mkdocs.yml", root / "site")
+    assert result.returncode == 0, result.stderr[-2000:]
+    html = (root / "site" / "dossier" / "L1" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../P07.1/pages/ethics/"' in html
+    assert 'class="mltrl-unpublished" title="data/run.csv' in html
+    assert _broken_links(root / "site") == []

@@ -1,0 +1,35 @@
+"""Card Markdown to HTML: escaped, safe links, relative links resolved or unlinked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mltrl_docs.render.html import relinker
+from mltrl_docs.render.markdown import to_html
+
+
+def test_raw_html_is_text_and_unsafe_schemes_are_not_links() -> None:
+    html = to_html('<script>x()</script>\n\n<img src=x onerror="y()"> [a](javascript:z()) [b](data:text/html,x)')
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html
+    assert 'href="javascript' not in html and 'href="data' not in html
+
+
+def test_tables_and_strikethrough() -> None:
+    html = to_html("| a | b |\n|---|---|\n| 1 | ~~2~~ |\n")
+    assert "<table>" in html and "<s>2</s>" in html
+
+
+def test_relative_links_go_to_published_pages_or_become_text(tmp_path: Path) -> None:
+    card = tmp_path / "p" / "L2.md"
+    published = {(tmp_path / "p" / "ethics.md").resolve(): "dossier/P/pages/ethics.md",
+                 (tmp_path / "p" / "L1.md").resolve(): "dossier/P/L1-2020-01-01.md"}
+    relink = relinker(card, published, lambda uri: "../" + uri.removesuffix(".md") + "/")
+    html = to_html("[checklist](ethics.md#consent) [previous](./L1.md) [run](evidence/run.csv) "
+                   "[web](https://wiki.example.internal/x) [top](#intro) ![plot](plot.png)", relink)
+    assert 'href="../dossier/P/pages/ethics/#consent"' in html
+    assert 'href="../dossier/P/L1-2020-01-01/"' in html
+    assert 'href="https://wiki.example.internal/x"' in html and 'href="#intro"' in html
+    assert '<a class="mltrl-unpublished" title="evidence/run.csv (a file in the repository' in html
+    assert 'href="evidence/run.csv"' not in html
+    assert '<span class="mltrl-unpublished" title="plot.png (not published)">[plot]</span>' in html
