@@ -44,12 +44,17 @@ def summary(dossiers: Sequence[Dossier], findings: Sequence[Finding]) -> str:
     projects = sum(len(d.projects) for d in dossiers)
     cards = sum(len(d.cards) for d in dossiers)
     invalid = sum(len(d.invalid_cards) for d in dossiers)
-    terms = sum(len(d.glossary) for d in dossiers)
+    terms = sum(_terms(d) for d in dossiers)
     return (
         f"checked {projects} projects, {cards + invalid} cards ({invalid} invalid), {terms} glossary terms: "
         f"{_plural(tally[Severity.ERROR], 'error')}, {_plural(tally[Severity.WARNING], 'warning')}, "
         f"{_plural(tally[Severity.INFO], 'note')}"
     )
+
+
+def _terms(dossier: Dossier) -> int:
+    """Org terms plus every project's own."""
+    return len(dossier.glossary) + sum(len(p.glossary) for p in dossier.projects.values())
 
 
 def _plural(n: int, word: str) -> str:
@@ -85,7 +90,7 @@ def as_json(dossiers: Sequence[Dossier], findings: Sequence[Finding]) -> str:
             "projects": sum(len(d.projects) for d in dossiers),
             "cards": sum(len(d.cards) for d in dossiers),
             "invalid_cards": sum(len(d.invalid_cards) for d in dossiers),
-            "glossary_terms": sum(len(d.glossary) for d in dossiers),
+            "glossary_terms": sum(_terms(d) for d in dossiers),
             "errors": tally[Severity.ERROR],
             "warnings": tally[Severity.WARNING],
             "infos": tally[Severity.INFO],

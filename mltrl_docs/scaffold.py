@@ -8,6 +8,7 @@ transition that matches the current card, so it passes ``check`` as written.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -40,8 +41,12 @@ class NewCard:
 
 @cache
 def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(resource_dir("templates")), undefined=StrictUndefined,
-                       keep_trailing_newline=True, autoescape=False)
+    env = Environment(loader=FileSystemLoader(resource_dir("templates")), undefined=StrictUndefined,
+                      keep_trailing_newline=True, autoescape=False)
+    # A JSON string is a valid YAML scalar whatever it holds; unlike Jinja's tojson
+    # (made for HTML) this keeps ', <, > and & as the author wrote them.
+    env.filters["yaml_str"] = lambda text: json.dumps(str(text), ensure_ascii=False)
+    return env
 
 
 def next_card(current: Card, *, to_level: int | None, date: dt.date,

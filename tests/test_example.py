@@ -28,6 +28,7 @@ def test_check_is_clean() -> None:
                             text=True, timeout=60)
     assert result.returncode == 0, result.stdout
     assert "0 errors, 0 warnings, 0 notes" in result.stdout
+    assert "16 glossary terms" in result.stdout  # 12 org terms + 4 of neuropath's own
 
 
 def test_five_projects_with_several_cards_each(dossier: Dossier) -> None:

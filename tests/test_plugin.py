@@ -263,3 +263,20 @@ def test_relative_links_in_card_bodies_point_at_published_pages(site_with, tmp_p
     assert 'href="../P07.1/pages/ethics/"' in html
     assert 'class="mltrl-unpublished" title="data/run.csv' in html
     assert _broken_links(root / "site") == []
+
+
+def test_card_page_shows_links_and_links_the_checklist_attachment(example: Path, dossier) -> None:
+    card = dossier.projects["P07.1"].current
+    html = (example / "dossier" / "P07.1" / card_stem(card) / "index.html").read_text(encoding="utf-8")
+    assert 'href="../pages/ethics/">checklist</a>' in html
+    for name, ref in card.links.items():
+        if ref.is_url:
+            assert f'href="{ref.target}"' in html
+
+
+def test_portfolio_counts_waived_requirements(example: Path, dossier) -> None:
+    page = Page(example / "dossier" / "index.html")
+    current = dossier.projects["P12.2"].current
+    verified = sum(r.status.value == "verified" for r in current.requirements)
+    waived = sum(r.status.value == "waived" for r in current.requirements)
+    assert waived and f"{verified}/{len(current.requirements)} ({waived} waived)" in page.text

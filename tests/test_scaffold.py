@@ -16,7 +16,7 @@ def new(*args: str):
 
 def project_with_one_card(write_card, write, tmp_path: Path) -> Path:
     write("src/p/evidence/run.csv", "x\n")
-    write_card("src/p/L4.md", level=4, date="2024-03-01", title='Drift: "PSI" monitor',
+    write_card("src/p/L4.md", level=4, date="2024-03-01", title='Drift: "PSI" monitor & the team\'s <tool>',
                versions={"code": "1.2.0", "model": "0.3.0", "data": "2.0.0"}, coupled=["Q"],
                links={"code": "https://git.example.internal/drift"},
                ethics={"pre_development": "complete", "checklist": "https://wiki.example.internal/e"},
@@ -37,7 +37,9 @@ def test_next_card_advances_and_carries_everything_over(write_card, write, tmp_p
     card = dossier.projects["C1"].current
     assert (card.level.number, card.status.value, card.transition.from_level, card.transition.kind.value) == \
         (5, "draft", 4, "advance")
-    assert card.title == 'Drift: "PSI" monitor' and card.versions.code == "1.2.0" and card.coupled == ("Q",)
+    assert card.title == 'Drift: "PSI" monitor & the team\'s <tool>'
+    assert card.versions.code == "1.2.0" and card.coupled == ("Q",)
+    assert "\\u00" not in (folder / "L5-2024-09-01.md").read_text(encoding="utf-8")  # no HTML-style escapes
     assert card.requirements[0].risk.score == 8 and card.requirements[0].evidence[0].target == "evidence/run.csv"
     assert [s.title for s in card.body.sections][-1] == "Stage debrief"
     assert not card.body.debrief_answered
