@@ -85,6 +85,14 @@ def test_nav_lists_projects_not_cards(example: Path, dossier) -> None:
         assert not any(card_stem(card) in nav for card in project.cards)
 
 
+def test_card_pages_keep_the_dossier_section_open(example: Path, dossier) -> None:
+    card = dossier.projects["P12.2"].current
+    html = (example / "dossier" / "P12.2" / card_stem(card) / "index.html").read_text(encoding="utf-8")
+    nav = html[html.index("md-nav--primary"):html.index('class="md-content"')]
+    assert all(f'href="../../{p.id}/"' in nav for p in dossier.projects.values() if p.id != "P12.2")
+    assert not any(card_stem(c) in nav for c in dossier.cards)
+
+
 @pytest.fixture
 def site_with(tmp_path: Path):
     """A copy of the example site with extra files in one project folder."""
