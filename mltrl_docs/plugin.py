@@ -109,12 +109,6 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         section = Section("Dossier", children)
         for child in children:
             child.parent = section
-        # Card and attachment pages stay out of the nav, but belong to the section:
-        # with navigation.prune the section then stays open on them.
-        for uri, page in self.pages.items():
-            file = files.get_file_from_path(uri)
-            if not page.in_nav and file is not None and file.page is not None:
-                file.page.parent = section
         nav.items.append(section)
         return nav
 
