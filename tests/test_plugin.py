@@ -85,14 +85,6 @@ def test_nav_lists_projects_not_cards(example: Path, dossier) -> None:
         assert not any(card_stem(card) in nav for card in project.cards)
 
 
-def test_card_pages_keep_the_dossier_section_open(example: Path, dossier) -> None:
-    card = dossier.projects["P12.2"].current
-    html = (example / "dossier" / "P12.2" / card_stem(card) / "index.html").read_text(encoding="utf-8")
-    nav = html[html.index("md-nav--primary"):html.index('class="md-content"')]
-    assert all(f'href="../../{p.id}/"' in nav for p in dossier.projects.values() if p.id != "P12.2")
-    assert not any(card_stem(c) in nav for c in dossier.cards)
-
-
 @pytest.fixture
 def site_with(tmp_path: Path):
     """A copy of the example site with extra files in one project folder."""
@@ -288,3 +280,17 @@ def test_portfolio_counts_waived_requirements(example: Path, dossier) -> None:
     verified = sum(r.status.value == "verified" for r in current.requirements)
     waived = sum(r.status.value == "waived" for r in current.requirements)
     assert waived and f"{verified}/{len(current.requirements)} ({waived} waived)" in page.text
+
+
+def test_search_index_skips_aggregate_tables_but_keeps_card_text(example: Path, dossier) -> None:
+    import json
+
+    index = json.loads((example / "search" / "search_index.json").read_text(encoding="utf-8"))
+    by_location: dict[str, str] = {}
+    for doc in index["docs"]:
+        page = doc["location"].split("#")[0]
+        by_location[page] = by_location.get(page, "") + " " + doc["text"]
+    card = dossier.projects["P12.2"].current
+    requirement = card.requirements[0].text.split(",")[0][:40]
+    assert requirement in by_location[f"dossier/P12.2/{card_stem(card)}/"]
+    assert requirement not in by_location["dossier/P12.2/"]  # the matrix repeats it; search skips it
