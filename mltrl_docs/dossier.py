@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mltrl_docs import rules
 from mltrl_docs.findings import Finding, error
-from mltrl_docs.load import Loaded, load_glossary, load_markdown
+from mltrl_docs.load import load_glossary, load_markdown
 from mltrl_docs.model import Attachment, Card, Dossier, InvalidCard, Project
 from mltrl_docs.paths import display
 from mltrl_docs.sources import ProjectFolder, discover
@@ -44,9 +44,7 @@ def _build(sources: Sequence[Path], glossary_files: Sequence[Path]) -> Dossier:
     findings: list[Finding] = list(discovery.findings)
     dossier = Dossier(sources=tuple(sources))
     for folder in discovery.projects:
-        loaded, found = load_folder(folder)
-        findings += found
-        project = _project(folder, loaded, findings)
+        project = _load_project(folder, findings)
         if project is not None:
             _register(dossier, project, findings)
     for path in glossary_files:
@@ -64,23 +62,14 @@ def _build(sources: Sequence[Path], glossary_files: Sequence[Path]) -> Dossier:
     return dossier
 
 
-def load_folder(folder: ProjectFolder) -> tuple[list[Loaded], list[Finding]]:
-    """Read every Markdown file of one project folder."""
-    loaded: list[Loaded] = []
-    findings: list[Finding] = []
-    for path in folder.markdown:
-        item, found = load_markdown(path, folder.default_id)
-        loaded.append(item)
-        findings += found
-    return loaded, findings
-
-
-def _project(folder: ProjectFolder, loaded_items: list[Loaded], findings: list[Finding]) -> Project | None:
+def _load_project(folder: ProjectFolder, findings: list[Finding]) -> Project | None:
     """A folder's cards and pages; None when it holds no card at all (not a project)."""
     cards: list[Card] = []
     invalid: list[InvalidCard] = []
     attachments: list[Attachment] = []
-    for loaded in loaded_items:
+    for path in folder.markdown:
+        loaded, found = load_markdown(path, folder.default_id)
+        findings += found
         if isinstance(loaded, Card):
             cards.append(loaded)
         elif isinstance(loaded, InvalidCard):

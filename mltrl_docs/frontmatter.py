@@ -7,6 +7,7 @@ files and a frontmatter block that is never closed.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -111,3 +112,10 @@ def split(text: str) -> SplitText | TextProblem:
 def looks_like_card(text: str) -> bool:
     """For files whose frontmatter is unclosed: is a ``level:`` key written near the top?"""
     return bool(_LEVEL_KEY.search(text[:4000]))
+
+
+def yaml_scalar(text: str) -> str:
+    """``text`` as a YAML scalar for generated frontmatter: a JSON string is valid YAML
+    whatever it holds (quotes, colons, '#'), and unlike Jinja's tojson (made for HTML)
+    keeps ', <, > and & as written."""
+    return json.dumps(str(text), ensure_ascii=False)

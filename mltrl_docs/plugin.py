@@ -12,7 +12,6 @@ rendered with raw HTML off); ``on_serve`` watches cards outside ``docs_dir``.
 from __future__ import annotations
 
 from html import escape
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +26,7 @@ from mkdocs.utils import get_relative_url
 
 from mltrl_docs.dossier import build_dossier
 from mltrl_docs.findings import Finding, Severity
+from mltrl_docs.frontmatter import yaml_scalar
 from mltrl_docs.render.html import Renderer
 from mltrl_docs.render.pages import SitePage, site_pages
 from mltrl_docs.report import text_line
@@ -94,7 +94,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             # title like "<img onerror=...>" must reach them as text.
             # The TOC sidebar is hidden: generated HTML has no Markdown headings to list,
             # and matrices need the width.
-            front = f"---\ntitle: {_yaml_string(escape(page.title))}\nhide: [toc]\n---\n"
+            front = f"---\ntitle: {yaml_scalar(escape(page.title))}\nhide: [toc]\n---\n"
             files.append(File.generated(config, page.uri, content=front, inclusion=InclusionLevel.NOT_IN_NAV))
         for uri in (CSS_URI, JS_URI):
             asset = (resource_dir("templates") / uri).read_text(encoding="utf-8")
@@ -138,7 +138,3 @@ def _log(finding: Finding) -> None:
     emit = {Severity.ERROR: log.error, Severity.WARNING: log.warning, Severity.INFO: log.info}
     emit[finding.severity](text_line(finding).replace("\n    ", " "))
 
-
-def _yaml_string(text: str) -> str:
-    """A JSON string is a valid YAML scalar whatever it contains (quotes, colons, '#')."""
-    return json.dumps(text, ensure_ascii=False)

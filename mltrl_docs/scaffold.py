@@ -8,13 +8,13 @@ transition that matches the current card, so it passes ``check`` as written.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from mltrl_docs.frontmatter import yaml_scalar
 from mltrl_docs.levels import level
 from mltrl_docs.model import Card, SwitchbackKind
 from mltrl_docs.resources import resource_dir
@@ -43,9 +43,7 @@ class NewCard:
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(resource_dir("templates")), undefined=StrictUndefined,
                       keep_trailing_newline=True, autoescape=False)
-    # A JSON string is a valid YAML scalar whatever it holds; unlike Jinja's tojson
-    # (made for HTML) this keeps ', <, > and & as the author wrote them.
-    env.filters["yaml_str"] = lambda text: json.dumps(str(text), ensure_ascii=False)
+    env.filters["yaml_str"] = yaml_scalar
     return env
 
 
