@@ -153,7 +153,7 @@ def test_search_works_offline_and_finds_card_text(browser, base_url: str) -> Non
     page.locator("label.md-search__icon, .md-search__input").first.click()
     page.locator("input.md-search__input").fill("cirrus")
     results = page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=15000)
+    results.first.wait_for(timeout=30000)  # Playwright's default; the worker indexes first
     assert results.count() >= 1
     assert "P04.3" in " ".join(results.all_inner_texts()) or "cirrus" in " ".join(results.all_inner_texts()).lower()
     assert outside == []
