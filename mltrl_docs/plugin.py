@@ -28,7 +28,7 @@ from mltrl_docs.dossier import build_dossier
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.frontmatter import yaml_scalar
 from mltrl_docs.render.html import Renderer
-from mltrl_docs.render.pages import SitePage, site_pages
+from mltrl_docs.render.pages import OPTIONAL_PAGES, SitePage, site_pages
 from mltrl_docs.report import text_line
 from mltrl_docs.resources import resource_dir
 from mltrl_docs.settings import SETTINGS_FILE, Settings, load_settings
@@ -51,6 +51,9 @@ class MltrlConfig(base.Config):
     `mltrl-docs check` reads the same file, so check and build agree."""
     prefix = c.Type(str, default="dossier")
     """Folder of the generated pages in the site (the portfolio is at <prefix>/)."""
+    pages = c.ListOfItems(c.Choice(OPTIONAL_PAGES), default=list(OPTIONAL_PAGES))
+    """Page kinds to generate besides the portfolio and the project dossiers (which are
+    always built); links to a kind left out render as plain text."""
 
 
 class MltrlPlugin(BasePlugin[MltrlConfig]):
@@ -87,7 +90,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         dossier = build_dossier(self.settings.sources, self.settings.glossary)
         for finding in dossier.findings:
             _log(finding)
-        self.pages = {page.uri: page for page in site_pages(dossier, self.config.prefix.strip("/"))}
+        self.pages = {page.uri: page for page in site_pages(dossier, self.config.prefix.strip("/"),
+                                                             self.config.pages)}
         self.published = {page.source: page.uri for page in self.pages.values() if page.source is not None}
         for page in self.pages.values():
             # MkDocs themes print page titles unescaped (nav, <title>, search): a card
@@ -117,11 +121,10 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         if generated is None or self.renderer is None:
             return html
 
-        def url_for(uri: str) -> str:
+        def url_for(uri: str) -> str | None:
+            """None for a page the site leaves out (option `pages`): the link becomes text."""
             target = files.get_file_from_path(uri)
-            if target is None:
-                raise PluginError(f"mltrl: page {page.file.src_uri} links to {uri}, which was not generated")
-            return get_relative_url(target.url, page.url)
+            return get_relative_url(target.url, page.url) if target is not None else None
 
         return self.renderer.render(generated, url_for, self.published)
 

@@ -294,3 +294,31 @@ def test_search_index_skips_aggregate_tables_but_keeps_card_text(example: Path, 
     requirement = card.requirements[0].text.split(",")[0][:40]
     assert requirement in by_location[f"dossier/P12.2/{card_stem(card)}/"]
     assert requirement not in by_location["dossier/P12.2/"]  # the matrix repeats it; search skips it
+
+
+def test_pages_option_leaves_out_page_kinds_and_their_links_become_text(site_with, tmp_path: Path) -> None:
+    root = site_with({})
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("settings: site_example/mltrl-docs.yml",
+                            "settings: site_example/mltrl-docs.yml\n      pages: [levels, findings]")
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    result = mkdocs_build(root / "mkdocs.yml", root / "site")
+    assert result.returncode == 0, result.stderr[-3000:]
+    site = root / "site" / "dossier"
+    assert (site / "levels" / "index.html").is_file() and (site / "findings" / "index.html").is_file()
+    assert not (site / "history").exists() and not (site / "requirements").exists()
+    assert not list(site.glob("*/L*")) and not list(site.glob("*/pages"))
+    project = Page(site / "R02.1" / "index.html")
+    assert "L4 card" in project.text and "current card" in project.text
+    assert _broken_links(root / "site") == []
+
+
+def test_pages_option_rejects_unknown_page_kinds(site_with, tmp_path: Path) -> None:
+    root = site_with({})
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("settings: site_example/mltrl-docs.yml",
+                            "settings: site_example/mltrl-docs.yml\n      pages: [levels, cardz]")
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    result = mkdocs_build(root / "mkdocs.yml", root / "site")
+    assert result.returncode != 0
+    assert "cardz" in result.stderr and "pages" in result.stderr

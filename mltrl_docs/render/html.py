@@ -23,8 +23,9 @@ from mltrl_docs.render.markdown import Relink, to_html
 from mltrl_docs.render.pages import SitePage
 from mltrl_docs.resources import resource_dir
 
-UrlFor = Callable[[str], str]
-"""Turns a page URI (``dossier/R02.1/index.md``) into a link from the page being rendered."""
+UrlFor = Callable[[str], str | None]
+"""Turns a page URI (``dossier/R02.1/index.md``) into a link from the page being rendered;
+None when the site does not have that page."""
 
 
 class Renderer:
@@ -68,6 +69,9 @@ def relinker(source: Path, published: Mapping[Path, str], url_for: UrlFor) -> Re
         uri = published.get(target) if target is not None else None
         if uri is None:
             return None
-        return url_for(uri) + (f"#{fragment}" if fragment else "")
+        url = url_for(uri)
+        if url is None:
+            return None
+        return url + (f"#{fragment}" if fragment else "")
 
     return relink

@@ -7,6 +7,7 @@ static-site host expects them; the host decides the final URLs.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,20 +52,32 @@ def attachment_uri(prefix: str, project: Project, path: Path) -> str:
     return f"{prefix}/{project.id}/pages/{relative.as_posix()}.md"
 
 
-def site_pages(dossier: Dossier, prefix: str = "dossier") -> list[SitePage]:
+OPTIONAL_PAGES: tuple[str, ...] = ("levels", "history", "requirements", "findings", "cards", "attachments")
+"""Page kinds a site may leave out; the portfolio and the project dossiers are always built.
+Links to a page that is left out render as plain text."""
+
+
+def site_pages(dossier: Dossier, prefix: str = "dossier",
+               include: Collection[str] = OPTIONAL_PAGES) -> list[SitePage]:
     """Every generated page, portfolio first, in a stable order."""
     projects = sorted(dossier.projects.values(), key=lambda p: p.id)
     pages = [
         SitePage(f"{prefix}/index.md", "Portfolio", "portfolio.html",
                  {"projects": projects, "open_findings": open_findings(dossier), "by_level": _by_level(projects)},
                  in_nav=True),
-        SitePage(f"{prefix}/levels.md", "Levels", "levels.html", {"by_level": _by_level(projects)}, in_nav=True),
-        SitePage(f"{prefix}/history.md", "History", "history.html", {"events": history(dossier)}, in_nav=True),
-        SitePage(f"{prefix}/requirements.md", "Requirements", "requirements.html",
-                 {"projects": projects, "statuses": [s.value for s in RequirementStatus]}, in_nav=True),
-        SitePage(f"{prefix}/findings.md", "Validation report", "findings.html",
-                 {"findings": dossier.findings, "dossier": dossier}, in_nav=True),
     ]
+    org_pages = {
+        "levels": lambda: SitePage(f"{prefix}/levels.md", "Levels", "levels.html",
+                                   {"by_level": _by_level(projects)}, in_nav=True),
+        "history": lambda: SitePage(f"{prefix}/history.md", "History", "history.html",
+                                    {"events": history(dossier)}, in_nav=True),
+        "requirements": lambda: SitePage(f"{prefix}/requirements.md", "Requirements", "requirements.html",
+                                         {"projects": projects, "statuses": [s.value for s in RequirementStatus]},
+                                         in_nav=True),
+        "findings": lambda: SitePage(f"{prefix}/findings.md", "Validation report", "findings.html",
+                                     {"findings": dossier.findings, "dossier": dossier}, in_nav=True),
+    }
+    pages += [make() for kind, make in org_pages.items() if kind in include]
     as_of = max((card.date for card in dossier.cards), default=None)
     by_file: dict[Path, list[Finding]] = {}
     for finding in dossier.findings:
@@ -76,7 +89,7 @@ def site_pages(dossier: Dossier, prefix: str = "dossier") -> list[SitePage]:
                                "matrix": requirement_matrix(project.cards),
                                "risks": risk_matrix(project.current) if project.current else None},
                               in_nav=True))
-        for index, card in enumerate(project.cards):
+        for index, card in enumerate(project.cards if "cards" in include else ()):
             previous = project.cards[index - 1] if index else None
             following = project.cards[index + 1] if index + 1 < len(project.cards) else None
             pages.append(SitePage(
@@ -85,7 +98,7 @@ def site_pages(dossier: Dossier, prefix: str = "dossier") -> list[SitePage]:
                               "findings": by_file.get(card.path, [])},
                 source=card.path,
             ))
-        for attachment in project.attachments:
+        for attachment in project.attachments if "attachments" in include else ():
             pages.append(SitePage(attachment_uri(prefix, project, attachment.path), attachment.title,
                                   "attachment.html", {"project": project, "attachment": attachment,
                                                       "body": _page_body(attachment.path)},
