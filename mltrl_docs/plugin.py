@@ -11,6 +11,7 @@ rendered with raw HTML off); ``on_serve`` watches cards outside ``docs_dir``.
 
 from __future__ import annotations
 
+import os
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,7 +29,7 @@ from mltrl_docs.dossier import build_dossier
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.frontmatter import yaml_scalar
 from mltrl_docs.render.html import Renderer
-from mltrl_docs.render.pages import OPTIONAL_PAGES, SitePage, site_pages
+from mltrl_docs.render.pages import OPTIONAL_PAGES, SitePage, evidence_files, site_pages
 from mltrl_docs.report import text_line
 from mltrl_docs.resources import resource_dir
 from mltrl_docs.settings import SETTINGS_FILE, Settings, load_settings
@@ -93,13 +94,21 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         self.pages = {page.uri: page for page in site_pages(dossier, self.config.prefix.strip("/"),
                                                              self.config.pages)}
         self.published = {page.source: page.uri for page in self.pages.values() if page.source is not None}
+        if "evidence" in self.config.pages:
+            evidence = evidence_files(dossier, self.config.prefix.strip("/"))
+            for path, uri in evidence.items():
+                files.append(File.generated(config, uri, abs_src_path=str(path)))
+            self.published.update(evidence)
         for page in self.pages.values():
             # MkDocs themes print page titles unescaped (nav, <title>, search): a card
             # title like "<img onerror=...>" must reach them as text.
             # The TOC sidebar is hidden: generated HTML has no Markdown headings to list,
             # and matrices need the width.
             front = f"---\ntitle: {yaml_scalar(escape(page.title))}\nhide: [toc]\n---\n"
-            files.append(File.generated(config, page.uri, content=front, inclusion=InclusionLevel.NOT_IN_NAV))
+            generated = File.generated(config, page.uri, content=front, inclusion=InclusionLevel.NOT_IN_NAV)
+            if page.source is not None:
+                generated.edit_uri = _edit_uri(page.source, config.docs_dir)
+            files.append(generated)
         for uri in (CSS_URI, JS_URI):
             asset = (resource_dir("templates") / uri).read_text(encoding="utf-8")
             files.append(File.generated(config, uri, content=asset))
@@ -134,6 +143,13 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         for path in (*self.settings.sources, *self.settings.glossary, self.settings.file):
             if path is not None and path.exists():
                 server.watch(str(path), recursive=True)
+
+
+def _edit_uri(source: Path, docs_dir: str) -> str:
+    """The card's path relative to docs_dir: MkDocs joins it to `repo_url` + `edit_uri`, and
+    the URL join resolves '../', so the theme's edit button opens the card's own file
+    wherever it lives in the repository."""
+    return Path(os.path.relpath(source, docs_dir)).as_posix()
 
 
 def _log(finding: Finding) -> None:

@@ -307,7 +307,7 @@ def test_pages_option_leaves_out_page_kinds_and_their_links_become_text(site_wit
     site = root / "site" / "dossier"
     assert (site / "levels" / "index.html").is_file() and (site / "findings" / "index.html").is_file()
     assert not (site / "history").exists() and not (site / "requirements").exists()
-    assert not list(site.glob("*/L*")) and not list(site.glob("*/pages"))
+    assert not list(site.glob("*/L*")) and not list(site.glob("*/pages")) and not list(site.glob("*/files"))
     project = Page(site / "R02.1" / "index.html")
     assert "L4 card" in project.text and "current card" in project.text
     assert _broken_links(root / "site") == []
@@ -322,3 +322,31 @@ def test_pages_option_rejects_unknown_page_kinds(site_with, tmp_path: Path) -> N
     result = mkdocs_build(root / "mkdocs.yml", root / "site")
     assert result.returncode != 0
     assert "cardz" in result.stderr and "pages" in result.stderr
+
+
+def test_card_and_attachment_pages_have_edit_links_to_their_source_files(site_with, tmp_path: Path) -> None:
+    root = site_with({})
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("    - navigation.prune\n", "    - navigation.prune\n    - content.action.edit\n")
+    config += "repo_url: https://git.example.internal/ml/dossier\nedit_uri: edit/main/site_example/docs/\n"
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    result = mkdocs_build(root / "mkdocs.yml", root / "site")
+    assert result.returncode == 0, result.stderr[-3000:]
+    card = Page(root / "site" / "dossier" / "R02.1" / "L4-2026-02-16" / "index.html")
+    assert "https://git.example.internal/ml/dossier/edit/main/site_example/dossiers/mvbo/L4-2026-02-16.md" in card.links
+    ethics = Page(root / "site" / "dossier" / "P07.1" / "pages" / "ethics" / "index.html")
+    assert "https://git.example.internal/ml/dossier/edit/main/site_example/dossiers/neuropath/ethics.md" in ethics.links
+    portfolio = Page(root / "site" / "dossier" / "index.html")
+    assert not [link for link in portfolio.links if "/edit/" in link]
+
+
+def test_evidence_files_are_published_and_linked_from_card_pages(example: Path, dossier) -> None:
+    card = next(c for c in dossier.projects["R02.1"].cards if any(r.evidence for r in c.requirements))
+    page = Page(example / "dossier" / "R02.1" / card_stem(card) / "index.html")
+    evidence = [e for r in card.requirements for e in r.evidence if not e.is_url]
+    assert evidence
+    for ref in evidence:
+        href = f"../files/{ref.resolved.relative_to(dossier.projects['R02.1'].folder).as_posix()}"
+        assert href in page.links
+        published = (example / "dossier" / "R02.1" / card_stem(card) / href).resolve()
+        assert published.read_bytes() == ref.resolved.read_bytes()

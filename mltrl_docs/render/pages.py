@@ -7,7 +7,7 @@ static-site host expects them; the host decides the final URLs.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from typing import Any
 from mltrl_docs import frontmatter
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.load import read_text
-from mltrl_docs.model import Card, Dossier, Project
+from mltrl_docs.model import Card, Dossier, Project, Reference
 from mltrl_docs.model import RequirementStatus
 from mltrl_docs.render.feed import history
 from mltrl_docs.render.matrix import requirement_matrix, risk_matrix
@@ -52,9 +52,15 @@ def attachment_uri(prefix: str, project: Project, path: Path) -> str:
     return f"{prefix}/{project.id}/pages/{relative.as_posix()}.md"
 
 
-OPTIONAL_PAGES: tuple[str, ...] = ("levels", "history", "requirements", "findings", "cards", "attachments")
+OPTIONAL_PAGES: tuple[str, ...] = ("levels", "history", "requirements", "findings", "cards", "attachments",
+                                   "evidence")
 """Page kinds a site may leave out; the portfolio and the project dossiers are always built.
-Links to a page that is left out render as plain text."""
+Links to a page that is left out render as plain text. ``evidence`` is the evidence files."""
+
+EVIDENCE_SUFFIXES = frozenset({".txt", ".csv", ".tsv", ".json", ".jsonl", ".log", ".yml", ".yaml",
+                               ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp"})
+"""Files a card may point at that the site publishes as they are. Never HTML, SVG or
+scripts: a team's file served from the portal's own origin could run script there."""
 
 
 def site_pages(dossier: Dossier, prefix: str = "dossier",
@@ -104,6 +110,37 @@ def site_pages(dossier: Dossier, prefix: str = "dossier",
                                                       "body": _page_body(attachment.path)},
                                   source=attachment.path))
     return pages
+
+
+def evidence_uri(prefix: str, project: Project, path: Path) -> str:
+    return f"{prefix}/{project.id}/files/{path.relative_to(project.folder).as_posix()}"
+
+
+def evidence_files(dossier: Dossier, prefix: str = "dossier") -> dict[Path, str]:
+    """Evidence, checklists and linked files of every card that the site copies as they are:
+    existing files inside the card's own project folder with a suffix in EVIDENCE_SUFFIXES.
+    Anything else stays a file name in the text (a dossier must not publish a repo)."""
+    published: dict[Path, str] = {}
+    for project in dossier.projects.values():
+        folder = project.folder.resolve()
+        for card in project.cards:
+            for ref in _references(card):
+                target = ref.resolved
+                if (ref.is_url or target is None or target in published
+                        or target.suffix.lower() not in EVIDENCE_SUFFIXES):
+                    continue
+                real = target.resolve()
+                if folder in real.parents and real.is_file():
+                    published[target] = evidence_uri(prefix, project, target)
+    return published
+
+
+def _references(card: Card) -> Iterator[Reference]:
+    yield from card.links.values()
+    for requirement in card.requirements:
+        yield from requirement.evidence
+    if card.ethics.checklist is not None:
+        yield card.ethics.checklist
 
 
 def _by_level(projects: list[Project]) -> dict[int, list[Project]]:

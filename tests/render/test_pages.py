@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mltrl_docs.dossier import build_dossier
-from mltrl_docs.render.pages import card_stem, open_findings, site_pages
+from mltrl_docs.render.pages import card_stem, evidence_files, open_findings, site_pages
 
 
 def test_open_findings_count_per_project_folder(write_card, write, tmp_path: Path) -> None:
@@ -27,3 +27,31 @@ def test_page_uris_and_nav_membership(write_card, write, tmp_path: Path) -> None
         "dossier/findings.md", "dossier/C1/index.md"}
     assert f"dossier/C1/{card_stem(cards[0])}.md" in pages and "dossier/C1/pages/docs/ethics.md" in pages
     assert pages[f"dossier/C1/{card_stem(cards[1])}.md"].context["previous"] is cards[0]
+
+
+def test_evidence_files_inside_the_project_with_safe_suffixes_are_published(write_card, write, tmp_path: Path) -> None:
+    for name in ("ev/metrics.csv", "ev/Plot.PNG", "ev/report.html", "ev/chart.svg", "ev/run.sh", "check.pdf"):
+        write(f"src/p/{name}", "x")
+    write("src/outside.csv", "x")
+    requirements = [{"id": "1", "kind": "research", "text": "t", "verification": "test", "status": "verified",
+                     "evidence": ["ev/metrics.csv", "ev/Plot.PNG", "ev/report.html", "ev/chart.svg",
+                                  "ev/run.sh", "../outside.csv", "https://example.org/x.csv"]}]
+    write_card("src/p/a.md", requirements=requirements, ethics={"pre_development": "complete",
+                                                                "checklist": "check.pdf"})
+    dossier = build_dossier([tmp_path / "src"])
+    folder = tmp_path / "src" / "p"
+    assert evidence_files(dossier, "d") == {
+        folder / "ev" / "metrics.csv": "d/C1/files/ev/metrics.csv",
+        folder / "ev" / "Plot.PNG": "d/C1/files/ev/Plot.PNG",
+        folder / "check.pdf": "d/C1/files/check.pdf",
+    }
+
+
+def test_evidence_symlinked_out_of_the_project_is_not_published(write_card, write, tmp_path: Path) -> None:
+    secret = write("secret.txt", "x")
+    (tmp_path / "src" / "p").mkdir(parents=True)
+    (tmp_path / "src" / "p" / "leak.txt").symlink_to(secret)
+    requirements = [{"id": "1", "kind": "research", "text": "t", "verification": "test", "status": "verified",
+                     "evidence": ["leak.txt"]}]
+    write_card("src/p/a.md", requirements=requirements)
+    assert evidence_files(build_dossier([tmp_path / "src"])) == {}
