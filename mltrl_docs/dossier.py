@@ -13,6 +13,7 @@ from pathlib import Path
 
 from mltrl_docs import rules
 from mltrl_docs.findings import Finding, error
+from mltrl_docs.glossary import build_glossary
 from mltrl_docs.load import load_glossary, load_markdown
 from mltrl_docs.model import Attachment, Card, Dossier, InvalidCard, Project
 from mltrl_docs.paths import display
@@ -33,13 +34,15 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def build_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = ()) -> Dossier:
-    """Load and check every card, page and glossary of ``sources``."""
+def build_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (), *,
+                  builtin_glossary: bool = True) -> Dossier:
+    """Load and check every card, page and glossary of ``sources``; ``builtin_glossary``
+    puts the MLTRL glossary shipped with the package under the site's own terms."""
     with _gc_paused():
-        return _build(sources, glossary_files)
+        return _build(sources, glossary_files, builtin_glossary)
 
 
-def _build(sources: Sequence[Path], glossary_files: Sequence[Path]) -> Dossier:
+def _build(sources: Sequence[Path], glossary_files: Sequence[Path], builtin_glossary: bool) -> Dossier:
     discovery = discover(sources)
     findings: list[Finding] = list(discovery.findings)
     dossier = Dossier(sources=tuple(sources))
@@ -58,6 +61,9 @@ def _build(sources: Sequence[Path], glossary_files: Sequence[Path]) -> Dossier:
             project.glossary += terms
             findings += found
     findings += rules.check(dossier)
+    dossier.terms, found = build_glossary(
+        dossier.glossary, {p.id: p.glossary for p in dossier.projects.values() if p.glossary}, builtin_glossary)
+    findings += found
     dossier.findings = sorted(set(findings), key=Finding.sort_key)
     return dossier
 

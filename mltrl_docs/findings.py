@@ -51,6 +51,8 @@ class Finding:
     project: str | None = None
     related: tuple[str, ...] = ()
     """Other places involved (``file:line`` strings), e.g. the first of two duplicates."""
+    applies_from: int | None = None
+    """The level a gate rule applies from (gate findings only)."""
 
     @property
     def line(self) -> int | None:

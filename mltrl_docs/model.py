@@ -12,11 +12,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mltrl_docs.body import Body
 from mltrl_docs.findings import Finding, Position
 from mltrl_docs.levels import Level
 from mltrl_docs.yamldata import DataPath
+
+if TYPE_CHECKING:
+    from mltrl_docs.glossary import Glossary
 
 
 class CardStatus(StrEnum):
@@ -270,6 +274,8 @@ class Dossier:
     glossary: list[GlossaryTerm] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     sources: tuple[Path, ...] = ()
+    terms: Glossary | None = None
+    """Every glossary scope resolved (the built-in, site and project terms), once built."""
 
     @property
     def cards(self) -> list[Card]:

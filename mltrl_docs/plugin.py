@@ -88,7 +88,10 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if not self.config.enabled or self.settings is None:
             return files
-        dossier = build_dossier(self.settings.sources, self.settings.glossary)
+        dossier = build_dossier(self.settings.sources, self.settings.glossary,
+                                builtin_glossary=self.settings.builtin_glossary)
+        if self.renderer is not None:
+            self.renderer.use_glossary(dossier.terms, self.settings.link_terms)
         for finding in dossier.findings:
             _log(finding)
         self.pages = {page.uri: page for page in site_pages(dossier, self.config.prefix.strip("/"),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from mltrl_docs import schema
 from mltrl_docs.findings import Finding, Position, error, has_errors
+from mltrl_docs.glossary import LinkMode
 from mltrl_docs.load import read_text
 from mltrl_docs.yamldata import YamlSyntaxError, read_yaml
 
@@ -23,6 +24,10 @@ class Settings:
 
     sources: tuple[Path, ...]
     glossary: tuple[Path, ...] = ()
+    builtin_glossary: bool = True
+    """Put the MLTRL glossary shipped with mltrl-docs under the site's own terms."""
+    link_terms: LinkMode = "first"
+    """Link glossary terms on card and dossier pages: off, first use per page, or every use."""
     file: Path | None = None
     """The settings file these came from, if any."""
 
@@ -48,5 +53,7 @@ def load_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
     return Settings(
         sources=tuple((root / s).resolve() for s in data["sources"]),
         glossary=tuple((root / g).resolve() for g in data.get("glossary", ())),
+        builtin_glossary=data.get("builtin_glossary", True),
+        link_terms=data.get("link_terms", "first"),
         file=path.resolve(),
     ), findings

@@ -6,6 +6,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 
+INLINE = frozenset({"a", "abbr", "b", "code", "em", "i", "kbd", "mark", "small", "span", "strong", "sub", "sup"})
+"""Elements that do not separate words: their text joins the text around them."""
+
+
 class Page(HTMLParser):
     def __init__(self, path: Path) -> None:
         super().__init__(convert_charrefs=True)
@@ -20,6 +24,8 @@ class Page(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
         self.tags.append((tag, attributes))
+        if tag not in INLINE:
+            self.text_parts.append(" ")
         if tag in ("script", "style"):
             self._skip += 1
         if tag == "a" and attributes.get("href"):
@@ -27,6 +33,8 @@ class Page(HTMLParser):
         self.classes += (attributes.get("class") or "").split()
 
     def handle_endtag(self, tag: str) -> None:
+        if tag not in INLINE:
+            self.text_parts.append(" ")
         if tag in ("script", "style") and self._skip:
             self._skip -= 1
 
@@ -36,4 +44,4 @@ class Page(HTMLParser):
 
     @property
     def text(self) -> str:
-        return " ".join(" ".join(self.text_parts).split())
+        return " ".join("".join(self.text_parts).split())

@@ -15,13 +15,17 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from mltrl_docs.glossary import Entry, Glossary, LinkMode
 from mltrl_docs.levels import LEVELS, Phase
 from mltrl_docs.paths import display
 from mltrl_docs.render import pages
 from mltrl_docs.references import resolve_path
+from mltrl_docs.render.autolink import TermMatcher, link_terms
 from mltrl_docs.render.markdown import Relink, to_html
 from mltrl_docs.render.pages import SitePage
 from mltrl_docs.resources import resource_dir
+
+_TEXT_SLOT = "\x00term\x00"
 
 UrlFor = Callable[[str], str | None]
 """Turns a page URI (``dossier/R02.1/index.md``) into a link from the page being rendered;
@@ -44,13 +48,45 @@ class Renderer:
             attachment_uri=partial(pages.attachment_uri, prefix),
             portfolio_uri=f"{prefix}/index.md",
             findings_uri=f"{prefix}/findings.md",
+            levels_uri=f"{prefix}/levels.md",
+            glossary_uri=f"{prefix}/glossary/index.md",
+            glossary_teams_uri=f"{prefix}/glossary/teams.md",
         )
+        self.use_glossary(None)
+
+    def use_glossary(self, glossary: Glossary | None, mode: LinkMode = "first") -> None:
+        """Terms to link on pages that ask for it (SitePage.link_terms), and how often."""
+        self.glossary = glossary
+        self.link_mode = mode
+        self._matchers: dict[str | None, TermMatcher] = {}
+        self._term_parts: dict[tuple[str, Entry], tuple[str, str]] = {}
 
     def render(self, page: SitePage, url_for: UrlFor, published: Mapping[Path, str]) -> str:
         """The page's HTML (the content area only; the host's theme draws the rest).
         ``published`` maps source files (cards, attachments) to the URIs of their pages."""
-        return self.env.get_template("_page.html").render(page=page, url=url_for, published=published,
+        html = self.env.get_template("_page.html").render(page=page, url=url_for, published=published,
                                                           **page.context)
+        if not page.link_terms or self.glossary is None or self.link_mode == "off":
+            return html
+        glossary_url = url_for(self.env.globals["glossary_uri"])  # type: ignore[arg-type]
+        if glossary_url is None:
+            return html
+        scope = page.project if page.project in self.glossary.projects else None
+        matcher = self._matchers.get(scope)
+        if matcher is None:
+            matcher = self._matchers[scope] = TermMatcher(self.glossary.scope(scope))
+        return link_terms(html, matcher, partial(self._term_link, glossary_url), self.link_mode)
+
+    def _term_link(self, glossary_url: str, entry: Entry, text: str) -> str:
+        """The link around a term, from ``_term.html``; rendered once per entry and glossary URL
+        (pages at one depth share it), then filled with each page's own text."""
+        parts = self._term_parts.get((glossary_url, entry))
+        if parts is None:
+            html = self.env.get_template("_term.html").render(href=f"{glossary_url}#{entry.anchor}", entry=entry,
+                                                              text=Markup(_TEXT_SLOT))
+            before, _, after = html.partition(_TEXT_SLOT)
+            parts = self._term_parts[(glossary_url, entry)] = (before, after)
+        return parts[0] + text + parts[1]
 
 
 @pass_context

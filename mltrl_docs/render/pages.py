@@ -14,9 +14,11 @@ from typing import Any
 
 from mltrl_docs import frontmatter
 from mltrl_docs.findings import Finding, Severity
+from mltrl_docs.glossary import Entry, Glossary, fold
 from mltrl_docs.load import read_text
 from mltrl_docs.model import Card, Dossier, Project, Reference
 from mltrl_docs.model import RequirementStatus
+from mltrl_docs.render.autolink import TermMatcher
 from mltrl_docs.render.feed import history
 from mltrl_docs.render.matrix import requirement_matrix, risk_matrix
 from mltrl_docs.render.timeline import timeline
@@ -32,6 +34,10 @@ class SitePage:
     in_nav: bool = False
     source: Path | None = None
     """The file the page shows (for edit links), if it shows one."""
+    link_terms: bool = False
+    """Link glossary terms in this page's text (cards, dossiers, attachments)."""
+    project: str | None = None
+    """The project whose glossary scope applies, if the page belongs to one."""
 
 
 def project_uri(prefix: str, project: Project) -> str:
@@ -52,8 +58,8 @@ def attachment_uri(prefix: str, project: Project, path: Path) -> str:
     return f"{prefix}/{project.id}/pages/{relative.as_posix()}.md"
 
 
-OPTIONAL_PAGES: tuple[str, ...] = ("levels", "history", "requirements", "findings", "cards", "attachments",
-                                   "evidence")
+OPTIONAL_PAGES: tuple[str, ...] = ("levels", "history", "requirements", "findings", "glossary", "cards",
+                                   "attachments", "evidence")
 """Page kinds a site may leave out; the portfolio and the project dossiers are always built.
 Links to a page that is left out render as plain text. ``evidence`` is the evidence files."""
 
@@ -84,6 +90,8 @@ def site_pages(dossier: Dossier, prefix: str = "dossier",
                                      {"findings": dossier.findings, "dossier": dossier}, in_nav=True),
     }
     pages += [make() for kind, make in org_pages.items() if kind in include]
+    if "glossary" in include and dossier.terms is not None and dossier.terms.entries:
+        pages += glossary_pages(dossier, dossier.terms, prefix)
     as_of = max((card.date for card in dossier.cards), default=None)
     by_file: dict[Path, list[Finding]] = {}
     for finding in dossier.findings:
@@ -94,7 +102,7 @@ def site_pages(dossier: Dossier, prefix: str = "dossier",
                                "t": timeline(project.cards, as_of) if as_of else None,
                                "matrix": requirement_matrix(project.cards),
                                "risks": risk_matrix(project.current) if project.current else None},
-                              in_nav=True))
+                              in_nav=True, link_terms=True, project=project.id))
         for index, card in enumerate(project.cards if "cards" in include else ()):
             previous = project.cards[index - 1] if index else None
             following = project.cards[index + 1] if index + 1 < len(project.cards) else None
@@ -102,14 +110,50 @@ def site_pages(dossier: Dossier, prefix: str = "dossier",
                 card_uri(prefix, card), f"{project.id} level {card.level.number} ({card.date.isoformat()})",
                 "card.html", {"project": project, "card": card, "previous": previous, "next": following,
                               "findings": by_file.get(card.path, [])},
-                source=card.path,
+                source=card.path, link_terms=True, project=project.id,
             ))
         for attachment in project.attachments if "attachments" in include else ():
             pages.append(SitePage(attachment_uri(prefix, project, attachment.path), attachment.title,
                                   "attachment.html", {"project": project, "attachment": attachment,
                                                       "body": _page_body(attachment.path)},
-                                  source=attachment.path))
+                                  source=attachment.path, link_terms=True, project=project.id))
     return pages
+
+
+def glossary_pages(dossier: Dossier, glossary: Glossary, prefix: str) -> list[SitePage]:
+    """The A-Z glossary (with where each term is used) and the by-team view."""
+    letters: dict[str, list[Entry]] = {}
+    for entry in sorted(glossary.entries, key=lambda e: (e.letter, fold(e.term.term), e.project or "")):
+        letters.setdefault(entry.letter, []).append(entry)
+    context = {"glossary": glossary, "letters": letters, "usage": term_usage(dossier, glossary),
+               "projects": dossier.projects}
+    return [
+        SitePage(f"{prefix}/glossary/index.md", "Glossary", "glossary.html", context, in_nav=True),
+        SitePage(f"{prefix}/glossary/teams.md", "Glossary by team", "glossary_teams.html",
+                 {"glossary": glossary, "teams": glossary.teams()}),
+    ]
+
+
+def term_usage(dossier: Dossier, glossary: Glossary) -> dict[Entry, list[tuple[Project, list[Card]]]]:
+    """Entry -> the projects, and their cards, whose text uses one of its names."""
+    usage: dict[Entry, dict[str, list[Card]]] = {}
+    matchers: dict[str | None, TermMatcher] = {}
+    for project in sorted(dossier.projects.values(), key=lambda p: p.id):
+        scope = project.id if project.id in glossary.projects else None
+        matcher = matchers.get(scope) or matchers.setdefault(scope, TermMatcher(glossary.scope(scope)))
+        for card in project.cards:
+            for entry in matcher.uses(_card_text(card)):
+                usage.setdefault(entry, {}).setdefault(project.id, []).append(card)
+    return {entry: [(dossier.projects[p], cards) for p, cards in by_project.items()]
+            for entry, by_project in usage.items()}
+
+
+def _card_text(card: Card) -> str:
+    parts = [card.title, card.body.markdown]
+    parts += [r.text for r in card.requirements]
+    if card.transition is not None and card.transition.reason:
+        parts.append(card.transition.reason)
+    return "\n".join(parts)
 
 
 def evidence_uri(prefix: str, project: Project, path: Path) -> str:

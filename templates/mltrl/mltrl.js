@@ -1,4 +1,4 @@
-/* mltrl-docs: sortable and filterable tables. Our own few lines, loaded from the
+/* mltrl-docs: sortable and filterable tables, and glossary tooltips placed on screen. Our own few lines, loaded from the
    site itself (no CDN): tables with class "mltrl-sortable" sort by any column
    (header buttons, so the keyboard works), tables with data-mltrl-filter get a
    filter box. Cells may carry data-sort for a value other than their text. */
@@ -66,6 +66,18 @@
       count.textContent = needle ? " " + shown + " shown" : "";
     });
   }
+
+  /* A term's tooltip opens towards the side of the page with more room, so a term near
+     the right edge does not push its definition off screen. */
+  function placeTooltip(event) {
+    var term = event.target.closest ? event.target.closest("a.mltrl-term") : null;
+    if (!term) return;
+    var box = term.getBoundingClientRect();
+    term.classList.toggle("mltrl-term-end", box.left > window.innerWidth / 2);
+  }
+
+  document.addEventListener("mouseover", placeTooltip);
+  document.addEventListener("focusin", placeTooltip);
 
   function setUp() {
     document.querySelectorAll("table.mltrl-sortable:not([data-mltrl-ready])").forEach(function (t) {
