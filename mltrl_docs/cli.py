@@ -19,7 +19,7 @@ from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.model import SwitchbackKind
 from mltrl_docs.report import FORMATS, RENDERERS, text_line
 from mltrl_docs.resources import SCHEMA_NAMES, schema_path
-from mltrl_docs.settings import SETTINGS_FILE
+from mltrl_docs.settings import SETTINGS_FILE, Settings, load_settings
 from mltrl_docs.targets import Target, resolve
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -123,3 +123,60 @@ def new(folder: Path, to_level: int | None, switchback: str | None, reason: str 
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     click.echo(str(path))
+
+
+@main.command()
+@click.argument("term", required=False)
+@click.option("--site", "site", type=click.Path(exists=True, path_type=Path),
+              help=f"A {SETTINGS_FILE} or the folder holding one (default: the one here, if any).")
+@click.option("--project", "project_id", help="Look up in this project's scope (its own glossary.yml first).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "csv"]), default="text",
+              show_default=True, help="How to list the terms (JSON and CSV export every field).")
+def glossary(term: str | None, site: Path | None, project_id: str | None, output_format: str) -> None:
+    """List the glossary, or look up TERM (a term, an alias, a team's word or a plural).
+
+    Reads the site's glossary files and project glossaries on top of the built-in
+    MLTRL terms, as the site does. Exit code 1 when TERM is not found.
+    """
+    from difflib import get_close_matches
+
+    from mltrl_docs.render import terms as export
+
+    settings = _site_settings(site)
+    dossier = build_dossier(settings.sources, settings.glossary, builtin_glossary=settings.builtin_glossary)
+    assert dossier.terms is not None
+    for finding in dossier.findings:
+        if finding.rule == "glossary" or finding.path.suffix in (".yml", ".yaml"):
+            click.echo(text_line(finding), err=True)
+    if term is None:
+        entries = [e for e in dossier.terms.entries if project_id is None or e.project in (None, project_id)]
+        render = {"text": export.to_text, "json": export.to_json, "csv": export.to_csv}[output_format]
+        click.echo(render(entries), nl=False)
+        return
+    entry = dossier.terms.lookup(term, project_id)
+    if entry is None:
+        names = [e.term.term for e in dossier.terms.entries]
+        close = get_close_matches(term, names, n=3, cutoff=0.6)
+        suggestion = f"; did you mean {', '.join(close)}?" if close else ""
+        click.echo(f"no glossary term '{term}'{suggestion}", err=True)
+        sys.exit(EXIT_FINDINGS)
+    if output_format == "text":
+        click.echo(export.describe(entry, term), nl=False)
+    else:
+        click.echo((export.to_json if output_format == "json" else export.to_csv)([entry]), nl=False)
+
+
+def _site_settings(site: Path | None) -> Settings:
+    """The settings of ``site``, of the mltrl-docs.yml here, or none (built-in terms only)."""
+    path = site if site is not None else Path(SETTINGS_FILE) if Path(SETTINGS_FILE).is_file() else None
+    if path is None:
+        return Settings(sources=())
+    if path.is_dir():
+        path = path / SETTINGS_FILE
+    settings, problems = load_settings(path)
+    if settings is None:
+        for problem in problems:
+            click.echo(text_line(problem), err=True)
+        click.echo(f"error: cannot use the settings in {path}", err=True)
+        sys.exit(EXIT_USAGE)
+    return settings

@@ -131,3 +131,52 @@ def test_console_script_and_module_entry_point(site: Path) -> None:
         result = subprocess.run([*command, "check", str(site)], capture_output=True, text=True, timeout=60)
         assert result.returncode == 0, result.stderr
         assert result.stdout.startswith("checked 2 projects")
+
+
+def test_glossary_looks_up_a_term_by_plural_alias_or_team_word(site: Path, write) -> None:
+    result = run("glossary", "switchbacks", cwd=site)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Switchback\n('switchbacks' leads here)\n")
+    assert "Defined in: the built-in MLTRL glossary" in result.output
+    assert run("glossary", "revisit", cwd=site).output.startswith("Switchback\n")
+    portal = run("glossary", "--site", str(site), "portal")
+    assert portal.exit_code == 0 and "The internal site." in portal.output
+    assert f"Defined in: {site / 'glossary' / 'org.yml'}:3" in portal.output or "org.yml:3" in portal.output
+
+
+def test_glossary_unknown_term_exits_1_with_suggestions(site: Path) -> None:
+    result = run("glossary", "swichback", cwd=site)
+    assert result.exit_code == 1
+    assert "no glossary term 'swichback'; did you mean Switchback" in result.output
+
+
+def test_glossary_project_scope(site: Path, write) -> None:
+    write("site/dossiers/a/glossary.yml", "mltrl: 1\nterms:\n  - term: Portal\n    definition: A's own portal.\n")
+    assert "A's own portal." in run("glossary", "portal", "--project", "A", cwd=site).output
+    assert "The internal site." in run("glossary", "portal", "--project", "B", cwd=site).output
+    listed = run("glossary", "--project", "A", cwd=site).output
+    assert "Portal [A]: A's own portal." in listed and "Portal: The internal site." in listed
+
+
+def test_glossary_exports_json_and_csv(site: Path) -> None:
+    data = json.loads(run("glossary", "--format", "json", cwd=site).output)
+    names = [t["term"] for t in data["terms"]]
+    assert "Portal" in names and "Switchback" in names and len(names) > 60
+    switchback = next(t for t in data["terms"] if t["term"] == "Switchback")
+    assert switchback["teams"]["Research"] == "revisit" and switchback["source"] == "built-in"
+    rows = run("glossary", "--format", "csv", cwd=site).output.splitlines()
+    assert rows[0] == "term,definition,aliases,teams,see_also,level,project,source"
+    assert len(rows) == len(names) + 1
+
+
+def test_glossary_csv_defuses_formulas(write, tmp_path: Path) -> None:
+    write("s/mltrl-docs.yml", "sources: [d]\nglossary: [g.yml]\nbuiltin_glossary: false\n")
+    write("s/d/.keep", "")
+    write("s/g.yml", "mltrl: 1\nterms:\n  - term: '=HYPERLINK(\"x\")'\n    definition: '@SUM(1)'\n")
+    rows = run("glossary", "--site", str(tmp_path / "s"), "--format", "csv").output.splitlines()
+    assert rows[1].startswith("\"'=HYPERLINK(\"\"x\"\")\",'@SUM(1)")
+
+
+def test_glossary_without_a_site_lists_the_builtin_terms(tmp_path: Path) -> None:
+    result = run("glossary", cwd=tmp_path)
+    assert result.exit_code == 0 and "Gated review: " in result.output

@@ -1,0 +1,83 @@
+"""The glossary for other tools and for the terminal: JSON, CSV and text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+
+from mltrl_docs.glossary import Entry
+from mltrl_docs.paths import display
+
+CSV_COLUMNS = ("term", "definition", "aliases", "teams", "see_also", "level", "project", "source")
+
+
+def record(entry: Entry) -> dict[str, object]:
+    term = entry.term
+    return {
+        "term": term.term,
+        "definition": term.definition,
+        "aliases": list(term.aliases),
+        "teams": dict(term.teams),
+        "see_also": list(term.see_also),
+        "level": term.level,
+        "project": term.project,
+        "source": "built-in" if entry.builtin else f"{display(term.path)}:{term.position.line}",
+    }
+
+
+def to_json(entries: Sequence[Entry]) -> str:
+    return json.dumps({"mltrl": 1, "terms": [record(e) for e in entries]}, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_csv(entries: Sequence[Entry]) -> str:
+    """One row per term; lists joined with '; ', teams as 'Team: word'. Cells that a
+    spreadsheet would run as a formula are prefixed with an apostrophe."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for entry in entries:
+        row = record(entry)
+        writer.writerow([_cell(row["term"]), _cell(row["definition"]), _cell("; ".join(entry.term.aliases)),
+                         _cell("; ".join(f"{t}: {w}" for t, w in entry.term.teams.items())),
+                         _cell("; ".join(entry.term.see_also)), "" if row["level"] is None else row["level"],
+                         _cell(row["project"] or ""), _cell(row["source"])])
+    return out.getvalue()
+
+
+def _cell(value: object) -> str:
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def to_text(entries: Sequence[Entry]) -> str:
+    """A list: one line per term."""
+    lines = []
+    for entry in entries:
+        scope = f" [{entry.project}]" if entry.project else ""
+        lines.append(f"{entry.term.term}{scope}: {entry.term.definition}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def describe(entry: Entry, asked: str) -> str:
+    """One entry in full, for `mltrl-docs glossary TERM`."""
+    term = entry.term
+    lines = [term.term + (f" (project {term.project})" if term.project else ""), "", term.definition, ""]
+    if fold_differs(asked, term.term):
+        lines.insert(1, f"('{asked}' leads here)")
+    if term.aliases:
+        lines.append("Also called: " + ", ".join(term.aliases))
+    if term.teams:
+        lines.append("Team words: " + "; ".join(f"{team}: {word}" for team, word in term.teams.items()))
+    if term.see_also:
+        lines.append("See also: " + ", ".join(term.see_also))
+    if term.level is not None:
+        lines.append(f"Level: {term.level}")
+    lines.append("Defined in: " + ("the built-in MLTRL glossary" if entry.builtin
+                                   else f"{display(term.path)}:{term.position.line}"))
+    return "\n".join(lines) + "\n"
+
+
+def fold_differs(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() != " ".join(b.split()).casefold()
