@@ -14,10 +14,11 @@ from pathlib import Path
 import click
 
 from mltrl_docs import __version__
-from mltrl_docs.dossier import build_dossier
+from mltrl_docs.dossier import build_dossier, build_site
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.model import SwitchbackKind
-from mltrl_docs.report import FORMATS, RENDERERS, text_line
+from mltrl_docs.model import Dossier
+from mltrl_docs.report import FORMATS, RENDERERS, gap_json, gap_text, text_line
 from mltrl_docs.resources import SCHEMA_NAMES, schema_path
 from mltrl_docs.settings import SETTINGS_FILE, Settings, load_settings
 from mltrl_docs.targets import Target, resolve
@@ -35,7 +36,10 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text for people, json for tools, github for workflow annotations.")
-def check(paths: tuple[Path, ...], output_format: str) -> None:
+@click.option("--next", "next_project", metavar="PROJECT",
+              help="Instead of the findings, list what PROJECT's current card must change to pass "
+                   "the gates of the next level (exit 1 when anything is left).")
+def check(paths: tuple[Path, ...], output_format: str, next_project: str | None) -> None:
     """Check level cards and glossaries without building a site.
 
     PATHS are sites (folders with mltrl-docs.yml), dossier sources, project
@@ -56,13 +60,26 @@ def check(paths: tuple[Path, ...], output_format: str) -> None:
         targets.append(target)
     dossiers, findings = [], []
     for target in targets:
-        dossier = build_dossier(target.settings.sources, target.settings.glossary)
+        dossier = build_site(target.settings)
         dossiers.append(dossier)
         findings += [f for f in dossier.findings if target.wants(f)]
+    if next_project is not None:
+        _next(next_project, dossiers, output_format)
     unique = sorted(set(findings), key=Finding.sort_key)
     click.echo(RENDERERS[output_format](dossiers, unique), nl=False)
     failing = any(f.severity in (Severity.ERROR, Severity.WARNING) for f in unique)
     sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
+def _next(project_id: str, dossiers: list[Dossier], output_format: str) -> None:
+    dossier = next((d for d in dossiers if project_id in d.projects), None)
+    if dossier is None:
+        known = sorted(p for d in dossiers for p in d.projects)
+        click.echo(f"error: no project '{project_id}' (projects: {', '.join(known) or 'none'})", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo((gap_json if output_format == "json" else gap_text)(project_id, dossier), nl=False)
+    gates = dossier.gates.projects.get(project_id) if dossier.gates else None
+    sys.exit(EXIT_FINDINGS if gates is None or gates.gap else EXIT_CLEAN)
 
 
 @main.command()

@@ -5,6 +5,7 @@ This is the one function adapters (the CLI, the MkDocs plugin) call.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -13,10 +14,12 @@ from pathlib import Path
 
 from mltrl_docs import rules
 from mltrl_docs.findings import Finding, error
+from mltrl_docs.gates import GateSettings, evaluate
 from mltrl_docs.glossary import build_glossary
 from mltrl_docs.load import load_glossary, load_markdown
 from mltrl_docs.model import Attachment, Card, Dossier, InvalidCard, Project
 from mltrl_docs.paths import display
+from mltrl_docs.settings import Settings
 from mltrl_docs.sources import ProjectFolder, discover
 
 
@@ -35,14 +38,24 @@ def _gc_paused() -> Iterator[None]:
 
 
 def build_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (), *,
-                  builtin_glossary: bool = True) -> Dossier:
+                  builtin_glossary: bool = True, gates: GateSettings | None = None,
+                  today: dt.date | None = None) -> Dossier:
     """Load and check every card, page and glossary of ``sources``; ``builtin_glossary``
-    puts the MLTRL glossary shipped with the package under the site's own terms."""
+    puts the MLTRL glossary shipped with the package under the site's own terms;
+    ``gates`` (the adapters always pass the site's) also judges every card against
+    the gate policy, as of ``today``."""
     with _gc_paused():
-        return _build(sources, glossary_files, builtin_glossary)
+        return _build(sources, glossary_files, builtin_glossary, gates, today)
 
 
-def _build(sources: Sequence[Path], glossary_files: Sequence[Path], builtin_glossary: bool) -> Dossier:
+def build_site(settings: Settings, today: dt.date | None = None) -> Dossier:
+    """The dossier of a site's settings: what `mltrl-docs check` and `mkdocs build` both see."""
+    return build_dossier(settings.sources, settings.glossary, builtin_glossary=settings.builtin_glossary,
+                         gates=settings.gates, today=today)
+
+
+def _build(sources: Sequence[Path], glossary_files: Sequence[Path], builtin_glossary: bool,
+           gates: GateSettings | None, today: dt.date | None) -> Dossier:
     discovery = discover(sources)
     findings: list[Finding] = list(discovery.findings)
     dossier = Dossier(sources=tuple(sources))
@@ -64,6 +77,9 @@ def _build(sources: Sequence[Path], glossary_files: Sequence[Path], builtin_glos
     dossier.terms, found = build_glossary(
         dossier.glossary, {p.id: p.glossary for p in dossier.projects.values() if p.glossary}, builtin_glossary)
     findings += found
+    if gates is not None:
+        dossier.gates = evaluate(dossier, gates, today)
+        findings += dossier.gates.findings
     dossier.findings = sorted(set(findings), key=Finding.sort_key)
     return dossier
 

@@ -17,8 +17,10 @@ research requirements; likewise above level 8 with product requirements).
 
 Readings the spec leaves open, chosen here:
 
-* Only rules at severity ``warning`` or ``error`` lower an earned level; ``info``
-  is shown and never blocks, ``off`` is never evaluated.
+* Every enabled rule counts towards the earned level, whatever its severity:
+  severity is a build policy (``info`` is shown and never fails a build,
+  ``error`` fails it even without ``--strict``), while the earned level says
+  what the evidence supports. Only ``off`` takes a rule out of the reckoning.
 * A rule with an upper level (research-requirements: levels 2 to 5) expects
   nothing of a card whose declared level is past it, even when the card is
   evaluated as if it stood lower: a level-6 card that (rightly) carries only
@@ -116,7 +118,6 @@ SEMVER = re.compile(
 """semver.org's regular expression (with ASCII digits), matched against the whole text."""
 
 _TLDR = "tldr"
-_BLOCKING = (Severity.WARNING, Severity.ERROR)
 
 
 # --- settings -----------------------------------------------------------------
@@ -178,8 +179,8 @@ class GateSettings:
         return self.severities.get(rule)
 
     def blocks(self, rule: str) -> bool:
-        """True when the rule is on at warning or error: what holds a card back."""
-        return self.severity(rule) in _BLOCKING
+        """True when the rule is on, at any severity: what holds a card back."""
+        return self.severity(rule) is not None
 
     @classmethod
     def from_data(cls, data: Mapping[str, object] | None) -> GateSettings:

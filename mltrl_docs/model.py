@@ -20,6 +20,7 @@ from mltrl_docs.levels import Level
 from mltrl_docs.yamldata import DataPath
 
 if TYPE_CHECKING:
+    from mltrl_docs.gates import GateReport
     from mltrl_docs.glossary import Glossary
 
 
@@ -276,6 +277,8 @@ class Dossier:
     sources: tuple[Path, ...] = ()
     terms: Glossary | None = None
     """Every glossary scope resolved (the built-in, site and project terms), once built."""
+    gates: GateReport | None = None
+    """Earned levels, gaps and system readiness, when the dossier was judged against a gate policy."""
 
     @property
     def cards(self) -> list[Card]:

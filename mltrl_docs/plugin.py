@@ -25,7 +25,7 @@ from mkdocs.structure import StructureItem
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.utils import get_relative_url
 
-from mltrl_docs.dossier import build_dossier
+from mltrl_docs.dossier import build_site
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.frontmatter import yaml_scalar
 from mltrl_docs.render.html import Renderer
@@ -64,6 +64,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         self.published: dict[Path, str] = {}
         """Source file (card, attachment) -> URI of the page that shows it."""
         self.renderer: Renderer | None = None
+        self.gate_errors: list[Finding] = []
+        """Findings of gate rules set to error: they fail the build even without --strict."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance across `mkdocs serve` rebuilds."""
@@ -88,8 +90,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if not self.config.enabled or self.settings is None:
             return files
-        dossier = build_dossier(self.settings.sources, self.settings.glossary,
-                                builtin_glossary=self.settings.builtin_glossary)
+        dossier = build_site(self.settings)
+        self.gate_errors = [f for f in dossier.gates.findings if f.severity is Severity.ERROR] if dossier.gates else []
         if self.renderer is not None:
             self.renderer.use_glossary(dossier.terms, self.settings.link_terms)
         for finding in dossier.findings:
@@ -139,6 +141,13 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             return get_relative_url(target.url, page.url) if target is not None else None
 
         return self.renderer.render(generated, url_for, self.published)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """The site is written (so it can be looked at), then gate errors fail the build."""
+        if self.gate_errors:
+            raise PluginError(
+                f"mltrl: {len(self.gate_errors)} gate finding(s) at severity 'error' (see above); "
+                "fix them or lower the rule's severity under 'gates:' in " + str(self.config.settings))
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object) -> None:
         if self.settings is None:

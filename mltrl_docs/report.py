@@ -26,10 +26,11 @@ def location(finding: Finding) -> str:
 
 
 def text_line(finding: Finding) -> str:
-    """``path:LINE:COL: error: <what> (<field>)`` and an indented hint line."""
+    """``path:LINE:COL: error: <what> (<field>) [<rule>]`` and an indented hint line."""
     line = f"{location(finding)}: {finding.severity.value}: {finding.message}"
     if finding.field:
         line += f" ({finding.field})"
+    line += f" [{finding.rule}]"
     if finding.hint:
         line += f"\n    hint: {finding.hint}"
     return line
@@ -132,3 +133,34 @@ def as_github(dossiers: Sequence[Dossier], findings: Sequence[Finding]) -> str:
 
 
 RENDERERS = {"text": as_text, "json": as_json, "github": as_github}
+
+
+def gap_text(project_id: str, dossier: Dossier) -> str:
+    """The checklist of `mltrl-docs check --next`: what the current card must change to pass
+    the next level's gates (the same items the dossier page lists)."""
+    project = dossier.projects[project_id]
+    gates = dossier.gates.projects.get(project_id) if dossier.gates else None
+    if gates is None or project.current is None:
+        return f"{project_id}: no valid card, so no level to move on from\n"
+    card = project.current
+    head = f"{project_id} ({project.title}): declared level {gates.declared}, earned level {gates.earned}"
+    if gates.declared >= 9:
+        return head + "; level 9 is the last level\n"
+    if not gates.gap:
+        return head + f"; nothing stands between {display(card.path)} and the gates of level {gates.declared + 1}\n"
+    lines = [head + f"; to pass the gates of level {gates.declared + 1}, {display(card.path)} needs:"]
+    for item in gates.gap:
+        where = f" (line {item.position.line})" if item.position else ""
+        lines.append(f"  [ ] {item.text}{where} [{item.rule}]")
+    return "\n".join(lines) + "\n"
+
+
+def gap_json(project_id: str, dossier: Dossier) -> str:
+    project = dossier.projects[project_id]
+    gates = dossier.gates.projects.get(project_id) if dossier.gates else None
+    data: dict[str, Any] = {"project": project_id, "card": display(project.current.path) if project.current else None}
+    if gates is not None:
+        data |= {"declared": gates.declared, "earned": gates.earned, "next": min(gates.declared + 1, 9),
+                 "gap": [{"rule": i.rule, "text": i.text, "field": i.field,
+                          "line": i.position.line if i.position else None} for i in gates.gap]}
+    return json.dumps(data, indent=2) + "\n"

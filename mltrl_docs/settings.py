@@ -6,11 +6,12 @@ and ``mkdocs build`` always look at the same cards.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mltrl_docs import schema
 from mltrl_docs.findings import Finding, Position, error, has_errors
+from mltrl_docs.gates import GateSettings
 from mltrl_docs.glossary import LinkMode
 from mltrl_docs.load import read_text
 from mltrl_docs.yamldata import YamlSyntaxError, read_yaml
@@ -28,6 +29,8 @@ class Settings:
     """Put the MLTRL glossary shipped with mltrl-docs under the site's own terms."""
     link_terms: LinkMode = "first"
     """Link glossary terms on card and dossier pages: off, first use per page, or every use."""
+    gates: GateSettings = field(default_factory=GateSettings)
+    """The gate policy: each rule's severity and thresholds (spec/gates.md defaults)."""
     file: Path | None = None
     """The settings file these came from, if any."""
 
@@ -55,5 +58,6 @@ def load_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
         glossary=tuple((root / g).resolve() for g in data.get("glossary", ())),
         builtin_glossary=data.get("builtin_glossary", True),
         link_terms=data.get("link_terms", "first"),
+        gates=GateSettings.from_data(data.get("gates")),
         file=path.resolve(),
     ), findings

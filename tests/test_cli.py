@@ -11,15 +11,22 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import BODY
 from mltrl_docs.cli import main
+
+
+GATED = {"body": BODY + "\n## Data considerations\n\nSample data from one region.\n",
+         "requirements": [{"id": "1", "kind": "research", "text": "PSI above 0.2 raises an alert.",
+                           "verification": "test", "status": "in-progress"}]}
+"""What a level-2 card needs to pass its gates (a research requirement, the level's sections)."""
 
 
 @pytest.fixture
 def site(write, write_card, tmp_path: Path) -> Path:
     write("site/mltrl-docs.yml", "sources: [dossiers]\nglossary: [glossary/org.yml]\n")
     write("site/glossary/org.yml", "mltrl: 1\nterms:\n  - term: Portal\n    definition: The internal site.\n")
-    write_card("site/dossiers/a/L2.md", project="A", date="2020-01-01")
-    write_card("site/dossiers/b/L2.md", project="B", date="2020-01-01")
+    write_card("site/dossiers/a/L2.md", project="A", date="2020-01-01", **GATED)
+    write_card("site/dossiers/b/L2.md", project="B", date="2020-01-01", **GATED)
     return tmp_path / "site"
 
 
@@ -65,7 +72,7 @@ def test_findings_exit_1_with_located_lines(site: Path, write) -> None:
     result = run("check", ".", cwd=site)
     assert result.exit_code == 1
     first, hint = result.output.splitlines()[:2]
-    assert first == "dossiers/b/L3.md:7:9: error: 'approvedd' is not a valid status (status)"
+    assert first == "dossiers/b/L3.md:7:9: error: 'approvedd' is not a valid status (status) [schema]"
     assert hint == "    hint: use one of: draft, in-review, approved, rejected (did you mean 'approved'?)"
 
 

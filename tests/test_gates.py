@@ -691,12 +691,14 @@ def test_earned_level_counts_an_upper_bounded_rule_below_its_end(write_card: Wri
     assert _report_for(tmp_path)[0].earned[path] == 1
 
 
-@pytest.mark.parametrize("value", ["info", "off"])
-def test_info_and_off_never_block(write_card: WriteCard, tmp_path: Path, value: str) -> None:
+@pytest.mark.parametrize(("value", "earned"), [("info", 3), ("error", 3), ("off", 6)])
+def test_severity_is_build_policy_and_only_off_stops_a_rule_lowering_the_earned_level(
+        write_card: WriteCard, tmp_path: Path, value: str, earned: int) -> None:
     path = one_card(write_card, 6, body=without("Intended use"))
     report, _ = _report_for(tmp_path, settings(sections=value))
-    assert report.earned[path] == 6
-    assert [f.severity for f in of(report, "sections")] == ([Severity.INFO] if value == "info" else [])
+    assert report.earned[path] == earned
+    expected = {"info": [Severity.INFO], "error": [Severity.ERROR], "off": []}[value]
+    assert [f.severity for f in of(report, "sections")] == expected
 
 
 def test_rules_that_do_not_depend_on_a_level_never_lower_it(write_card: WriteCard, tmp_path: Path) -> None:
@@ -716,7 +718,7 @@ def test_earned_level_follows_the_leave_rule(write_card: WriteCard, tmp_path: Pa
     paths = history(write_card, [3, 4, 5, 6], {1: {"requirements": [req("1", status="in-progress")]}})
     report, _ = _report_for(tmp_path)
     assert [report.earned[p] for p in paths] == [3, 4, 4, 4]
-    relaxed, _ = _report_for(tmp_path, settings(leave_research="info"))
+    relaxed, _ = _report_for(tmp_path, settings(leave_research="off"))
     assert [relaxed.earned[p] for p in paths] == [3, 4, 5, 6]
 
 
@@ -789,7 +791,7 @@ def test_gap_includes_what_already_fails_and_what_leaving_takes(write_card: Writ
         ("review", "Have someone who is not an owner review in place of Ada Okafor"),
         ("debrief", "Answer the Stage debrief (accomplished, punted, learned, tech debt)"),
     ]
-    relaxed = GateSettings.from_data({"risk-scored": "info", "review": "off", "debrief": False})
+    relaxed = GateSettings.from_data({"risk-scored": "off", "review": "off", "debrief": False})
     assert gap_to_next(load(tmp_path).projects["C1"], relaxed) == []
 
 

@@ -256,7 +256,8 @@ def test_every_link_on_generated_pages_resolves(example: Path) -> None:
 def test_relative_links_in_card_bodies_point_at_published_pages(site_with, tmp_path: Path) -> None:
     body = ("\n**TL;DR**: See [the checklist](../neuropath/ethics.md) and [raw data](data/run.csv).\n\n"
             "## Model / algorithm info\n\nDetails.\n")
-    root = site_with({"linky/card.md": card_text(body, project="L1")})
+    requirement = {"id": "1", "kind": "research", "text": "t", "verification": "test", "status": "in-progress"}
+    root = site_with({"linky/card.md": card_text(body, project="L1", requirements=[requirement])})
     result = mkdocs_build(root / "mkdocs.yml", root / "site")
     assert result.returncode == 0, result.stderr[-2000:]
     html = (root / "site" / "dossier" / "L1" / "index.html").read_text(encoding="utf-8")

@@ -16,8 +16,8 @@ def finding(**kw) -> Finding:
 
 
 def test_text_line() -> None:
-    assert text_line(finding()) == "a.md:3:7: error: bad (status)\n    hint: fix it"
-    assert text_line(finding(position=None, field=None, hint=None)) == "a.md: error: bad"
+    assert text_line(finding()) == "a.md:3:7: error: bad (status) [schema]\n    hint: fix it"
+    assert text_line(finding(position=None, field=None, hint=None)) == "a.md: error: bad [schema]"
 
 
 def test_location_outside_the_working_directory_is_absolute() -> None:
