@@ -70,6 +70,7 @@ def browser() -> Iterator[object]:
     ("dossier", "dossier/P07.1/"),
     ("card", "dossier/P07.1/L6-2025-09-15/"),
     ("report", "dossier/findings/"),
+    ("glossary", "dossier/glossary/"),
 ])
 def test_page_loads_cleanly_and_only_from_the_site(browser, base_url: str, name: str, path: str) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -85,7 +86,7 @@ def test_page_loads_cleanly_and_only_from_the_site(browser, base_url: str, name:
     assert response is not None and response.status == 200
     assert outside == [] and errors == []
     assert page.locator("h1").first.inner_text().strip()
-    assert page.locator(".mltrl .mltrl-level").count() >= 1 or name == "report"
+    assert page.locator(".mltrl .mltrl-level").count() >= 1 or name in ("report", "glossary")
     page.close()
 
 
@@ -157,4 +158,42 @@ def test_search_works_offline_and_finds_card_text(browser, base_url: str) -> Non
     assert results.count() >= 1
     assert "P04.3" in " ".join(results.all_inner_texts()) or "cirrus" in " ".join(results.all_inner_texts()).lower()
     assert outside == []
+    page.close()
+
+
+def _tooltip(page, term) -> dict[str, str]:
+    return page.evaluate("""el => { const s = getComputedStyle(el, '::after');
+        return {content: s.content, visibility: s.visibility, opacity: s.opacity}; }""", term.element_handle())
+
+
+def test_glossary_term_tooltip_shows_on_hover_and_on_keyboard_focus(browser, base_url: str) -> None:
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    page.goto(base_url + "dossier/P07.1/L6-2025-09-15/")
+    term = page.locator(".mltrl-body a.mltrl-term", has_text="model registry").first
+    assert _tooltip(page, term)["visibility"] == "hidden"
+    term.hover()
+    shown = _tooltip(page, term)
+    assert shown["visibility"] == "visible" and shown["opacity"] == "1"
+    assert shown["content"].startswith('"Model registry: ') and "catalogue" in shown["content"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "term-hover.png"))
+    page.mouse.move(0, 0)
+    assert _tooltip(page, term)["visibility"] == "hidden"
+    term.focus()
+    assert _tooltip(page, term)["visibility"] == "visible"
+    assert term.get_attribute("aria-description").startswith("A central catalogue")
+    page.screenshot(path=str(ARTIFACTS / "term-focus.png"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/dossier/glossary/#model-registry")
+    assert page.locator("#model-registry").is_visible()
+    page.close()
+
+
+def test_glossary_jump_bar_goes_to_a_letter(browser, base_url: str) -> None:
+    page = browser.new_page()
+    page.goto(base_url + "dossier/glossary/")
+    page.locator("nav.mltrl-jump a", has_text="S").click()
+    page.wait_for_function("location.hash === '#letter-s'")
+    assert page.locator("#letter-s").is_visible()
     page.close()

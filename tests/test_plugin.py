@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -301,7 +302,7 @@ def test_pages_option_leaves_out_page_kinds_and_their_links_become_text(site_wit
     root = site_with({})
     config = (root / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("settings: site_example/mltrl-docs.yml",
-                            "settings: site_example/mltrl-docs.yml\n      pages: [levels, findings]")
+                            "settings: site_example/mltrl-docs.yml\n      pages: [levels, findings, glossary]")
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     result = mkdocs_build(root / "mkdocs.yml", root / "site")
     assert result.returncode == 0, result.stderr[-3000:]
@@ -351,3 +352,122 @@ def test_evidence_files_are_published_and_linked_from_card_pages(example: Path, 
         assert href in page.links
         published = (example / "dossier" / "R02.1" / card_stem(card) / href).resolve()
         assert published.read_bytes() == ref.resolved.read_bytes()
+
+
+def test_declared_above_earned_is_flagged_on_every_page_that_shows_the_project(example: Path, dossier) -> None:
+    flagged = {"dossier/index.html", "dossier/levels/index.html", "dossier/P07.1/index.html"}
+    for page_file in flagged:
+        page = Page(example / page_file)
+        assert "earns L3" in page.text, page_file
+    portfolio = Page(example / "dossier" / "index.html")
+    assert portfolio.text.count("earns L3") == 2  # the table and the board, for P07.1 only
+    card = Page(example / "dossier" / "P07.1" / "L6-2025-09-15" / "index.html")
+    assert "earned: ⚠ L3, below the declared level" in card.text
+    earlier = Page(example / "dossier" / "P07.1" / "L5-2024-11-04" / "index.html")
+    assert "earned: L5" in earlier.text
+
+
+def test_dossier_page_shows_why_and_the_gap_to_the_next_level(example: Path) -> None:
+    page = Page(example / "dossier" / "P07.1" / "index.html")
+    assert "Gates: declared level 6, earned level 3" in page.text
+    assert "Declared above earned" in page.text
+    assert "Give product requirement 9 a risk (likelihood and impact, 1 to 5 each) (line 68) risk-scored" in page.text
+    assert "Add a '## Intended use' section (line 87) sections" in page.text
+    assert "product requirement 9 has no risk (likelihood x impact); risk-scored applies from level 5" in page.text
+    mvbo = Page(example / "dossier" / "R02.1" / "index.html")
+    assert "To pass the gates of level 5" in mvbo.text and "Verify or waive research requirement 5" in mvbo.text
+
+
+def test_coupled_components_graph_names_the_limiting_project(example: Path) -> None:
+    page = Page(example / "dossier" / "P12.2" / "index.html")
+    assert "System readiness L4 Proof of concept development (Prototyping) over 2 coupled components, " \
+           "limited by R02.1" in page.text
+    assert "Coupling cycle: P12.2 → R02.1 → P12.2" in page.text
+    svg = (example / "dossier" / "P12.2" / "index.html").read_text(encoding="utf-8")
+    graph = svg[svg.index('<svg class="mltrl-coupling"'):]
+    graph = graph[:graph.index("</svg>")]
+    assert graph.count('<g class="mltrl-node') == 2 and graph.count("mltrl-node-limiting") == 1
+    assert "L8 Flight-ready" in graph and "L4 PoC (limiting)" in graph and 'href="../R02.1/"' in graph
+    alone = Page(example / "dossier" / "P07.1" / "index.html")
+    assert "not coupled: the project's own level" in alone.text
+
+
+def test_a_gate_rule_set_to_error_fails_the_build_without_strict(site_with, tmp_path: Path) -> None:
+    root = site_with({})
+    settings = root / "site_example" / "mltrl-docs.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("risk-scored: info", "risk-scored: error"),
+                        encoding="utf-8")
+    result = mkdocs_build(root / "mkdocs.yml", root / "site", strict=False)
+    assert result.returncode != 0
+    assert "L6-2025-09-15.md:68:5: error: product requirement 9 has no risk" in result.stderr
+    assert "1 gate finding(s) at severity 'error'" in result.stderr
+    assert (root / "site" / "dossier" / "P07.1" / "index.html").is_file()  # written first, then failed
+
+
+def test_a_gate_warning_fails_only_the_strict_build(site_with, tmp_path: Path) -> None:
+    root = site_with({})
+    settings = root / "site_example" / "mltrl-docs.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("sections: info", "sections: warning"),
+                        encoding="utf-8")
+    assert mkdocs_build(root / "mkdocs.yml", root / "strict").returncode != 0
+    assert mkdocs_build(root / "mkdocs.yml", root / "site", strict=False).returncode == 0
+
+
+def test_glossary_page_has_every_term_with_anchor_names_links_and_usage(example: Path, dossier) -> None:
+    html_file = example / "dossier" / "glossary" / "index.html"
+    page = Page(html_file)
+    ids = {a.get("id") for tag, a in page.tags if tag == "dt"}
+    terms = dossier.terms
+    assert len(ids) == len(terms.entries) > 100
+    assert {e.anchor for e in terms.entries} == ids
+    jump = [a.get("href") for tag, a in page.tags if tag == "a" and (a.get("href") or "").startswith("#letter-")]
+    assert "#letter-s" in jump and all(f"#{h[1:]}" in jump for h in jump)
+    for entry in terms.entries:
+        for name in entry.term.see_also:
+            target = terms.lookup(name, entry.project)
+            assert target is not None and f"#{target.anchor}" in page.links
+    assert "Also called: Readiness portal, Dossier site" in page.text  # org.yml's Portal
+    assert 'Research: “revisit”' in page.text
+    assert "../levels/#level-4" in page.links  # Proof of concept development is tied to level 4
+    assert "project P07.1" in page.text  # neuropath's own terms are marked with their project
+    html = html_file.read_text(encoding="utf-8")
+    wsi = html[html.index('id="p07-1-wsi"'):]
+    wsi = wsi[:wsi.index("</dd>")]
+    assert "Used in:" in wsi and 'href="../P07.1/L6-2025-09-15/"' in wsi
+    teams = Page(example / "dossier" / "glossary" / "teams" / "index.html")
+    assert "Research's word Shared term Definition" in teams.text and "revisit Switchback" in teams.text
+
+
+def test_card_pages_link_terms_once_and_never_in_headings_code_or_labels(example: Path) -> None:
+    html = (example / "dossier" / "P07.1" / "L6-2025-09-15" / "index.html").read_text(encoding="utf-8")
+    article = html[html.index('<div class="mltrl mltrl-card">'):]
+    links = re.findall(r'<a class="mltrl-term" href="([^"]+)"', article)
+    assert links and len(links) == len(set(links))  # first use per page only
+    assert all(h.startswith("../../glossary/#") for h in links)
+    for heading in re.findall(r"<h[1-6][^>]*>.*?</h[1-6]>", article, re.DOTALL):
+        assert "mltrl-term" not in heading
+    for code in re.findall(r"<code>.*?</code>", article, re.DOTALL):
+        assert "mltrl-term" not in code
+    for label in re.findall(r"<th>.*?</th>", article, re.DOTALL):
+        assert "mltrl-term" not in label  # the page's own labels are not prose
+
+
+def test_link_terms_off_and_every_and_builtin_off(site_with, tmp_path: Path) -> None:
+    root = site_with({})
+    settings = root / "site_example" / "mltrl-docs.yml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("link_terms: first", "link_terms: 'off'")
+                        .replace("builtin_glossary: true", "builtin_glossary: false"), encoding="utf-8")
+    result = mkdocs_build(root / "mkdocs.yml", root / "off", strict=False)
+    assert result.returncode == 0
+    # org.yml's see_also names built-in terms: without them, each is reported
+    assert "see_also 'Level card' of term 'Portal' names no term" in result.stderr
+    card = (root / "off" / "dossier" / "P07.1" / "L6-2025-09-15" / "index.html").read_text(encoding="utf-8")
+    assert "mltrl-term" not in card
+    glossary = Page(root / "off" / "dossier" / "glossary" / "index.html")
+    assert "16 terms" in glossary.text  # org.yml's 12 and neuropath's 4, no built-in ones
+    settings.write_text(text.replace("link_terms: first", "link_terms: every"), encoding="utf-8")
+    assert mkdocs_build(root / "mkdocs.yml", root / "every").returncode == 0
+    card = (root / "every" / "dossier" / "P07.1" / "L6-2025-09-15" / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a class="mltrl-term" href="([^"]+)"', card)
+    assert len(links) > len(set(links))

@@ -19,6 +19,7 @@ from mltrl_docs.load import read_text
 from mltrl_docs.model import Card, Dossier, Project, Reference
 from mltrl_docs.model import RequirementStatus
 from mltrl_docs.render.autolink import TermMatcher
+from mltrl_docs.render.coupling import coupling_graph
 from mltrl_docs.render.feed import history
 from mltrl_docs.render.matrix import requirement_matrix, risk_matrix
 from mltrl_docs.render.timeline import timeline
@@ -75,12 +76,13 @@ def site_pages(dossier: Dossier, prefix: str = "dossier",
     projects = sorted(dossier.projects.values(), key=lambda p: p.id)
     pages = [
         SitePage(f"{prefix}/index.md", "Portfolio", "portfolio.html",
-                 {"projects": projects, "open_findings": open_findings(dossier), "by_level": _by_level(projects)},
+                 {"projects": projects, "open_findings": open_findings(dossier), "by_level": _by_level(projects),
+                  "gates": dossier.gates},
                  in_nav=True),
     ]
     org_pages = {
         "levels": lambda: SitePage(f"{prefix}/levels.md", "Levels", "levels.html",
-                                   {"by_level": _by_level(projects)}, in_nav=True),
+                                   {"by_level": _by_level(projects), "gates": dossier.gates}, in_nav=True),
         "history": lambda: SitePage(f"{prefix}/history.md", "History", "history.html",
                                     {"events": history(dossier)}, in_nav=True),
         "requirements": lambda: SitePage(f"{prefix}/requirements.md", "Requirements", "requirements.html",
@@ -96,9 +98,13 @@ def site_pages(dossier: Dossier, prefix: str = "dossier",
     by_file: dict[Path, list[Finding]] = {}
     for finding in dossier.findings:
         by_file.setdefault(finding.path, []).append(finding)
+    gates = dossier.gates
     for project in projects:
+        project_gates = gates.projects.get(project.id) if gates else None
         pages.append(SitePage(project_uri(prefix, project), f"{project.id}: {project.title}", "project.html",
-                              {"project": project, "dossier": dossier,
+                              {"project": project, "dossier": dossier, "gates": project_gates,
+                               "graph": coupling_graph(project_gates.readiness, dossier) if project_gates else None,
+                               "findings": _project_findings(project, by_file),
                                "t": timeline(project.cards, as_of) if as_of else None,
                                "matrix": requirement_matrix(project.cards),
                                "risks": risk_matrix(project.current) if project.current else None},
@@ -109,7 +115,8 @@ def site_pages(dossier: Dossier, prefix: str = "dossier",
             pages.append(SitePage(
                 card_uri(prefix, card), f"{project.id} level {card.level.number} ({card.date.isoformat()})",
                 "card.html", {"project": project, "card": card, "previous": previous, "next": following,
-                              "findings": by_file.get(card.path, [])},
+                              "findings": by_file.get(card.path, []),
+                              "earned": gates.earned.get(card.path) if gates else None},
                 source=card.path, link_terms=True, project=project.id,
             ))
         for attachment in project.attachments if "attachments" in include else ():
@@ -118,6 +125,15 @@ def site_pages(dossier: Dossier, prefix: str = "dossier",
                                                       "body": _page_body(attachment.path)},
                                   source=attachment.path, link_terms=True, project=project.id))
     return pages
+
+
+def _project_findings(project: Project, by_file: dict[Path, list[Finding]]) -> list[Finding]:
+    """Every finding on a file of the project: its cards, invalid cards, pages and glossary."""
+    found: list[Finding] = []
+    for path, findings in by_file.items():
+        if project.folder in path.parents:
+            found += findings
+    return sorted(found, key=Finding.sort_key)
 
 
 def glossary_pages(dossier: Dossier, glossary: Glossary, prefix: str) -> list[SitePage]:
