@@ -20,7 +20,7 @@ from mltrl_docs.model import SwitchbackKind
 from mltrl_docs.model import Dossier
 from mltrl_docs.report import FORMATS, RENDERERS, gap_json, gap_text, text_line
 from mltrl_docs.resources import SCHEMA_NAMES, schema_path
-from mltrl_docs.settings import SETTINGS_FILE, Settings, load_settings
+from mltrl_docs.settings import SETTINGS_FILE, Settings
 from mltrl_docs.targets import Target, resolve
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -49,15 +49,7 @@ def check(paths: tuple[Path, ...], output_format: str, next_project: str | None)
         if not Path(SETTINGS_FILE).is_file():
             raise click.UsageError(f"give a PATH to check, or run where a {SETTINGS_FILE} is")
         paths = (Path(SETTINGS_FILE),)
-    targets: list[Target] = []
-    for path in paths:
-        target, problems = resolve(path)
-        if target is None:
-            for problem in problems:
-                click.echo(text_line(problem), err=True)
-            click.echo(f"error: cannot use the settings for {path}", err=True)
-            sys.exit(EXIT_USAGE)
-        targets.append(target)
+    targets = [_target(path) for path in paths]
     dossiers, findings = [], []
     for target in targets:
         dossier = build_site(target.settings)
@@ -186,14 +178,15 @@ def glossary(term: str | None, site: Path | None, project_id: str | None, output
 def _site_settings(site: Path | None) -> Settings:
     """The settings of ``site``, of the mltrl-docs.yml here, or none (built-in terms only)."""
     path = site if site is not None else Path(SETTINGS_FILE) if Path(SETTINGS_FILE).is_file() else None
-    if path is None:
-        return Settings(sources=())
-    if path.is_dir():
-        path = path / SETTINGS_FILE
-    settings, problems = load_settings(path)
-    if settings is None:
+    return _target(path).settings if path is not None else Settings(sources=())
+
+
+def _target(path: Path) -> Target:
+    """What ``path`` means (targets.resolve); broken settings end the command with exit code 2."""
+    target, problems = resolve(path)
+    if target is None:
         for problem in problems:
             click.echo(text_line(problem), err=True)
-        click.echo(f"error: cannot use the settings in {path}", err=True)
+        click.echo(f"error: cannot use the settings for {path}", err=True)
         sys.exit(EXIT_USAGE)
-    return settings
+    return target

@@ -103,6 +103,13 @@ def site_with(tmp_path: Path):
     return _make
 
 
+def _edit(path: Path, old: str, new: str) -> None:
+    """Replace ``old`` (which must be there) in a copied site's file."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
 def test_card_text_is_escaped_and_unsafe_links_are_dropped(site_with, tmp_path: Path) -> None:
     body = ("\n**TL;DR**: <script>alert('tldr')</script>\n\n## Model / algorithm info\n\n"
             "<img src=x onerror=alert(1)> [click](javascript:alert(2)) <a href=\"javascript:alert(3)\">a</a>\n")
@@ -300,10 +307,8 @@ def test_search_index_skips_aggregate_tables_but_keeps_card_text(example: Path, 
 
 def test_pages_option_leaves_out_page_kinds_and_their_links_become_text(site_with, tmp_path: Path) -> None:
     root = site_with({})
-    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("settings: site_example/mltrl-docs.yml",
-                            "settings: site_example/mltrl-docs.yml\n      pages: [levels, findings, glossary]")
-    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    _edit(root / "mkdocs.yml", "settings: site_example/mltrl-docs.yml",
+          "settings: site_example/mltrl-docs.yml\n      pages: [levels, findings, glossary]")
     result = mkdocs_build(root / "mkdocs.yml", root / "site")
     assert result.returncode == 0, result.stderr[-3000:]
     site = root / "site" / "dossier"
@@ -317,10 +322,8 @@ def test_pages_option_leaves_out_page_kinds_and_their_links_become_text(site_wit
 
 def test_pages_option_rejects_unknown_page_kinds(site_with, tmp_path: Path) -> None:
     root = site_with({})
-    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("settings: site_example/mltrl-docs.yml",
-                            "settings: site_example/mltrl-docs.yml\n      pages: [levels, cardz]")
-    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    _edit(root / "mkdocs.yml", "settings: site_example/mltrl-docs.yml",
+          "settings: site_example/mltrl-docs.yml\n      pages: [levels, cardz]")
     result = mkdocs_build(root / "mkdocs.yml", root / "site")
     assert result.returncode != 0
     assert "cardz" in result.stderr and "pages" in result.stderr
@@ -394,9 +397,7 @@ def test_coupled_components_graph_names_the_limiting_project(example: Path) -> N
 
 def test_a_gate_rule_set_to_error_fails_the_build_without_strict(site_with, tmp_path: Path) -> None:
     root = site_with({})
-    settings = root / "site_example" / "mltrl-docs.yml"
-    settings.write_text(settings.read_text(encoding="utf-8").replace("risk-scored: info", "risk-scored: error"),
-                        encoding="utf-8")
+    _edit(root / "site_example" / "mltrl-docs.yml", "risk-scored: info", "risk-scored: error")
     result = mkdocs_build(root / "mkdocs.yml", root / "site", strict=False)
     assert result.returncode != 0
     assert "L6-2025-09-15.md:68:5: error: product requirement 9 has no risk" in result.stderr
@@ -406,9 +407,7 @@ def test_a_gate_rule_set_to_error_fails_the_build_without_strict(site_with, tmp_
 
 def test_a_gate_warning_fails_only_the_strict_build(site_with, tmp_path: Path) -> None:
     root = site_with({})
-    settings = root / "site_example" / "mltrl-docs.yml"
-    settings.write_text(settings.read_text(encoding="utf-8").replace("sections: info", "sections: warning"),
-                        encoding="utf-8")
+    _edit(root / "site_example" / "mltrl-docs.yml", "sections: info", "sections: warning")
     assert mkdocs_build(root / "mkdocs.yml", root / "strict").returncode != 0
     assert mkdocs_build(root / "mkdocs.yml", root / "site", strict=False).returncode == 0
 

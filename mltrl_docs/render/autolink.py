@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from html import escape
 
-from mltrl_docs.glossary import Entry, LinkMode, Scope, fold
+from mltrl_docs.glossary import Entry, Glossary, LinkMode, Scope, fold
 
 _TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>", re.DOTALL)
 _SKIP = frozenset({"a", "abbr", "button", "code", "h1", "h2", "h3", "h4", "h5", "h6", "kbd", "label",
@@ -73,15 +73,31 @@ class TermMatcher:
         return {entry for _, entry in self.find(escape(text, quote=False))}
 
 
+class ScopeMatchers:
+    """One TermMatcher per glossary scope, compiled on first use: the org's, and one per
+    project that has its own glossary (every other project shares the org's)."""
+
+    def __init__(self, glossary: Glossary) -> None:
+        self.glossary = glossary
+        self._compiled: dict[str | None, TermMatcher] = {}
+
+    def of(self, project: str | None) -> TermMatcher:
+        scope = project if project in self.glossary.projects else None
+        matcher = self._compiled.get(scope)
+        if matcher is None:
+            matcher = self._compiled[scope] = TermMatcher(self.glossary.scope(scope))
+        return matcher
+
+
 def link_terms(html: str, matcher: TermMatcher, render: Callable[[Entry, str], str],
-               mode: LinkMode = "first", skip: Iterable[Entry] = ()) -> str:
+               mode: LinkMode = "first") -> str:
     """``html`` with terms linked inside elements marked ``data-terms`` (the authors' prose:
     card bodies, requirement texts; never the page's own labels), on the first use of each
     entry per page or on every use. ``render(entry, text)`` makes the link around the
-    author's own (escaped) text; entries in ``skip`` are never linked."""
+    author's own (escaped) text."""
     if mode == "off" or _OPT_IN not in html:
         return html
-    linked: set[Entry] = set(skip)
+    linked: set[Entry] = set()
     out: list[str] = []
     stack: list[tuple[str, bool, bool]] = []
     """Open elements: (name, inside prose, inside an element whose text is never linked)."""

@@ -20,7 +20,7 @@ from mltrl_docs.levels import LEVELS, Phase
 from mltrl_docs.paths import display
 from mltrl_docs.render import pages
 from mltrl_docs.references import resolve_path
-from mltrl_docs.render.autolink import TermMatcher, link_terms
+from mltrl_docs.render.autolink import ScopeMatchers, link_terms
 from mltrl_docs.render.markdown import Relink, to_html
 from mltrl_docs.render.pages import SitePage
 from mltrl_docs.resources import resource_dir
@@ -35,6 +35,7 @@ None when the site does not have that page."""
 class Renderer:
     def __init__(self, prefix: str, override_dirs: Sequence[Path] = ()) -> None:
         self.prefix = prefix
+        self.glossary_uri = f"{prefix}/glossary/index.md"
         loader = FileSystemLoader([*map(str, override_dirs), str(resource_dir("templates") / "mltrl")])
         self.env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
@@ -49,16 +50,15 @@ class Renderer:
             portfolio_uri=f"{prefix}/index.md",
             findings_uri=f"{prefix}/findings.md",
             levels_uri=f"{prefix}/levels.md",
-            glossary_uri=f"{prefix}/glossary/index.md",
+            glossary_uri=self.glossary_uri,
             glossary_teams_uri=f"{prefix}/glossary/teams.md",
         )
         self.use_glossary(None)
 
     def use_glossary(self, glossary: Glossary | None, mode: LinkMode = "first") -> None:
         """Terms to link on pages that ask for it (SitePage.link_terms), and how often."""
-        self.glossary = glossary
         self.link_mode = mode
-        self._matchers: dict[str | None, TermMatcher] = {}
+        self._matchers = ScopeMatchers(glossary) if glossary is not None else None
         self._term_parts: dict[tuple[str, Entry], tuple[str, str]] = {}
 
     def render(self, page: SitePage, url_for: UrlFor, published: Mapping[Path, str]) -> str:
@@ -66,16 +66,13 @@ class Renderer:
         ``published`` maps source files (cards, attachments) to the URIs of their pages."""
         html = self.env.get_template("_page.html").render(page=page, url=url_for, published=published,
                                                           **page.context)
-        if not page.link_terms or self.glossary is None or self.link_mode == "off":
+        if not page.link_terms or self._matchers is None or self.link_mode == "off":
             return html
-        glossary_url = url_for(self.env.globals["glossary_uri"])  # type: ignore[arg-type]
+        glossary_url = url_for(self.glossary_uri)
         if glossary_url is None:
             return html
-        scope = page.project if page.project in self.glossary.projects else None
-        matcher = self._matchers.get(scope)
-        if matcher is None:
-            matcher = self._matchers[scope] = TermMatcher(self.glossary.scope(scope))
-        return link_terms(html, matcher, partial(self._term_link, glossary_url), self.link_mode)
+        return link_terms(html, self._matchers.of(page.project), partial(self._term_link, glossary_url),
+                          self.link_mode)
 
     def _term_link(self, glossary_url: str, entry: Entry, text: str) -> str:
         """The link around a term, from ``_term.html``; rendered once per entry and glossary URL

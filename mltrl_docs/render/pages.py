@@ -18,7 +18,7 @@ from mltrl_docs.glossary import Entry, Glossary, fold
 from mltrl_docs.load import read_text
 from mltrl_docs.model import Card, Dossier, Project, Reference
 from mltrl_docs.model import RequirementStatus
-from mltrl_docs.render.autolink import TermMatcher
+from mltrl_docs.render.autolink import ScopeMatchers
 from mltrl_docs.render.coupling import coupling_graph
 from mltrl_docs.render.feed import history
 from mltrl_docs.render.matrix import requirement_matrix, risk_matrix
@@ -74,9 +74,10 @@ def site_pages(dossier: Dossier, prefix: str = "dossier",
                include: Collection[str] = OPTIONAL_PAGES) -> list[SitePage]:
     """Every generated page, portfolio first, in a stable order."""
     projects = sorted(dossier.projects.values(), key=lambda p: p.id)
+    by_project = findings_by_project(dossier)
     pages = [
         SitePage(f"{prefix}/index.md", "Portfolio", "portfolio.html",
-                 {"projects": projects, "open_findings": open_findings(dossier), "by_level": _by_level(projects),
+                 {"projects": projects, "open_findings": open_findings(dossier, by_project), "by_level": _by_level(projects),
                   "gates": dossier.gates},
                  in_nav=True),
     ]
@@ -104,7 +105,7 @@ def site_pages(dossier: Dossier, prefix: str = "dossier",
         pages.append(SitePage(project_uri(prefix, project), f"{project.id}: {project.title}", "project.html",
                               {"project": project, "dossier": dossier, "gates": project_gates,
                                "graph": coupling_graph(project_gates.readiness, dossier) if project_gates else None,
-                               "findings": _project_findings(project, by_file),
+                               "findings": by_project[project.id],
                                "t": timeline(project.cards, as_of) if as_of else None,
                                "matrix": requirement_matrix(project.cards),
                                "risks": risk_matrix(project.current) if project.current else None},
@@ -127,15 +128,6 @@ def site_pages(dossier: Dossier, prefix: str = "dossier",
     return pages
 
 
-def _project_findings(project: Project, by_file: dict[Path, list[Finding]]) -> list[Finding]:
-    """Every finding on a file of the project: its cards, invalid cards, pages and glossary."""
-    found: list[Finding] = []
-    for path, findings in by_file.items():
-        if project.folder in path.parents:
-            found += findings
-    return sorted(found, key=Finding.sort_key)
-
-
 def glossary_pages(dossier: Dossier, glossary: Glossary, prefix: str) -> list[SitePage]:
     """The A-Z glossary (with where each term is used) and the by-team view."""
     letters: dict[str, list[Entry]] = {}
@@ -153,10 +145,9 @@ def glossary_pages(dossier: Dossier, glossary: Glossary, prefix: str) -> list[Si
 def term_usage(dossier: Dossier, glossary: Glossary) -> dict[Entry, list[tuple[Project, list[Card]]]]:
     """Entry -> the projects, and their cards, whose text uses one of its names."""
     usage: dict[Entry, dict[str, list[Card]]] = {}
-    matchers: dict[str | None, TermMatcher] = {}
+    matchers = ScopeMatchers(glossary)
     for project in sorted(dossier.projects.values(), key=lambda p: p.id):
-        scope = project.id if project.id in glossary.projects else None
-        matcher = matchers.get(scope) or matchers.setdefault(scope, TermMatcher(glossary.scope(scope)))
+        matcher = matchers.of(project.id)
         for card in project.cards:
             for entry in matcher.uses(_card_text(card)):
                 usage.setdefault(entry, {}).setdefault(project.id, []).append(card)
@@ -211,17 +202,22 @@ def _by_level(projects: list[Project]) -> dict[int, list[Project]]:
     return by_level
 
 
-def open_findings(dossier: Dossier) -> dict[str, int]:
-    """Errors and warnings per project, counted by the project folder the file is in."""
+def findings_by_project(dossier: Dossier) -> dict[str, list[Finding]]:
+    """Every finding on a file of a project (its cards, invalid cards, pages, glossary),
+    by the project folder the file is in; findings keep the dossier's order."""
     folders = {project.folder: project.id for project in dossier.projects.values()}
-    counts = dict.fromkeys(dossier.projects, 0)
+    grouped: dict[str, list[Finding]] = {project_id: [] for project_id in dossier.projects}
     for finding in dossier.findings:
-        if finding.severity is Severity.INFO:
-            continue
         owner = next((folders[p] for p in finding.path.parents if p in folders), None)
         if owner is not None:
-            counts[owner] += 1
-    return counts
+            grouped[owner].append(finding)
+    return grouped
+
+
+def open_findings(dossier: Dossier, grouped: dict[str, list[Finding]] | None = None) -> dict[str, int]:
+    """Errors and warnings per project, counted by the project folder the file is in."""
+    grouped = findings_by_project(dossier) if grouped is None else grouped
+    return {project_id: sum(f.severity is not Severity.INFO for f in found) for project_id, found in grouped.items()}
 
 
 def _page_body(path: Path) -> str:
