@@ -18,8 +18,12 @@ from markdown_it import MarkdownIt
 
 _md = MarkdownIt("commonmark").disable(["inline", "list", "blockquote", "reference"])
 
-_TLDR_LEAD = re.compile(r"^(?:\*\*|__)\s*TL;?\s*DR\s*:?\s*(?:\*\*|__)\s*:?\s*", re.IGNORECASE)
-_LIST_MARKER = re.compile(r"^\s*(?:\d+[.)]|[-*+])\s+", re.MULTILINE)
+_TLDR_LEAD = re.compile(r"^(?:\*\*|__)\s*+TL;?\s*+DR\s*+:?\s*+(?:\*\*|__)\s*+:?\s*+", re.IGNORECASE)
+"""Possessive spaces: with backtracking, ``\\s*:?\\s*`` splits a long run of spaces every
+possible way before failing (quadratic)."""
+_LIST_MARKER = re.compile(r"^[^\S\n]*+(?:\d++[.)]|[-*+])\s+", re.MULTILINE)
+"""Indentation within the line only: ``^\\s*`` ran from every blank line's start to the end of
+a run of blank lines (quadratic)."""
 _LIST_OR_QUOTE_LINE = re.compile(r"^ {0,3}(?:\d{1,9}[.)]|[-*+])(?:[ \t]|$)|^ {0,3}>", re.MULTILINE)
 _NOT_WORD = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
@@ -120,11 +124,13 @@ def read_body(markdown: str, first_line: int = 1) -> Body:
 
 
 def _sections(headings: list[tuple[int, int, str]], lines: list[str], first_line: int):
+    """Scans forward by index (a slice per heading copies the rest of the list: quadratic);
+    the scans of one depth never overlap, so all of them are at most six passes."""
     for position, (start, depth, title) in enumerate(headings):
         end = len(lines)
-        for later_start, later_depth, _ in headings[position + 1 :]:
-            if later_depth <= depth:
-                end = later_start
+        for later in range(position + 1, len(headings)):
+            if headings[later][1] <= depth:
+                end = headings[later][0]
                 break
         text = "\n".join(lines[start + 1 : end]).strip("\n")
         yield Section(title, heading_key(title), depth, first_line + start, text)

@@ -152,7 +152,8 @@ def glossary(term: str | None, site: Path | None, project_id: str | None, output
     from mltrl_docs.render import terms as export
 
     settings = _site_settings(site)
-    dossier = build_dossier(settings.sources, settings.glossary, builtin_glossary=settings.builtin_glossary)
+    dossier = build_dossier(settings.sources, settings.glossary, builtin_glossary=settings.builtin_glossary,
+                            limits=settings.limits)
     assert dossier.terms is not None
     for finding in dossier.findings:
         if finding.rule == "glossary" or finding.path.suffix in (".yml", ".yaml"):
@@ -187,6 +188,37 @@ def _target(path: Path) -> Target:
     if target is None:
         for problem in problems:
             click.echo(text_line(problem), err=True)
-        click.echo(f"error: cannot use the settings for {path}", err=True)
+        click.echo(f"error: cannot use {path} (see above)", err=True)
         sys.exit(EXIT_USAGE)
     return target
+
+
+@main.command("csp")
+@click.argument("site_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["header", "nginx", "apache", "meta"]),
+              default="header", show_default=True,
+              help="A header line, an nginx or Apache directive, or a <meta> element (no frame-ancestors).")
+def csp_command(site_dir: Path, output_format: str) -> None:
+    """Print the Content Security Policy for the built site in SITE_DIR.
+
+    Everything comes from the site itself; its inline scripts are allowed by hash,
+    so the policy changes when the theme or mkdocs.yml does: get it for each build.
+    """
+    from mltrl_docs import csp  # only here: the other commands never need it
+
+    if not any(site_dir.rglob("*.html")):
+        click.echo(f"error: {site_dir} holds no HTML pages: build the site first (mkdocs build)", err=True)
+        sys.exit(EXIT_USAGE)
+    inline = csp.scan(site_dir)
+    if inline.style_attributes or inline.handlers:
+        pages = sorted({*inline.style_attributes.values(), *inline.handlers.values()})
+        click.echo(f"note: inline style or event handler attributes (e.g. in {pages[0]}) are allowed by hash "
+                   "behind 'unsafe-hashes'", err=True)
+    if inline.refused:
+        click.echo(f"warning: inline code inside generated content is never allowed ({inline.refused[0]}"
+                   f"{f' and {len(inline.refused) - 1} more' if len(inline.refused) > 1 else ''}); "
+                   "card text should arrive escaped: please report this", err=True)
+    if inline.javascript_urls:
+        click.echo(f"note: javascript: links (e.g. in {inline.javascript_urls[0]}) stay blocked by any policy",
+                   err=True)
+    click.echo(csp.formatted(inline, output_format))

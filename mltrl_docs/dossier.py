@@ -8,18 +8,19 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from mltrl_docs import rules
-from mltrl_docs.findings import Finding, error
+from mltrl_docs.findings import Finding, Severity, error
 from mltrl_docs.gates import GateSettings, evaluate
 from mltrl_docs.glossary import build_glossary
+from mltrl_docs.ids import folder_id
 from mltrl_docs.load import load_glossary, load_markdown
-from mltrl_docs.model import Attachment, Card, Dossier, InvalidCard, Project
-from mltrl_docs.paths import display
-from mltrl_docs.settings import Settings
+from mltrl_docs.model import Attachment, Card, Dossier, InvalidCard, Project, Reference
+from mltrl_docs.paths import relative
+from mltrl_docs.settings import Limits, Settings
 from mltrl_docs.sources import ProjectFolder, discover
 
 
@@ -39,41 +40,50 @@ def _gc_paused() -> Iterator[None]:
 
 def build_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (), *,
                   builtin_glossary: bool = True, gates: GateSettings | None = None,
-                  today: dt.date | None = None) -> Dossier:
+                  today: dt.date | None = None, image_hosts: Collection[str] = (),
+                  limits: Limits | None = None) -> Dossier:
     """Load and check every card, page and glossary of ``sources``; ``builtin_glossary``
     puts the MLTRL glossary shipped with the package under the site's own terms;
     ``gates`` (the adapters always pass the site's) also judges every card against
-    the gate policy, as of ``today``."""
+    the gate policy, as of ``today``; ``image_hosts`` may serve images to card pages;
+    ``limits`` bound what is read (default: Limits())."""
     with _gc_paused():
-        return _build(sources, glossary_files, builtin_glossary, gates, today)
+        return _build(sources, glossary_files, builtin_glossary, gates, today, image_hosts, limits or Limits())
 
 
 def build_site(settings: Settings, today: dt.date | None = None) -> Dossier:
     """The dossier of a site's settings: what `mltrl-docs check` and `mkdocs build` both see."""
-    return build_dossier(settings.sources, settings.glossary, builtin_glossary=settings.builtin_glossary,
-                         gates=settings.gates, today=today)
+    dossier = build_dossier(settings.sources, settings.glossary, builtin_glossary=settings.builtin_glossary,
+                            gates=settings.gates, today=today, image_hosts=settings.image_hosts,
+                            limits=settings.limits)
+    if settings.findings:
+        dossier.findings = sorted(set(dossier.findings) | set(settings.findings), key=Finding.sort_key)
+    return dossier
 
 
 def _build(sources: Sequence[Path], glossary_files: Sequence[Path], builtin_glossary: bool,
-           gates: GateSettings | None, today: dt.date | None) -> Dossier:
-    discovery = discover(sources)
+           gates: GateSettings | None, today: dt.date | None, image_hosts: Collection[str],
+           limits: Limits) -> Dossier:
+    discovery = discover(sources, max_files=limits.files)
     findings: list[Finding] = list(discovery.findings)
     dossier = Dossier(sources=tuple(sources))
+    no_card: list[tuple[ProjectFolder, list[Attachment]]] = []
     for folder in discovery.projects:
-        project = _load_project(folder, findings)
+        project = _load_project(folder, findings, limits, no_card)
         if project is not None:
             _register(dossier, project, findings)
+    findings += _no_card(no_card, dossier)
     for path in glossary_files:
-        terms, found = load_glossary(path)
+        terms, found = load_glossary(path, limits=limits)
         dossier.glossary += terms
         findings += found
     for project in dossier.projects.values():
         glossary = _glossary_file(project, discovery.projects)
         if glossary is not None:
-            terms, found = load_glossary(glossary, project=project.id)
+            terms, found = load_glossary(glossary, project=project.id, limits=limits)
             project.glossary += terms
             findings += found
-    findings += rules.check(dossier)
+    findings += rules.check(dossier, image_hosts)
     dossier.terms, found = build_glossary(
         dossier.glossary, {p.id: p.glossary for p in dossier.projects.values() if p.glossary}, builtin_glossary)
     findings += found
@@ -84,13 +94,16 @@ def _build(sources: Sequence[Path], glossary_files: Sequence[Path], builtin_glos
     return dossier
 
 
-def _load_project(folder: ProjectFolder, findings: list[Finding]) -> Project | None:
-    """A folder's cards and pages; None when it holds no card at all (not a project)."""
+def _load_project(folder: ProjectFolder, findings: list[Finding], limits: Limits,
+                  no_card: list[tuple[ProjectFolder, list[Attachment]]]) -> Project | None:
+    """A folder's cards and pages; None when it holds no card at all (not a project: the
+    folder and its pages go to ``no_card``, to be reported, never dropped without a word)."""
     cards: list[Card] = []
     invalid: list[InvalidCard] = []
     attachments: list[Attachment] = []
+    default_id = folder_id(folder.default_id)
     for path in folder.markdown:
-        loaded, found = load_markdown(path, folder.default_id)
+        loaded, found = load_markdown(path, default_id, limits)
         findings += found
         if isinstance(loaded, Card):
             cards.append(loaded)
@@ -99,8 +112,9 @@ def _load_project(folder: ProjectFolder, findings: list[Finding]) -> Project | N
         elif isinstance(loaded, Attachment):
             attachments.append(loaded)
     if not cards and not invalid:
+        no_card.append((folder, attachments))
         return None
-    project_id = _majority_id(cards) or folder.default_id
+    project_id = _majority_id(cards) or default_id
     keep: list[Card] = []
     for card in cards:
         if card.project_id == project_id:
@@ -118,6 +132,40 @@ def _load_project(folder: ProjectFolder, findings: list[Finding]) -> Project | N
     return Project(project_id, folder.folder, folder.source, keep, invalid, attachments)
 
 
+def _no_card(folders: list[tuple[ProjectFolder, list[Attachment]]], dossier: Dossier) -> list[Finding]:
+    """A folder of a source with pages but no level card is not a project, and its pages are
+    not published: a warning, or a note when cards link to its pages (a shared docs/ folder,
+    as in the card format's example), and a note on each page and on its glossary."""
+    if not folders:
+        return []
+    linked = {ref.resolved for card in dossier.cards for ref in _references(card) if ref.resolved is not None}
+    found: list[Finding] = []
+    for folder, pages in folders:
+        hint = "add a level card (a file whose frontmatter has 'level:') or move the pages into a project folder"
+        if pages:
+            count = f"{len(pages)} Markdown page{'s' if len(pages) > 1 else ''}"
+            is_docs = any(page.path in linked for page in pages)
+            found.append(Finding(
+                Severity.INFO if is_docs else Severity.WARNING, "layout",
+                f"folder holds {count} but no level card, so it is not a project and its pages are not published"
+                + (" (cards link to them)" if is_docs else ""), folder.folder, hint=hint))
+            found += [Finding(Severity.INFO, "layout", f"page is not published: {folder.folder.name}/ holds no "
+                              "level card", page.path, hint=hint) for page in pages]
+        if folder.glossary is not None:
+            found.append(Finding(Severity.INFO, "layout", "glossary of a folder with no level card is not read",
+                                 folder.glossary, hint="add a level card to the folder, or list the glossary in "
+                                                       "the 'glossary' setting"))
+    return found
+
+
+def _references(card: Card) -> Iterator[Reference]:
+    yield from card.links.values()
+    for requirement in card.requirements:
+        yield from requirement.evidence
+    if card.ethics.checklist is not None:
+        yield card.ethics.checklist
+
+
 def _majority_id(cards: list[Card]) -> str | None:
     """The id most of a folder's cards carry (ties: the earliest card's)."""
     if not cards:
@@ -133,16 +181,22 @@ def _register(dossier: Dossier, project: Project, findings: list[Finding]) -> No
     if other is None:
         dossier.projects[project.id] = project
         return
+    # Named from this project's source, as finding messages are published: the same
+    # wherever the check ran, and no build-machine folders.
+    shown = relative(other.folder, project.source)
     for card in project.cards:
         finding = error(
-            "project-id", f"project id '{project.id}' is already used by {display(other.folder)}/",
+            "project-id", f"project id '{project.id}' is already used by {shown}/",
             card.path, card.where("project"), field="project", project=project.id,
             hint="project ids are unique across all sources: give this project its own id",
-            related=(display(other.folder),),
+            related=(shown,),
         )
         findings.append(finding)
         other.invalid_cards.append(InvalidCard(card.path, project.id, (finding,), card.title, card.level, card.date))
     other.invalid_cards.extend(project.invalid_cards)
+    findings += [Finding(Severity.INFO, "project-id", f"page is not published: its folder's project id "
+                         f"'{project.id}' is already used by another folder", page.path,
+                         hint="give this folder's cards their own project id") for page in project.attachments]
 
 
 def _glossary_file(project: Project, folders: list[ProjectFolder]) -> Path | None:

@@ -25,6 +25,10 @@ class Severity(StrEnum):
         return {"error": 0, "warning": 1, "info": 2}[self.value]
 
 
+MAX_TEXT = 600
+"""Characters of a finding's message or hint at most."""
+
+
 class Position(NamedTuple):
     """A 1-based line and column in a source file (a tuple: cheap, and it sorts)."""
 
@@ -53,6 +57,14 @@ class Finding:
     """Other places involved (``file:line`` strings), e.g. the first of two duplicates."""
     applies_from: int | None = None
     """The level a gate rule applies from (gate findings only)."""
+
+    def __post_init__(self) -> None:
+        # Messages quote what the author wrote; a megabyte of it would be printed, logged and
+        # published on the findings page as often as it is found. The middle is cut.
+        for name in ("message", "hint"):
+            text = getattr(self, name)
+            if text is not None and len(text) > MAX_TEXT:
+                object.__setattr__(self, name, text[: MAX_TEXT - 60] + " … " + text[-57:])
 
     @property
     def line(self) -> int | None:

@@ -1,20 +1,43 @@
 """Turn a Markdown file's bytes into frontmatter text and body, or say exactly why not.
 
 Everything a team's editor may produce is handled here: a UTF-8 BOM, CRLF or
-CR line ends, UTF-16, stray non-UTF-8 bytes, NUL bytes, empty files, oversized
-files and a frontmatter block that is never closed.
+CR line ends, UTF-16, stray non-UTF-8 bytes, binary files, invisible control
+characters, empty files, oversized files and a frontmatter block that is never
+closed.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from mltrl_docs.findings import Position
+from mltrl_docs.findings import Position, Severity
 
 MAX_FILE_BYTES = 1_048_576
-"""Cards and glossaries are small; a bigger file is a mistake (or an attack)."""
+"""Cards and glossaries are small; a bigger file is a mistake (or an attack). The default
+of ``limits.file_bytes``."""
+MAX_LINES_REPORTED = 20
+"""Lines of one file whose invisible characters are reported one by one; the rest are counted."""
+
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""C0 controls except tab and newline (CR is gone once decoded), DEL and C1 controls: invisible
+in an editor, yet a terminal or a browser acts on them (ESC starts a terminal sequence)."""
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Bidirectional embeddings, overrides and isolates ("Trojan Source"): text displays in an
+order other than the one it is read and compared in."""
+INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""CONTROL and BIDI in one pattern: one scan tells a clean text (nearly every file) apart."""
+_LINES_WITH = {pattern: re.compile(f"(?m)^[^\n]*?{pattern.pattern}") for pattern in (CONTROL, BIDI)}
+"""Matches once per line holding the pattern: counts such lines at C speed."""
+REPLACEMENT = "\ufffd"
+_CONTROL_NAMES = {0x00: "NUL", 0x07: "bell", 0x08: "backspace", 0x0B: "vertical tab", 0x0C: "form feed",
+                  0x1B: "escape", 0x7F: "delete", 0x85: "next line"}
+_BINARY_HEAD = 8_000
+"""Bytes looked at to tell a binary file from text with a stray NUL (as git does)."""
+_TEXT_BYTES = b"\t\n\r" + bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100))
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
@@ -28,6 +51,7 @@ class TextProblem:
     message: str
     hint: str
     position: Position
+    severity: Severity = Severity.ERROR
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,21 +70,27 @@ class SplitText:
     even when the YAML is broken, so a broken card is never taken for a page)."""
 
 
-def decode(data: bytes) -> str | TextProblem:
-    """Bytes to text with '\\n' line ends; UTF-8 only, BOM allowed."""
-    if len(data) > MAX_FILE_BYTES:
-        return TextProblem(
-            f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}",
-            "split it or move large content into an attachment or a linked file",
-            Position(1, 1),
-        )
+def too_big(size: int, limit: int) -> TextProblem:
+    """The problem of a file over ``limits.file_bytes`` (found by its size, before reading it)."""
+    return TextProblem(
+        f"file is {size:,} bytes; the limit is {limit:,} (limits.file_bytes)",
+        "split it or move large content into an attachment or a linked file "
+        "(or raise limits.file_bytes in mltrl-docs.yml)",
+        Position(1, 1),
+    )
+
+
+def decode(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> str | TextProblem:
+    """Bytes to text with '\\n' line ends; UTF-8 only, BOM allowed. Control characters are
+    kept: ``invisible_characters`` reports and replaces them, so other errors still show."""
+    if len(data) > max_bytes:
+        return too_big(len(data), max_bytes)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return TextProblem("file is UTF-16 encoded", "save it as UTF-8", Position(1, 1))
     data = data.removeprefix(b"\xef\xbb\xbf")
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        return TextProblem("file contains NUL bytes; it looks binary", "save it as UTF-8 text",
-                           _byte_position(data, nul))
+    binary = _binary(data)
+    if binary is not None:
+        return binary
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -71,6 +101,104 @@ def decode(data: bytes) -> str | TextProblem:
             _byte_position(data, exc.start),
         )
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _binary(data: bytes) -> TextProblem | None:
+    """A problem when the file is not text at all: NUL bytes among many control bytes, or
+    NULs at every other byte (UTF-16 without its byte order mark). A stray NUL in text is
+    only an invisible character, reported where it is."""
+    head = data[:_BINARY_HEAD]
+    nul = head.find(b"\x00")
+    if nul < 0:
+        return None
+    half = len(head) // 2
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if half >= 2 and max(odd, even) >= 0.9 * half and min(odd, even) <= 0.1 * half:
+        return TextProblem("file looks UTF-16 encoded (without a byte order mark)", "save it as UTF-8",
+                           Position(1, 1))
+    controls = len(head.translate(None, _TEXT_BYTES))
+    if controls * 10 >= len(head) or not _utf8_prefix(head):
+        return TextProblem("file contains NUL bytes; it looks binary", "save it as UTF-8 text",
+                           _byte_position(data, nul))
+    return None
+
+
+def _utf8_prefix(head: bytes) -> bool:
+    """``head`` is valid UTF-8, allowing a character cut at its end."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3 and exc.reason == "unexpected end of data"
+    return True
+
+
+def invisible_characters(text: str) -> tuple[str, list[TextProblem]]:
+    """Report control characters (errors) and bidirectional controls (warnings) at their
+    line:column, once per line and kind, and replace the control characters by U+FFFD so
+    none reaches a page or a terminal while loading goes on and finds the other errors."""
+    if not INVISIBLE.search(text):
+        return text, []
+    problems = _scan(text, CONTROL, _control_problem) + _scan(text, BIDI, _bidi_problem)
+    problems.sort(key=lambda p: p.position)
+    return CONTROL.sub(REPLACEMENT, text), problems
+
+
+def char_name(char: str) -> str:
+    """``U+001B (escape)``: the code point a hint can name, and what it is when it has a name."""
+    code = ord(char)
+    name = _CONTROL_NAMES.get(code) or unicodedata.name(char, "").lower()
+    if not name:
+        name = "C1 control" if code >= 0x80 else "control"
+    return f"U+{code:04X} ({name})"
+
+
+def control_hint(char: str) -> str:
+    return f"remove the invisible control character U+{ord(char):04X}"
+
+
+def bidi_message(char: str) -> str:
+    return (f"bidirectional control character {char_name(char)}: "
+            "text may display in a different order from how it reads")
+
+
+BIDI_HINT = "remove it, unless the text really mixes right-to-left and left-to-right scripts"
+_MORE_HINT = "remove them too; an editor's 'show invisible characters' setting shows where they are"
+
+
+def _control_problem(char: str, more: int, position: Position) -> TextProblem:
+    extra = f", and {more:,} more on this line" if more else ""
+    return TextProblem(f"invisible control character {char_name(char)}{extra}", control_hint(char), position)
+
+
+def _bidi_problem(char: str, more: int, position: Position) -> TextProblem:
+    extra = f" ({more:,} more on this line)" if more else ""
+    return TextProblem(bidi_message(char) + extra, BIDI_HINT, position, Severity.WARNING)
+
+
+def _scan(text: str, pattern: re.Pattern[str],
+          make: Callable[[str, int, Position], TextProblem]) -> list[TextProblem]:
+    """The first match on each line, up to MAX_LINES_REPORTED lines, then one count of the rest:
+    a file full of escape codes gives a screenful of findings, not thousands."""
+    problems: list[TextProblem] = []
+    line, line_start = 1, 0
+    match = pattern.search(text)
+    while match is not None:
+        line += text.count("\n", line_start, match.start())
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.start())
+        line_end = len(text) if line_end < 0 else line_end
+        position = Position(line, match.start() - line_start + 1)
+        if len(problems) == MAX_LINES_REPORTED:
+            lines = len(_LINES_WITH[pattern].findall(text, line_start))
+            kind = "invisible control characters" if pattern is CONTROL else "bidirectional control characters"
+            problems.append(TextProblem(f"{kind} on {lines:,} more lines", _MORE_HINT, position,
+                                        problems[-1].severity))
+            break
+        more = len(pattern.findall(text, match.end(), line_end))
+        problems.append(make(match.group(), more, position))
+        line_start = line_end
+        match = pattern.search(text, line_end)
+    return problems
 
 
 def _byte_position(data: bytes, offset: int) -> Position:

@@ -5,7 +5,7 @@ site's glossary files (a site term with a built-in term's name replaces it); eac
 project's ``glossary.yml`` is that project's scope, seen on its pages on top of the
 org scope, where a project term with an org term's name shadows it. A name is a
 term, an alias, a team's word or the plural of any of them; all resolve to one
-entry, matched case-insensitively with runs of spaces folded.
+entry, matched case-insensitively with runs of spaces folded, in any Unicode normal form.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
+from unicodedata import normalize
 
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.load import load_glossary
@@ -26,14 +27,15 @@ LinkMode = Literal["off", "first", "every"]
 """How often a page links a term to the glossary: never, its first use, every use."""
 LINK_MODES: tuple[LinkMode, ...] = ("off", "first", "every")
 
-_SPACES = re.compile(r"\s+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _ES_ENDINGS = ("s", "x", "z", "ch", "sh")
 
 
 def fold(name: str) -> str:
-    """The form names are compared in: case-folded, runs of spaces made one."""
-    return _SPACES.sub(" ", name).strip().casefold()
+    """The form names are compared in: composed (NFC, so 'café' typed with a combining
+    accent is the same name), case-folded, runs of whitespace made one space. Composed again
+    after case folding, which decomposes a few letters ('ǰ'), so it matches NFC text."""
+    return " ".join(normalize("NFC", normalize("NFC", name).casefold()).split())
 
 
 def plurals(name: str) -> tuple[str, ...]:

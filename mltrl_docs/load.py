@@ -4,76 +4,152 @@ a glossary file becomes GlossaryTerms. Every problem is a located Finding.
 A file is a card when its frontmatter has ``level:``. When the frontmatter is
 too broken to parse, the raw text decides, so a broken card is listed as an
 invalid card rather than mistaken for a page or dropped.
+
+What a file may make the loader do is bounded by the site's ``limits:``
+(settings.Limits): its size, its YAML's depth and values, a title's and a
+glossary name's length. Invisible control characters are reported where they
+are and replaced, so none reaches a page; a card holding one is invalid.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+import stat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mltrl_docs import assemble, frontmatter, schema
+from mltrl_docs import assemble, frontmatter, ids, schema
 from mltrl_docs.body import read_body
 from mltrl_docs.findings import Finding, Position, Severity, error, has_errors
 from mltrl_docs.levels import level
 from mltrl_docs.model import Attachment, Card, GlossaryTerm, InvalidCard
-from mltrl_docs.yamldata import YamlDocument, YamlSyntaxError, read_yaml
+from mltrl_docs.yamldata import DataPath, YamlDocument, YamlProblem, YamlSyntaxError, read_yaml
+
+if TYPE_CHECKING:
+    from mltrl_docs.settings import Limits
 
 Loaded = Card | InvalidCard | Attachment | None
+MAX_TITLE = 200
+"""Characters of a card or page title at most: it is shown in every navigation (the default
+of ``limits.title``)."""
+MAX_GLOSSARY_NAME = 100
+"""Characters of a glossary term, alias, team name or team word at most (the default of
+``limits.glossary_name``)."""
+HEAD_BYTES = 4_000
+"""The start of a file that cannot be read as text, kept to tell a card from a page."""
 _LEVEL_BYTES = re.compile(rb"^level[ \t]*:", re.MULTILINE)
-_H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_H1 = re.compile(r"^#[ \t]+(.+)$", re.MULTILINE)
+"""An ATX h1 line; its closing '#'s are stripped in code (a lazy group before a trailing run
+is quadratic on a long line)."""
 
 
-def read_text(path: Path) -> tuple[str | None, Finding | None, bytes]:
-    """The file's text, or a finding saying why it cannot be read as UTF-8 text."""
+def _limits(limits: Limits | None) -> Limits:
+    """``limits``, or the defaults (imported here: settings imports this module)."""
+    if limits is not None:
+        return limits
+    from mltrl_docs.settings import Limits
+
+    return Limits()
+
+
+def read_text(path: Path, max_bytes: int = frontmatter.MAX_FILE_BYTES) -> tuple[str | None, list[Finding], bytes]:
+    """The file's text with invisible control characters replaced, and findings: why it
+    cannot be read as UTF-8 text (then the text is None), or where it holds invisible
+    characters; and its first HEAD_BYTES bytes. The size is checked before reading, so a
+    huge file is never read whole."""
     try:
-        data = path.read_bytes()
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            return None, [error("io", "not a regular file (a pipe, socket or device); not read", path,
+                                Position(1, 1), hint="replace it with a text file")], b""
+        if status.st_size > max_bytes:
+            return None, [_problem("limit", path, frontmatter.too_big(status.st_size, max_bytes))], _head(path)
+        with path.open("rb") as file:
+            data = file.read(max_bytes + 1)  # the file may have grown since stat
     except OSError as exc:
-        return None, error("io", f"cannot read file: {exc.strerror or exc}", path, Position(1, 1),
-                           hint="check the file's permissions"), b""
-    text = frontmatter.decode(data)
+        return None, [error("io", f"cannot read file: {exc.strerror or exc}", path, Position(1, 1),
+                            hint="check the file's permissions")], b""
+    if len(data) > max_bytes:
+        return None, [_problem("limit", path, frontmatter.too_big(len(data), max_bytes))], data[:HEAD_BYTES]
+    text = frontmatter.decode(data, max_bytes)
     if isinstance(text, frontmatter.TextProblem):
-        return None, error("encoding", text.message, path, text.position, hint=text.hint), data
-    return text, None, data
+        return None, [_problem("encoding", path, text)], data[:HEAD_BYTES]
+    text, problems = frontmatter.invisible_characters(text)
+    findings = [_problem("control-character" if p.severity is Severity.ERROR else "bidi", path, p) for p in problems]
+    return text, findings, data[:HEAD_BYTES]
 
 
-def load_markdown(path: Path, project_id: str) -> tuple[Loaded, list[Finding]]:
-    """Read a Markdown file of a project folder."""
-    text, problem, data = read_text(path)
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as file:
+            return file.read(HEAD_BYTES)
+    except OSError:
+        return b""
+
+
+def _problem(rule: str, path: Path, problem: frontmatter.TextProblem) -> Finding:
+    return Finding(problem.severity, rule, problem.message, path, problem.position, hint=problem.hint)
+
+
+def yaml_findings(problems: list[YamlProblem], path: Path, severity: Severity = Severity.ERROR) -> list[Finding]:
+    """Findings for YAML problems (or, with ``severity``, for ``YamlDocument.warnings``)."""
+    return [Finding(severity, p.rule, p.message, path, p.position, hint=p.hint) for p in problems]
+
+
+def load_markdown(path: Path, project_id: str, limits: Limits | None = None) -> tuple[Loaded, list[Finding]]:
+    """Read a Markdown file of a project folder; ``limits`` are the site's (default: the defaults)."""
+    limits = _limits(limits)
+    text, found, head = read_text(path, limits.file_bytes)
     if text is None:
-        assert problem is not None
-        is_card = bool(_LEVEL_BYTES.search(data[:4000]))
-        return (_invalid(path, project_id, [problem]) if is_card else None), [problem]
+        is_card = bool(_LEVEL_BYTES.search(head))
+        return (_invalid(path, project_id, found, title_limit=limits.title) if is_card else None), found
+    loaded, findings = _load_text(path, project_id, text, limits)
+    errors = tuple(f for f in found if f.severity is Severity.ERROR)
+    if errors and isinstance(loaded, Card):  # an invisible character: listed, never rendered
+        loaded = InvalidCard(path, project_id, errors, loaded.title, loaded.level, loaded.date)
+    elif errors and isinstance(loaded, InvalidCard):
+        loaded = dataclasses.replace(loaded, findings=errors + loaded.findings)
+    return loaded, found + findings
+
+
+def _load_text(path: Path, project_id: str, text: str, limits: Limits) -> tuple[Loaded, list[Finding]]:
     if not text.strip():
         finding = Finding(Severity.WARNING, "empty", "file is empty", path, Position(1, 1),
                           hint="write the page or card, or delete the file")
-        return Attachment(path, _page_title(path, "", None)), [finding]
+        page, found = _page(path, None, None, limits.title)
+        return page, [finding, *found]
     parts = frontmatter.split(text)
     if isinstance(parts, frontmatter.TextProblem):
         finding = error("frontmatter", parts.message, path, parts.position, hint=parts.hint)
         is_card = frontmatter.looks_like_card(text)
-        return (_invalid(path, project_id, [finding]) if is_card else None), [finding]
+        return (_invalid(path, project_id, [finding], title_limit=limits.title) if is_card else None), [finding]
     if parts.frontmatter is None:
-        return Attachment(path, _page_title(path, parts.body, None)), []
+        return _page(path, parts, None, limits.title)
     try:
-        document = read_yaml(parts.frontmatter, parts.frontmatter_line)
+        document = read_yaml(parts.frontmatter, parts.frontmatter_line, max_depth=limits.yaml_depth,
+                             max_nodes=limits.yaml_nodes)
     except YamlSyntaxError as exc:
-        p = exc.problem
-        finding = error("yaml", p.message, path, p.position, hint=p.hint)
-        return (_invalid(path, project_id, [finding]) if parts.looks_like_card else None), [finding]
+        [finding] = yaml_findings([exc.problem], path)
+        return (_invalid(path, project_id, [finding], title_limit=limits.title) if parts.looks_like_card
+                else None), [finding]
     data_ = document.data
     if not (isinstance(data_, dict) and "level" in data_) and not parts.looks_like_card:
-        return _attachment(path, parts, document)
-    return _card(path, project_id, parts, document)
+        return _attachment(path, parts, document, limits)
+    return _card(path, project_id, parts, document, limits)
 
 
 def _card(path: Path, project_id: str, parts: frontmatter.SplitText,
-          document: YamlDocument) -> tuple[Loaded, list[Finding]]:
+          document: YamlDocument, limits: Limits) -> tuple[Loaded, list[Finding]]:
     fence = Position(parts.frontmatter_line - 1, 1)
     findings = schema.check("level-card", document, path, fence)
+    findings += _too_long(document, ("title",), "title", limits.title, "limits.title", path)
+    findings += yaml_findings(document.warnings, path, Severity.WARNING)
+    if not has_errors(findings):
+        findings += ids.card_findings(document.data, document.where, path)
     if has_errors(findings):
-        return _invalid(path, project_id, findings, document.data), findings
+        return _invalid(path, project_id, findings, document.data, limits.title), findings
     body = read_body(parts.body, parts.body_line)
     return assemble.card(document.data, body, path, document.keys | _values_only(document)), findings
 
@@ -84,13 +160,67 @@ def _values_only(document: YamlDocument) -> dict:
 
 
 def _attachment(path: Path, parts: frontmatter.SplitText,
-                document: YamlDocument) -> tuple[Loaded, list[Finding]]:
-    findings = [error("yaml", p.message, path, p.position, hint=p.hint) for p in document.problems]
+                document: YamlDocument, limits: Limits) -> tuple[Loaded, list[Finding]]:
+    findings = yaml_findings(document.problems, path) + yaml_findings(document.warnings, path, Severity.WARNING)
     meta = document.data if isinstance(document.data, dict) else {}
     if document.data is not None and not isinstance(document.data, dict):
         findings.append(error("frontmatter", "frontmatter must be 'key: value' lines", path,
                               Position(parts.frontmatter_line, 1), hint="write a mapping, e.g. 'title: Ethics checklist'"))
-    return Attachment(path, _page_title(path, parts.body, meta.get("title"))), findings
+    page, found = _page(path, parts, document if "title" in meta else None, limits.title)
+    return page, findings + found
+
+
+def _page(path: Path, parts: frontmatter.SplitText | None, document: YamlDocument | None,
+          limit: int) -> tuple[Attachment, list[Finding]]:
+    """An attachment whose title (frontmatter ``title``, first heading or file name) fits
+    ``limits.title``: a longer one is cut and reported, so it never fills a navigation."""
+    body, line = (parts.body, parts.body_line) if parts is not None else ("", 1)
+    meta_title = document.data.get("title") if document is not None else None
+    title = _page_title(path, body, meta_title)
+    if len(title) <= limit:
+        return Attachment(path, title, body, line), []
+    if document is not None and isinstance(meta_title, str) and meta_title.strip():
+        where = document.values.get(("title",)) or Position(1, 1)
+    else:
+        index = body.find(title[:limit])
+        where = Position(parts.body_line + body.count("\n", 0, index), 1) if parts and index >= 0 else Position(1, 1)
+    finding = _length_finding("page title", len(title), limit, "limits.title", path, where,
+                              "keep a page title to a line, and put the rest in the page")
+    return Attachment(path, cut(title, limit), body, line), [finding]
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, ending in '…' when it was longer."""
+    return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + "…"
+
+
+def _too_long(document: YamlDocument, path_: DataPath, what: str, limit: int, setting: str,
+              path: Path) -> list[Finding]:
+    """An error when the text at ``path_`` is longer than ``limit`` characters."""
+    value = _at(document.data, path_)
+    if not isinstance(value, str) or len(value.strip()) <= limit:
+        return []
+    where = document.values.get(path_) or document.where(path_) or Position(1, 1)
+    hint = ("keep the title to the technology's name and put the rest in the TL;DR" if what == "title"
+            else "a name is a few words: put the rest in the term's definition")
+    return [_length_finding(what, len(value.strip()), limit, setting, path, where, hint, schema.field_name(path_))]
+
+
+def _length_finding(what: str, length: int, limit: int, setting: str, path: Path, where: Position,
+                    hint: str, field: str | None = None) -> Finding:
+    return error("limit", f"{what} is {length:,} characters; the limit is {limit:,} ({setting})", path, where,
+                 field=field, hint=f"{hint} (or raise {setting} in mltrl-docs.yml)")
+
+
+def _at(data: Any, path_: DataPath) -> Any:
+    for part in path_:
+        if isinstance(data, dict) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
 
 
 def _page_title(path: Path, body: str, title: Any) -> str:
@@ -98,12 +228,14 @@ def _page_title(path: Path, body: str, title: Any) -> str:
         return title.strip()
     heading = _H1.search(body)
     if heading:
-        return heading.group(1)
+        return heading.group(1).rstrip(" \t#") or heading.group(1)[:1]
     return path.stem.replace("-", " ").replace("_", " ").strip().capitalize() or path.name
 
 
-def _invalid(path: Path, project_id: str, findings: list[Finding], data: Any = None) -> InvalidCard:
-    """Keep what can be trusted of a broken card, so it can still be listed by title and level."""
+def _invalid(path: Path, project_id: str, findings: list[Finding], data: Any = None,
+             title_limit: int = MAX_TITLE) -> InvalidCard:
+    """Keep what can be trusted of a broken card, so it can still be listed by title and level
+    (a title cut to ``title_limit``: an over-long one is what may have made it invalid)."""
     data = data if isinstance(data, dict) else {}
     title = data.get("title")
     number = data.get("level")
@@ -117,33 +249,65 @@ def _invalid(path: Path, project_id: str, findings: list[Finding], data: Any = N
         path=path,
         project_id=project_id,
         findings=tuple(f for f in findings if f.severity is Severity.ERROR),
-        title=title.strip() if isinstance(title, str) and title.strip() else None,
+        title=cut(title.strip(), title_limit) if isinstance(title, str) and title.strip() else None,
         level=level(number) if type(number) is int and 0 <= number <= 9 else None,
         date=date,
     )
 
 
-def load_glossary(path: Path, project: str | None = None) -> tuple[list[GlossaryTerm], list[Finding]]:
-    """Read a glossary file; a broken file yields no terms and says why."""
-    text, problem, _ = read_text(path)
+def load_glossary(path: Path, project: str | None = None,
+                  limits: Limits | None = None) -> tuple[list[GlossaryTerm], list[Finding]]:
+    """Read a glossary file; a broken file yields no terms and says why, a broken term
+    (or one with a name longer than ``limits.glossary_name``) is reported and skipped."""
+    limits = _limits(limits)
+    text, found, _ = read_text(path, limits.file_bytes)
     if text is None:
-        assert problem is not None
-        return [], [problem]
+        return [], found
     try:
-        document = read_yaml(text, 1)
+        document = read_yaml(text, 1, max_depth=limits.yaml_depth, max_nodes=limits.yaml_nodes)
     except YamlSyntaxError as exc:
-        p = exc.problem
-        return [], [error("yaml", p.message, path, p.position, hint=p.hint)]
+        return [], found + yaml_findings([exc.problem], path)
     if document.data is None:
-        return [], [error("glossary", "glossary file is empty", path, Position(1, 1),
-                          hint="start it with 'mltrl: 1' and a 'terms:' list")]
+        return [], found + [error("glossary", "glossary file is empty", path, Position(1, 1),
+                                  hint="start it with 'mltrl: 1' and a 'terms:' list")]
     findings = schema.check("glossary", document, path, Position(1, 1))
     bad_terms = _bad_terms(findings) if has_errors(findings) else set()
+    found += yaml_findings(document.warnings, path, Severity.WARNING)
     if bad_terms is None:
-        return [], findings
+        return [], found + findings
+    long_names, too_long = _long_names(document, path, limits.glossary_name)
     positions = document.keys | _values_only(document)
-    terms = assemble.glossary_terms(document.data, path, positions, project, skip=bad_terms)
-    return terms, findings
+    terms = assemble.glossary_terms(document.data, path, positions, project, skip=bad_terms | too_long)
+    return terms, found + findings + long_names
+
+
+def _long_names(document: YamlDocument, path: Path, limit: int) -> tuple[list[Finding], set[int]]:
+    """Findings for names over ``limits.glossary_name``, and the indices of their terms."""
+    terms = document.data.get("terms") if isinstance(document.data, dict) else None
+    findings: list[Finding] = []
+    bad: set[int] = set()
+    for index, term in enumerate(terms if isinstance(terms, list) else ()):
+        if not isinstance(term, dict):
+            continue
+        names: list[tuple[DataPath, str]] = [(("terms", index, "term"), "glossary term")]
+        aliases = term.get("aliases")
+        names += [(("terms", index, "aliases", i), "alias") for i in range(len(aliases))] \
+            if isinstance(aliases, list) else []
+        teams = term.get("teams")
+        for team in teams if isinstance(teams, dict) else ():
+            names.append((("terms", index, "teams", team), "team word"))
+            if len(team) > limit:
+                where = document.keys.get(("terms", index, "teams", team)) or Position(1, 1)
+                findings.append(_length_finding("team name", len(team), limit, "limits.glossary_name", path, where,
+                                                "a team name is a few words",
+                                                schema.field_name(("terms", index, "teams"))))
+                bad.add(index)
+        for name_path, what in names:
+            found = _too_long(document, name_path, what, limit, "limits.glossary_name", path)
+            if found:
+                findings += found
+                bad.add(index)
+    return findings, bad
 
 
 _TERM_FIELD = re.compile(r"^terms\[(\d+)\]")
@@ -160,3 +324,4 @@ def _bad_terms(findings: list[Finding]) -> set[int] | None:
             return None
         bad.add(int(match.group(1)))
     return bad
+

@@ -228,6 +228,10 @@ class Attachment:
 
     path: Path
     title: str
+    body: str = ""
+    """The Markdown below the frontmatter (control characters already replaced)."""
+    body_line: int = 1
+    """File line where the body starts."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)

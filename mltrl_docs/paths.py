@@ -1,4 +1,11 @@
-"""How file paths are shown to people: relative to where they run the command."""
+"""How file paths are shown to people.
+
+Two audiences, two rules. A command's output (``file:line:col`` prefixes) names files
+relative to where it runs, as editors and CI annotations expect: ``display``. Text
+that is stored or published (finding messages, site pages, the search index) must
+read the same wherever the build ran and never show the build machine's folders:
+``relative``, always from an explicit base such as the site's config folder.
+"""
 
 from __future__ import annotations
 
@@ -15,3 +22,17 @@ def display(path: Path, start: Path | None = None) -> str:
         return absolute.relative_to(base).as_posix()
     except ValueError:
         return absolute.as_posix()
+
+
+def relative(path: Path, base: Path) -> str:
+    """``path`` relative to ``base``, with ``..`` where it lies outside it; forward slashes.
+    Never absolute (on another drive, where no relative path exists: the file's name).
+    When a symlink in either folder makes the plain path leave ``base``, the folders'
+    real paths are compared too, and the shorter way wins (the file's own name is kept)."""
+    try:
+        plain = os.path.relpath(os.path.abspath(path), os.path.abspath(base))
+        real = os.path.relpath(os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(path))),
+                                            os.path.basename(path)), os.path.realpath(base))
+    except ValueError:
+        return Path(path).name
+    return Path(min(plain, real, key=lambda p: (p.split(os.sep).count(".."), p != plain))).as_posix()

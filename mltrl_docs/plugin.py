@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from html import escape
 from pathlib import Path
+from urllib.parse import quote
 from typing import TYPE_CHECKING
 
 from mkdocs.config import base
@@ -25,9 +26,11 @@ from mkdocs.structure import StructureItem
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.utils import get_relative_url
 
+from mltrl_docs.csp import CONTENT_MARKS
 from mltrl_docs.dossier import build_site
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.frontmatter import yaml_scalar
+from mltrl_docs.references import real_path
 from mltrl_docs.render.html import Renderer
 from mltrl_docs.render.pages import OPTIONAL_PAGES, SitePage, evidence_files, site_pages
 from mltrl_docs.report import text_line
@@ -80,7 +83,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         if settings is None:
             raise PluginError("mltrl: cannot use " + str(path) + ":\n" + "\n".join(map(text_line, findings)))
         self.settings = settings
-        self.renderer = Renderer(self.config.prefix.strip("/"))
+        self.renderer = Renderer(self.config.prefix.strip("/"), root=Path(config.config_file_path).parent)
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
         if JS_URI not in [str(script) for script in config.extra_javascript]:
@@ -90,10 +93,12 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if not self.config.enabled or self.settings is None:
             return files
+        _drop_sources(files, self.settings.sources, config.docs_dir)
         dossier = build_site(self.settings)
         self.gate_errors = [f for f in dossier.gates.findings if f.severity is Severity.ERROR] if dossier.gates else []
         if self.renderer is not None:
             self.renderer.use_glossary(dossier.terms, self.settings.link_terms)
+            self.renderer.allow_images(self.settings.image_hosts)
         for finding in dossier.findings:
             _log(finding)
         self.pages = {page.uri: page for page in site_pages(dossier, self.config.prefix.strip("/"),
@@ -140,7 +145,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             target = files.get_file_from_path(uri)
             return get_relative_url(target.url, page.url) if target is not None else None
 
-        return self.renderer.render(generated, url_for, self.published)
+        start, end = CONTENT_MARKS
+        return f"<!--{start}-->{self.renderer.render(generated, url_for, self.published)}<!--{end}-->"
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """The site is written (so it can be looked at), then gate errors fail the build."""
@@ -157,11 +163,32 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
                 server.watch(str(path), recursive=True)
 
 
+def _drop_sources(files: Files, sources: tuple[Path, ...], docs_dir: str) -> None:
+    """A dossier source inside docs_dir would also be published by MkDocs itself: cards as
+    Python-Markdown pages (raw HTML on, so a team's markup would run on the portal) and every
+    other file copied as it is (HTML evidence included). The plugin alone publishes sources."""
+    docs = real_path(Path(docs_dir))
+    roots = [real for real in map(real_path, sources)
+             if real is not None and docs is not None and (real == docs or docs in real.parents)]
+    if not roots:
+        return
+    dropped = 0
+    for file in list(files):
+        path = real_path(Path(file.abs_src_path)) if file.abs_src_path else None
+        if path is not None and any(path == root or root in path.parents for root in roots):
+            files.remove(file)
+            dropped += 1
+    if dropped:
+        log.info(f"mltrl: {dropped} file(s) of dossier sources inside docs_dir are published by the "
+                 "plugin only (cards as escaped pages, evidence by the evidence rules)")
+
+
 def _edit_uri(source: Path, docs_dir: str) -> str:
     """The card's path relative to docs_dir: MkDocs joins it to `repo_url` + `edit_uri`, and
     the URL join resolves '../', so the theme's edit button opens the card's own file
-    wherever it lives in the repository."""
-    return Path(os.path.relpath(source, docs_dir)).as_posix()
+    wherever it lives in the repository. Percent-encoded: themes print ``page.edit_url``
+    unescaped into an ``href``, so a quote in a file or folder name must not reach them."""
+    return quote(Path(os.path.relpath(source, docs_dir)).as_posix(), safe="/")
 
 
 def _log(finding: Finding) -> None:

@@ -8,8 +8,9 @@ whitespace and control characters browsers ignore inside a scheme.
 
 from __future__ import annotations
 
+import os
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePath, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from mltrl_docs.model import Reference
@@ -60,4 +61,21 @@ def resolve_path(target: str, card_path: Path) -> Path | None:
     path_part = unquote(target.split("#", 1)[0].split("?", 1)[0]).strip()
     if not path_part or PurePosixPath(path_part).is_absolute() or path_part.startswith("\\"):
         return None
-    return (card_path.parent / path_part).resolve()
+    try:
+        return (card_path.parent / path_part).resolve()
+    except (OSError, RuntimeError):  # a symlink loop: the path as written, which does not exist
+        return Path(os.path.normpath(card_path.parent / path_part))
+
+
+def is_hidden(relative: PurePath) -> bool:
+    """A path through a hidden folder or to a hidden file ('.dvc/x.csv'): MkDocs and most hosts
+    never publish those, so the site does not link or copy them."""
+    return any(part.startswith(".") and part not in (".", "..") for part in relative.parts)
+
+
+def real_path(path: Path) -> Path | None:
+    """``path`` with every symlink resolved; None for a symlink loop or an unreadable link."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return None

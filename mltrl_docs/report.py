@@ -11,6 +11,7 @@ from typing import Any
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.model import Dossier
 from mltrl_docs.paths import display
+from mltrl_docs.terminal import line_start, one_line
 
 FORMATS = ("text", "json", "github")
 
@@ -26,13 +27,14 @@ def location(finding: Finding) -> str:
 
 
 def text_line(finding: Finding) -> str:
-    """``path:LINE:COL: error: <what> (<field>) [<rule>]`` and an indented hint line."""
-    line = f"{location(finding)}: {finding.severity.value}: {finding.message}"
+    """``path:LINE:COL: error: <what> (<field>) [<rule>]`` and an indented hint line; line
+    breaks inside any part are escaped, so a value can never start a line of its own."""
+    line = f"{line_start(one_line(location(finding)))}: {finding.severity.value}: {one_line(finding.message)}"
     if finding.field:
-        line += f" ({finding.field})"
+        line += f" ({one_line(finding.field)})"
     line += f" [{finding.rule}]"
     if finding.hint:
-        line += f"\n    hint: {finding.hint}"
+        line += f"\n    hint: {one_line(finding.hint)}"
     return line
 
 
@@ -143,15 +145,15 @@ def gap_text(project_id: str, dossier: Dossier) -> str:
     if gates is None or project.current is None:
         return f"{project_id}: no valid card, so no level to move on from\n"
     card = project.current
-    head = f"{project_id} ({project.title}): declared level {gates.declared}, earned level {gates.earned}"
+    head = f"{project_id} ({one_line(project.title)}): declared level {gates.declared}, earned level {gates.earned}"
     if gates.declared >= 9:
         return head + "; level 9 is the last level\n"
     if not gates.gap:
-        return head + f"; nothing stands between {display(card.path)} and the gates of level {gates.declared + 1}\n"
-    lines = [head + f"; to pass the gates of level {gates.declared + 1}, {display(card.path)} needs:"]
+        return head + f"; nothing stands between {one_line(display(card.path))} and the gates of level {gates.declared + 1}\n"
+    lines = [head + f"; to pass the gates of level {gates.declared + 1}, {one_line(display(card.path))} needs:"]
     for item in gates.gap:
         where = f" (line {item.position.line})" if item.position else ""
-        lines.append(f"  [ ] {item.text}{where} [{item.rule}]")
+        lines.append(f"  [ ] {one_line(item.text)}{where} [{item.rule}]")
     return "\n".join(lines) + "\n"
 
 

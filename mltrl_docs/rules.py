@@ -7,44 +7,105 @@ these are about the dossier being consistent at all.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from pathlib import Path, PurePosixPath
 
 from mltrl_docs.findings import Finding, Severity, error
+from mltrl_docs.images import host, images, is_external
 from mltrl_docs.model import Card, Dossier, Project, Reference, TransitionKind
-from mltrl_docs.paths import display
-from mltrl_docs.references import SAFE_SCHEMES, scheme_of
+from mltrl_docs.paths import relative
+from mltrl_docs.references import SAFE_SCHEMES, is_hidden, scheme_of
+from mltrl_docs.schema import field_name
 
 
-def check(dossier: Dossier) -> list[Finding]:
-    """Every cross-card finding of the dossier."""
-    findings: list[Finding] = []
+def check(dossier: Dossier, image_hosts: Collection[str] = ()) -> list[Finding]:
+    """Every cross-card finding of the dossier; ``image_hosts`` may serve images to its pages."""
+    findings: list[Finding] = list(project_ids(dossier))
     for project in dossier.projects.values():
         findings += dates(project)
         findings += transitions(project)
         for card in project.cards:
             findings += requirement_ids(card)
             findings += coupled(card, dossier)
-            findings += references(card)
+            findings += references(card, project.source)
+            findings += external_images(card.body.markdown, card.body.line, card.path, image_hosts, project.id)
+        for attachment in project.attachments:
+            findings += external_images(attachment.body, attachment.body_line, attachment.path, image_hosts,
+                                        project.id)
     return findings
+
+
+def external_images(markdown: str, first_line: int, path: Path, hosts: Collection[str],
+                    project: str) -> Iterator[Finding]:
+    """An image from outside the site would be fetched by every reader's browser (and the site
+    promises to load nothing from outside itself): reported, and shown as its alt text."""
+    for image in images(markdown, first_line):
+        if is_external(image.src, hosts):
+            shown = image.src if len(image.src) <= 80 else image.src[:80] + "…"
+            scheme = scheme_of(image.src)
+            if scheme in ("http", "https", ""):
+                where = host(image.src)
+                what = "is loaded from outside the site" + (f" ({where})" if where else "")
+            else:
+                what = f"uses the URL scheme '{scheme}:'"
+            yield Finding(
+                Severity.WARNING, "image", f"image '{shown}' {what}; the site shows its alt text instead",
+                path, image.position, project=project,
+                hint="copy the image next to the card and link it by a relative path, or list its host "
+                     "under 'image_hosts' in the settings",
+            )
 
 
 def _card_name(card: Card) -> str:
     return f"{card.path.name} (level {card.level.number}, {card.date.isoformat()})"
 
 
+def project_ids(dossier: Dossier) -> Iterator[Finding]:
+    """Ids that differ only in case name one folder on a case-insensitive disk (the hosts of
+    many portals): the later project's pages would overwrite the earlier's."""
+    first: dict[str, Project] = {}
+    for project in sorted(dossier.projects.values(), key=lambda p: p.id):
+        other = first.setdefault(project.id.casefold(), project)
+        if other is project:
+            continue
+        for card in project.cards:
+            yield error(
+                "project-id", f"project id '{project.id}' differs from '{other.id}' only in case",
+                card.path, card.where("project"), field="project", project=project.id,
+                hint="ids name folders of the site, and some disks ignore case: give this project another id",
+            )
+
+
+EARLIEST, LATEST = dt.date(1950, 1, 1), dt.date(2100, 12, 31)
+"""Dates outside these are typos ('0224-05-01', '2224-05-01'); the schema accepts any ISO date."""
+
+
 def dates(project: Project) -> Iterator[Finding]:
-    """Two cards of one project never share a date: the date tells them apart."""
+    """Card and review dates are plausible, and two cards of one project never share a date
+    (the date tells them apart)."""
     first_by_date: dict[object, Card] = {}
     for card in project.cards:
+        yield from _plausible(card, card.date, ("date",))
+        for index, review in enumerate(card.reviewers):
+            if review.date is not None:
+                yield from _plausible(card, review.date, ("reviewers", index, "date"))
         other = first_by_date.setdefault(card.date, card)
         if other is not card:
             yield error(
                 "date", f"two cards of project {project.id} share the date {card.date.isoformat()}",
                 card.path, card.where("date"), field="date", project=project.id,
                 hint=f"a project's cards are told apart by date; correct this one or {other.path.name}",
-                related=(f"{display(other.path)}:{other.where('date').line}",),
+                related=(f"{relative(other.path, project.source)}:{other.where('date').line}",),
             )
+
+
+def _plausible(card: Card, date: dt.date, path: tuple[str | int, ...]) -> Iterator[Finding]:
+    if not EARLIEST <= date <= LATEST:
+        yield error("date", f"date {date.isoformat()} is outside {EARLIEST.year}..{LATEST.year}",
+                    card.path, card.where(*path), field=field_name(path), project=card.project_id,
+                    hint="check the year; write the date as YYYY-MM-DD")
 
 
 def transitions(project: Project) -> Iterator[Finding]:
@@ -139,22 +200,27 @@ def coupled(card: Card, dossier: Dossier) -> Iterator[Finding]:
                         field=field, project=card.project_id, hint=hint)
 
 
-def references(card: Card) -> Iterator[Finding]:
-    """Links, evidence and the ethics checklist: safe URLs, or relative paths that exist."""
+def references(card: Card, base: Path | None = None) -> Iterator[Finding]:
+    """Links, evidence and the ethics checklist: safe URLs, or relative paths that exist.
+    Messages name files relative to ``base`` (``check`` passes the card's dossier source;
+    default: the card's folder): findings are published, so they must not depend on where
+    the check ran, nor show the build machine's folders."""
+    base = card.path.parent if base is None else base
     for name, ref in card.links.items():
-        yield from _reference(card, ref, ("links", name), f"links.{name}", f"link '{name}'")
+        yield from _reference(card, ref, ("links", name), f"links.{name}", f"link '{name}'", base)
     for requirement in card.requirements:
         for j, ref in enumerate(requirement.evidence):
             i = requirement.index
             yield from _reference(card, ref, ("requirements", i, "evidence", j),
-                                  f"requirements[{i}].evidence[{j}]", f"evidence of requirement {requirement.id}")
+                                  f"requirements[{i}].evidence[{j}]", f"evidence of requirement {requirement.id}",
+                                  base)
     if card.ethics.checklist is not None:
         yield from _reference(card, card.ethics.checklist, ("ethics", "checklist"), "ethics.checklist",
-                              "ethics checklist")
+                              "ethics checklist", base)
 
 
 def _reference(card: Card, ref: Reference, path: tuple[str | int, ...], field: str,
-               what: str) -> Iterator[Finding]:
+               what: str, base: Path) -> Iterator[Finding]:
     at = {"field": field, "project": card.project_id}
     position = card.where(*path)
     if ref.is_url:
@@ -176,6 +242,10 @@ def _reference(card: Card, ref: Reference, path: tuple[str | int, ...], field: s
         yield error("path", f"{what} '{ref.target}' is an absolute path", card.path, position, **at,
                     hint="write the path relative to this card, e.g. ../docs/guide.md")
     elif not ref.resolved.exists():
-        yield error("path", f"{what} '{ref.target}' does not exist (looked for {display(ref.resolved)})",
+        yield error("path", f"{what} '{ref.target}' does not exist (looked for {relative(ref.resolved, base)})",
                     card.path, position, **at, hint="fix the path (it is relative to this card) or add the file")
 
+    elif is_hidden(PurePosixPath(ref.target.split("#", 1)[0])):
+        yield Finding(Severity.WARNING, "path", f"{what} '{ref.target}' is in a hidden folder or file, "
+                      "which the site does not publish", card.path, position, **at,  # type: ignore[arg-type]
+                      hint="move the file out of the folder whose name starts with '.'")

@@ -6,17 +6,41 @@ and ``mkdocs build`` always look at the same cards.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mltrl_docs import schema
-from mltrl_docs.findings import Finding, Position, error, has_errors
+from mltrl_docs.findings import Finding, Position, Severity, error, has_errors
+from mltrl_docs.frontmatter import MAX_FILE_BYTES
 from mltrl_docs.gates import GateSettings
 from mltrl_docs.glossary import LinkMode
-from mltrl_docs.load import read_text
-from mltrl_docs.yamldata import YamlSyntaxError, read_yaml
+from mltrl_docs.load import MAX_GLOSSARY_NAME, MAX_TITLE, read_text, yaml_findings
+from mltrl_docs.sources import MAX_FILES
+from mltrl_docs.yamldata import MAX_DEPTH, MAX_NODES, YamlDocument, YamlSyntaxError, read_yaml
 
 SETTINGS_FILE = "mltrl-docs.yml"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How much the loader reads at most (the ``limits:`` setting). A source set to ``/`` by
+    mistake, a log pasted as a title or a hostile file then makes a check report a located
+    error in a moment, instead of hanging it or filling every page's navigation."""
+
+    file_bytes: int = MAX_FILE_BYTES
+    """Bytes of one card, page, glossary or settings file; a bigger file is not read."""
+    files: int = MAX_FILES
+    """Files and folders visited under all sources (Markdown or not); discovery stops past it."""
+    yaml_depth: int = MAX_DEPTH
+    """Nesting of one YAML document; real cards need fewer than 6 levels."""
+    yaml_nodes: int = MAX_NODES
+    """Values of one YAML document, counting each expansion of an alias (alias bombs)."""
+    title: int = MAX_TITLE
+    """Characters of a card or page title: longer makes a card invalid (its listed title is cut)."""
+    glossary_name: int = MAX_GLOSSARY_NAME
+    """Characters of a glossary term, alias, team name or team word: longer skips the term."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,23 +53,31 @@ class Settings:
     """Put the MLTRL glossary shipped with mltrl-docs under the site's own terms."""
     link_terms: LinkMode = "first"
     """Link glossary terms on card and dossier pages: off, first use per page, or every use."""
+    image_hosts: tuple[str, ...] = ()
+    """Hosts whose images card and attachment pages may show (lower case); by default none,
+    so the site loads nothing from outside its own files."""
     gates: GateSettings = field(default_factory=GateSettings)
     """The gate policy: each rule's severity and thresholds (spec/gates.md defaults)."""
     file: Path | None = None
     """The settings file these came from, if any."""
+    limits: Limits = field(default_factory=Limits)
+    """How much the loader reads at most (the ``limits:`` setting)."""
+    findings: tuple[Finding, ...] = ()
+    """Warnings about the settings file itself (a source listed twice), which ``build_site``
+    reports with the dossier's findings: the adapters only show a settings file's errors."""
 
 
 def load_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
     """Read and check a settings file; None (with findings) when it is unusable."""
-    text, problem, _ = read_text(path)
+    text, findings, _ = read_text(path)
     if text is None:
-        assert problem is not None
-        return None, [problem]
+        return None, findings
     try:
         document = read_yaml(text)
     except YamlSyntaxError as exc:
-        return None, [error("yaml", exc.problem.message, path, exc.problem.position, hint=exc.problem.hint)]
-    findings = schema.check("settings", document, path, Position(1, 1))
+        return None, findings + yaml_findings([exc.problem], path)
+    findings += schema.check("settings", document, path, Position(1, 1))
+    findings += yaml_findings(document.warnings, path, Severity.WARNING)
     if document.data is None:
         findings = [error("settings", "settings file is empty", path, Position(1, 1),
                           hint="list your dossier folders: sources: [dossiers]")]
@@ -53,11 +85,51 @@ def load_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
         return None, findings
     root = path.parent
     data = document.data
+    sources = _sources(data["sources"], root, document, path, findings)
     return Settings(
-        sources=tuple((root / s).resolve() for s in data["sources"]),
-        glossary=tuple((root / g).resolve() for g in data.get("glossary", ())),
+        sources=sources,
+        glossary=tuple(_resolved(root / g) for g in data.get("glossary", ())),
         builtin_glossary=data.get("builtin_glossary", True),
         link_terms=data.get("link_terms", "first"),
+        image_hosts=tuple(host.lower() for host in data.get("image_hosts", ())),
         gates=GateSettings.from_data(data.get("gates")),
-        file=path.resolve(),
+        file=_resolved(path),
+        limits=Limits(**data.get("limits", {})),
+        findings=tuple(findings),
     ), findings
+
+
+def _resolved(path: Path) -> Path:
+    """``path`` with its links resolved; as written (made absolute) when it is a symlink loop,
+    which discovery then reports instead of crashing here."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
+
+
+def _sources(entries: list[Any], root: Path, document: YamlDocument, path: Path,
+             findings: list[Finding]) -> tuple[Path, ...]:
+    """The source folders, each once: a folder listed twice, or inside another listed source,
+    is read as part of the other, with a warning at its line (never 'project id already used
+    by' the same project)."""
+    resolved = [_resolved(root / entry) for entry in entries]
+    kept: list[Path] = []
+    for index, folder in enumerate(resolved):
+        where = document.values.get(("sources", index))
+        first = resolved.index(folder)
+        outer = next((i for i, other in enumerate(resolved) if other in folder.parents), None)
+        if first < index:
+            line = document.values.get(("sources", first))
+            message = f"source '{entries[index]}' is listed twice" + (f" (first on line {line.line})" if line else "")
+            findings.append(Finding(Severity.WARNING, "settings", message + "; it is read once", path, where,
+                                    field=f"sources[{index}]", hint="remove one of the two entries"))
+        elif outer is not None:
+            findings.append(Finding(
+                Severity.WARNING, "settings", f"source '{entries[index]}' is inside source '{entries[outer]}'; "
+                "its folders are read once, as part of that source", path, where, field=f"sources[{index}]",
+                hint=f"list only one of them: '{entries[outer]}' already holds every folder of '{entries[index]}'",
+            ))
+        else:
+            kept.append(folder)
+    return tuple(kept)

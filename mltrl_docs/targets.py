@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from mltrl_docs.findings import Finding
+from mltrl_docs.findings import Finding, error
 from mltrl_docs.frontmatter import looks_like_card
 from mltrl_docs.settings import SETTINGS_FILE, Settings, load_settings
 
@@ -29,7 +29,8 @@ class Target:
     def wants(self, finding: Finding) -> bool:
         if self.focus is None:
             return True
-        return finding.path == self.focus or self.focus in finding.path.parents
+        return (finding.path == self.focus or self.focus in finding.path.parents
+                or finding.path in self.focus.parents)  # a source's own findings (limits) concern it
 
 
 def resolve(path: Path) -> tuple[Target | None, list[Finding]]:
@@ -49,6 +50,11 @@ def resolve(path: Path) -> tuple[Target | None, list[Finding]]:
         target, findings = _site(settings_file, path)
         if target is None or any(s in path.parents for s in target.settings.sources):
             return target, findings
+    if path.is_file() and not _is_card(path):
+        return None, [error(
+            "target", "not a level card, a glossary or a site, and not inside a dossier source", path,
+            hint=f"give a card, a project folder, a dossier source, or a folder with {SETTINGS_FILE} "
+                 "whose sources hold this file")]
     return Target(Settings(sources=(project_folder.parent,)), focus=path), []
 
 
@@ -60,14 +66,17 @@ def _site(settings_file: Path, focus: Path | None) -> tuple[Target | None, list[
 
 
 def _holds_cards(folder: Path) -> bool:
-    for entry in folder.glob("*.md"):
-        try:
-            head = entry.read_bytes()[:4000].decode("utf-8", errors="replace")
-        except OSError:
-            continue
-        if head.lstrip("\ufeff").startswith("---") and looks_like_card(head):
-            return True
-    return False
+    return any(_is_card(entry) for entry in folder.glob("*.md"))
+
+
+def _is_card(path: Path) -> bool:
+    """Frontmatter with a ``level:`` key near the top (what makes a Markdown file a card)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4000).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    return head.lstrip("\ufeff").startswith("---") and looks_like_card(head)
 
 
 def _find_upwards(folder: Path) -> Path | None:

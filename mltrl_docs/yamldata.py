@@ -11,7 +11,10 @@ ourselves, so that:
   (``yes``/``no``/``on``/``off`` booleans, octal or sexagesimal numbers) are
   reported instead of silently accepted;
 * dates stay the text the author wrote (the schema checks them);
-* alias bombs and deep nesting are bounded in time and memory.
+* control characters written as escapes in double quotes ("\\e", "\\x1b") are
+  reported and replaced, like the literal ones the loader replaces;
+* alias bombs and deep nesting are bounded in time and memory (``limits.yaml_nodes``
+  and ``limits.yaml_depth``).
 """
 
 from __future__ import annotations
@@ -26,21 +29,40 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from mltrl_docs.findings import Position
+from mltrl_docs.frontmatter import (
+    BIDI,
+    BIDI_HINT,
+    CONTROL,
+    INVISIBLE,
+    REPLACEMENT,
+    bidi_message,
+    char_name,
+)
 
 DataPath = tuple[str | int, ...]
 
 MAX_NODES = 100_000
-"""Values built from one document at most; aliases count every time they expand."""
+"""Values built from one document at most; aliases count every time they expand
+(the default of ``limits.yaml_nodes``)."""
 MAX_DEPTH = 64
-"""Nesting depth of the built data at most; real cards need fewer than 6."""
+"""Nesting depth of the built data at most; real cards need fewer than 6 (the default
+of ``limits.yaml_depth``)."""
 C_COMPOSER_SAFE_DEPTH = 1_000
 """libyaml's composer crashes the process past ~20,000 levels of nesting; below
 this bound we use it, above it the pure-Python composer, which fails cleanly."""
 
+_SEPARATORS_TO_SPACES = {0x2028: " ", 0x2029: " "}
+"""YAML 1.1 counts U+2028 and U+2029 as line breaks, editors and the loader do not: read as
+spaces, every position after one stays on the line the author sees. (U+0085, the other
+one, is a C1 control: the loader reports and replaces it before YAML sees it.)"""
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _BOOL, _NULL, _TIMESTAMP = (_TAG + t for t in ("str", "int", "bool", "null", "timestamp"))
 _ALLOWED_TAGS = frozenset(_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map",
                                              "merge"))
+_TAG_KINDS = {_TAG + "seq": "seq", _TAG + "map": "map", _TAG + "merge": "merge key",
+              **{_TAG + t: "scalar" for t in ("str", "int", "float", "bool", "null", "timestamp")}}
+"""The kind of node each allowed tag belongs on: '!!str [1]' or '!!seq text' is a mistake."""
+_KIND_WORDS = {"scalar": "a single value", "map": "a mapping", "seq": "a list"}
 _TRUE_FALSE = {"true", "false"}
 _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")
 
@@ -72,6 +94,8 @@ class YamlProblem:
     hint: str
     position: Position
     path: DataPath = ()
+    rule: str = "yaml"
+    """The finding's rule: ``limit`` when a ``limits:`` setting stopped the reading."""
 
 
 @dataclass(slots=True)
@@ -88,6 +112,9 @@ class YamlDocument:
     has_float: bool = False
     """A float was read outside the free-form ``x-`` fields (decides the fast schema path)."""
     problems: list[YamlProblem] = field(default_factory=list)
+    warnings: list[YamlProblem] = field(default_factory=list)
+    """Problems that do not make the data wrong (a bidirectional control written as an
+    escape); kept apart from ``problems``, which the schema check reports as errors."""
 
     def where(self, path: DataPath) -> Position | None:
         """Best position for a field: its key, else its value, else its nearest parent."""
@@ -107,15 +134,22 @@ class YamlSyntaxError(Exception):
         self.problem = problem
 
 
-def read_yaml(text: str, first_line: int = 1) -> YamlDocument:
+def read_yaml(text: str, first_line: int = 1, *, max_depth: int = MAX_DEPTH,
+              max_nodes: int = MAX_NODES) -> YamlDocument:
     """Parse one YAML document; ``first_line`` is the file line the text starts on.
 
-    Raises YamlSyntaxError when the text cannot be parsed; every other problem
-    is returned in ``YamlDocument.problems`` next to the best-effort data.
+    Raises YamlSyntaxError when the text cannot be parsed or goes past ``max_depth``
+    or ``max_nodes``; every other problem is returned in ``YamlDocument.problems``
+    next to the best-effort data.
     """
     offset = first_line - 1
+    if "\u2028" in text or "\u2029" in text:
+        text = text.translate(_SEPARATORS_TO_SPACES)
     try:
-        root = _compose(text)
+        root = _compose(text, max_depth)
+    except _TooDeep as exc:
+        raise YamlSyntaxError(_too_deep(max_depth, Position(exc.mark.line + 1 + offset, exc.mark.column + 1))) \
+            from None
     except yaml.MarkedYAMLError as exc:
         raise YamlSyntaxError(_syntax_problem(exc, offset, text)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error we know is marked
@@ -123,40 +157,97 @@ def read_yaml(text: str, first_line: int = 1) -> YamlDocument:
             YamlProblem(f"YAML cannot be read: {exc}", "check the YAML syntax", Position(first_line, 1))
         ) from None
     except RecursionError:
-        raise YamlSyntaxError(
-            YamlProblem(
-                "YAML is nested too deeply to read",
-                f"real cards nest a few levels; keep it under {MAX_DEPTH}",
-                Position(first_line, 1),
-            )
-        ) from None
+        raise YamlSyntaxError(_too_deep(max_depth, Position(first_line, 1))) from None
     document = YamlDocument(data=None)
     if root is not None:
-        builder = _Builder(document, offset)
-        document.data = builder.build(root, (), 0)
+        builder = _Builder(document, offset, text, max_depth, max_nodes)
+        try:
+            document.data = builder.build(root, (), 0)
+        except RecursionError:
+            raise YamlSyntaxError(_too_deep(max_depth, Position(first_line, 1))) from None
         if builder.fatal is not None:
             raise YamlSyntaxError(builder.fatal)
     return document
 
 
-def _compose(text: str) -> Node | None:
+def _too_deep(max_depth: int, position: Position) -> YamlProblem:
+    return YamlProblem(f"YAML is nested more than {max_depth} levels deep (limits.yaml_depth)",
+                       "flatten the structure (real cards nest a few levels); an alias may refer to itself",
+                       position, rule="limit")
+
+
+class _TooDeep(Exception):
+    """The pure-Python composer went past the depth limit, at ``mark``."""
+
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__("too deep")
+        self.mark = mark
+
+
+class _BoundedComposer(yaml.SafeLoader):  # type: ignore[misc]
+    """The pure-Python safe composer, stopping at the depth limit: unbounded, it recurses
+    until Python's own limit, and its scanner's simple-key bookkeeping grows with the
+    depth, so a megabyte of '[' would take seconds before failing."""
+
+    max_depth = MAX_DEPTH
+    depth = 0
+    deepest_flow: yaml.Mark | None = None
+
+    def fetch_flow_collection_start(self, token_class: type) -> None:
+        """Stop scanning flow collections nested past the limit: the scanner looks up to 1,024
+        tokens ahead for a possible key, at a cost that grows with each open bracket, so a
+        megabyte of '[' would take a second before the composer saw it was too deep."""
+        if self.flow_level == self.max_depth:
+            self.deepest_flow = self.get_mark()  # in a block mapping (a card), the first node too deep
+        elif self.flow_level > self.max_depth:
+            raise _TooDeep(self.deepest_flow or self.get_mark())
+        super().fetch_flow_collection_start(token_class)
+
+    def compose_node(self, parent: Node | None, index: object) -> Node | None:
+        self.depth += 1
+        try:
+            if self.depth > self.max_depth + 1:
+                raise _TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _compose(text: str, max_depth: int) -> Node | None:
     if _nesting_bound(text) <= C_COMPOSER_SAFE_DEPTH:
         return yaml.compose(text, Loader=_SafeComposer)
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+    loader = _BoundedComposer(text)
+    loader.max_depth = max_depth
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+_INDENT = re.compile(r"^ *", re.MULTILINE)
+_COMPACT = re.compile(r"^ *(?:[-?:](?:[ \t]+|$))+", re.MULTILINE)
+"""The run of indicators starting a line, where block collections nest on one line ('- - - x')."""
 
 
 def _nesting_bound(text: str) -> int:
-    """An upper bound of the node depth: block nesting needs columns, flow nesting brackets."""
-    longest = max((len(line) for line in text.split("\n")), default=0)
-    return longest + text.count("[") + text.count("{")
+    """An upper bound of the node depth: flow nesting needs brackets; block nesting needs
+    indentation, or a run of '-', '?' or ':' indicators at the start of a line (compact
+    nesting; one more level, a mapping, may follow it). A long value (a pasted paragraph)
+    does not count, so it keeps the fast composer."""
+    indent = max(map(len, _INDENT.findall(text)), default=0)
+    compact = max(map(len, _COMPACT.findall(text)), default=0) + 1
+    return 2 * max(indent, compact) + text.count("[") + text.count("{")
 
 
 class _Builder:
     """Turns composed nodes into dicts, lists and scalars, recording positions."""
 
-    def __init__(self, document: YamlDocument, offset: int) -> None:
+    def __init__(self, document: YamlDocument, offset: int, text: str, max_depth: int, max_nodes: int) -> None:
         self.doc = document
         self.offset = offset
+        self.text = text
+        self.max_depth = max_depth
+        self.max_nodes = max_nodes
         self.nodes = 0
         self.fatal: YamlProblem | None = None
         """Set when the document is too big or deep to build: nothing of it can be trusted."""
@@ -171,16 +262,16 @@ class _Builder:
         if self.fatal is not None:
             return None
         self.nodes += 1
-        if self.nodes > MAX_NODES:
+        if self.nodes > self.max_nodes:
             self.fatal = YamlProblem(
-                f"YAML expands to more than {MAX_NODES:,} values (aliases repeat their anchor's content)",
+                f"YAML expands to more than {self.max_nodes:,} values (limits.yaml_nodes); "
+                "aliases repeat their anchor's content",
                 "remove the anchors (&name) and aliases (*name) and write the values out",
-                self.position(node),
+                self.position(node), rule="limit",
             )
             return None
-        if depth > MAX_DEPTH:
-            self.fatal = YamlProblem(f"YAML is nested more than {MAX_DEPTH} levels deep",
-                                     "flatten the structure; an alias may refer to itself", self.position(node))
+        if depth > self.max_depth:
+            self.fatal = _too_deep(self.max_depth, self.position(node))
             return None
         tag = node.tag
         self.doc.values[path] = Position(node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
@@ -188,8 +279,13 @@ class _Builder:
             self.problem(node, path, f"YAML tag {_short_tag(tag)} is not allowed",
                          "cards are read as plain data: remove the tag")
             return None
+        kind = "scalar" if isinstance(node, ScalarNode) else "map" if isinstance(node, MappingNode) else "seq"
+        if _TAG_KINDS.get(tag, kind) != kind:
+            self.problem(node, path, f"YAML tag {_short_tag(tag)} cannot be put on "
+                         f"{_KIND_WORDS[kind]}", "cards are read as plain data: remove the tag")
+            return None
         if tag == _STR:
-            return node.value
+            return self.text_of(node, path) if node.style == '"' else node.value
         if isinstance(node, ScalarNode):
             return self.scalar(node, path)
         if isinstance(node, MappingNode):
@@ -207,7 +303,7 @@ class _Builder:
                 self.problem(key_node, path, "a key must be plain text, not a list or mapping",
                              "write the key as a word followed by a colon")
                 continue
-            key = key_node.value
+            key = self.text_of(key_node, path) if key_node.style == '"' else key_node.value
             key_path = (*path, key)
             if key in result:
                 first = self.doc.keys[key_path]
@@ -221,9 +317,29 @@ class _Builder:
             result[key] = self.build(value_node, key_path, depth + 1)
         return result
 
+    def text_of(self, node: ScalarNode, path: DataPath) -> str:
+        """A double-quoted scalar's text: control characters its escapes wrote ("\\e",
+        "\\x07", "\\0") are errors and replaced; bidirectional controls written as escapes are
+        warnings (literal ones were reported at their column with the rest of the text)."""
+        value: str = node.value
+        if not INVISIBLE.search(value):
+            return value
+        control = CONTROL.search(value)
+        if control is not None:
+            char = control.group()
+            self.problem(node, path, f"invisible control character {char_name(char)}, written as an escape "
+                         "in quotes", f"remove the escape that writes it ({_escapes(char)})")
+            value = CONTROL.sub(REPLACEMENT, value)
+        written = self.text[node.start_mark.index : node.end_mark.index]
+        escaped = next((c for c in BIDI.findall(value) if c not in written), None)
+        if escaped is not None:
+            self.doc.warnings.append(YamlProblem(bidi_message(escaped) + " (written as an escape in quotes)",
+                                                 BIDI_HINT, self.position(node), path))
+        return value
+
     def scalar(self, node: ScalarNode, path: DataPath) -> Any:
         tag = node.tag
-        text = node.value
+        text = self.text_of(node, path) if node.style == '"' else node.value
         if tag == _TIMESTAMP:
             return text  # dates stay as written; the schema checks their form
         if tag == _NULL:
@@ -239,7 +355,10 @@ class _Builder:
                 )
             return value
         if tag == _INT:
-            value = _scalars.construct_yaml_int(node)
+            try:
+                value = _scalars.construct_yaml_int(node)
+            except (ValueError, IndexError):  # an explicit !!int on text that is no number
+                return self.not_a_number(node, path, text, "!!int")
             if not _PLAIN_INT.fullmatch(text):
                 self.problem(
                     node, path,
@@ -249,7 +368,26 @@ class _Builder:
             return value
         if not (path and isinstance(path[0], str) and path[0].startswith("x-")):
             self.doc.has_float = True
-        return _scalars.construct_yaml_float(node)
+        try:
+            return _scalars.construct_yaml_float(node)
+        except (ValueError, IndexError):
+            return self.not_a_number(node, path, text, "!!float")
+
+    def not_a_number(self, node: ScalarNode, path: DataPath, text: str, tag: str) -> str:
+        """An explicit number tag on text that is no number: reported, and kept as the text."""
+        self.problem(node, path, f"'{text}' is tagged {tag} but is not a number",
+                     "remove the tag (YAML reads numbers without one), or write a number")
+        return text
+
+
+_NAMED_ESCAPES = {"\x00": "\\0", "\x07": "\\a", "\x08": "\\b", "\x0b": "\\v", "\x0c": "\\f", "\x1b": "\\e",
+                  "\x85": "\\N"}
+
+
+def _escapes(char: str) -> str:
+    """How a control character can be written in double quotes: '\\a', '\\x07' or '\\u0007'."""
+    forms = [_NAMED_ESCAPES.get(char, ""), f"\\x{ord(char):02x}", f"\\u{ord(char):04x}"]
+    return " or ".join(f"'{form}'" for form in forms if form)
 
 
 def _short_tag(tag: str) -> str:

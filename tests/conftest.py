@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -9,9 +10,35 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
+
+# --- hypothesis profiles (docs/fuzzing.md) ---------------------------------------------
+# "ci", the default: derandomized (the same examples on every run, so CI is never flaky),
+# no example database, a fixed budget: every property runs max_examples times its own
+# share (tests/fuzz_strategies.py: budget), about 60 s for all of them on 2 cores.
+# "long": 20,000 examples (times each share), random, failures kept in .hypothesis/ and
+# replayed first next time. Pick it with MLTRL_FUZZ=long or --hypothesis-profile=long;
+# MLTRL_FUZZ_EXAMPLES=N replaces the profile's max_examples.
+settings.register_profile(
+    "ci", max_examples=100, derandomize=True, database=None, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "long", max_examples=20_000, derandomize=False, deadline=None, print_blob=True,
+    database=DirectoryBasedExampleDatabase(str(REPO / ".hypothesis" / "examples")),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+_profile = os.environ.get("MLTRL_FUZZ") or "ci"
+if os.environ.get("MLTRL_FUZZ_EXAMPLES"):
+    # Scale a profile for a run of a given length: MLTRL_FUZZ=long MLTRL_FUZZ_EXAMPLES=2000.
+    settings.register_profile(f"{_profile}-scaled", settings.get_profile(_profile),
+                              max_examples=int(os.environ["MLTRL_FUZZ_EXAMPLES"]))
+    _profile = f"{_profile}-scaled"
+settings.load_profile(_profile)
 
 BODY = """
 **TL;DR**: A monitor that warns when search traffic drifts.

@@ -70,3 +70,25 @@ def test_a_rule_under_a_list_item_or_quote_is_not_a_setext_heading() -> None:
         assert read_body(text).sections == (), text
     assert [s.title for s in read_body("Data considerations\n---\n").sections] == ["Data considerations"]
     assert [s.title for s in read_body("Top\n===\n").sections] == ["Top"]
+
+
+def test_debrief_template_in_any_list_layout_is_still_empty() -> None:
+    """List markers are removed line by line (indented, after blank lines, '1)' or '*')."""
+    markers = ("1.", "  2)", "\t-", "   *")
+    template = "\n \n\n".join(f"{m} {q}" for m, q in zip(markers, DEBRIEF_QUESTIONS))
+    body = read_body(f"## Stage debrief\n\n{template}\n\n\n+\n")
+    assert body.debrief is not None and not body.debrief_answered
+    answered = read_body(f"## Stage debrief\n\n{template}\n\n  \n\n  - Ada built the PSI monitor.\n")
+    assert answered.debrief_answered
+
+
+def test_tldr_label_with_long_runs_of_spaces() -> None:
+    body = read_body("**TL;DR" + " " * 500 + "**" + " " * 500 + ":" + " " * 500 + "Short.\n")
+    assert body.tldr == "Short."
+    assert read_body("**TL;DR" + " " * 500 + "x**: Short.\n").tldr is None
+
+
+def test_sections_under_many_headings_end_at_the_next_of_their_rank() -> None:
+    body = read_body("# A\n## B\ntext\n### C\n## D\n# E\nend\n")
+    assert [(s.title, s.markdown) for s in body.sections] == [
+        ("A", "## B\ntext\n### C\n## D"), ("B", "text\n### C"), ("C", ""), ("D", ""), ("E", "end")]

@@ -187,3 +187,18 @@ def test_glossary_csv_defuses_formulas(write, tmp_path: Path) -> None:
 def test_glossary_without_a_site_lists_the_builtin_terms(tmp_path: Path) -> None:
     result = run("glossary", cwd=tmp_path)
     assert result.exit_code == 0 and "Gated review: " in result.output
+
+
+def test_a_plain_file_outside_any_source_is_a_usage_error_not_a_walk(write, tmp_path: Path) -> None:
+    notes = write("notes/todo.md", "# Things to do\n")
+    result = run("check", str(notes))
+    assert result.exit_code == 2
+    assert "todo.md:" in result.output and "not a level card, a glossary or a site" in result.output
+    assert "cannot use" in result.output
+
+
+def test_a_lone_card_outside_any_site_checks_its_own_folder(write_card, tmp_path: Path) -> None:
+    card = write_card("loose/p/L2.md", **GATED)
+    result = run("check", str(card))
+    assert result.exit_code == 0, result.output
+    assert "checked 1 projects, 1 cards" in result.output

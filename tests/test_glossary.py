@@ -137,3 +137,22 @@ def test_the_example_glossaries_are_consistent() -> None:
     dossier = build_dossier([root / "dossiers"], [root / "glossary" / "org.yml"])
     assert [f for f in dossier.findings if f.rule == "glossary"] == []
     assert dossier.terms.lookup("readiness portal").term.term == "Portal"
+
+
+def test_fold_makes_unicode_normal_forms_one_name() -> None:
+    assert fold("Cafe\u0301") == fold("café") == fold("CAFÉ") == "café"
+    assert fold("j\u030c") == fold("\u01f0") == "\u01f0"  # case folding decomposes it; folded back
+    assert fold(" a\u2003\u00a0b\n") == "a b"
+
+
+def test_nfc_and_nfd_spellings_are_one_term_for_duplicates_and_collisions(write) -> None:
+    nfc, nfd = "Café", "Cafe\u0301"
+    first = terms(write, "a.yml", f"  - term: {nfc}\n    definition: One thing.\n")
+    second = terms(write, "b.yml", f"  - term: {nfd}\n    definition: Another thing.\n"
+                                   f"  - term: Bistro\n    definition: x.\n    aliases: [{nfd.upper()}]\n")
+    glossary, findings = build_glossary(first + second, {}, builtin=False)
+    messages = [f.message for f in findings]
+    assert len(messages) == 2, messages
+    assert "defined twice with different definitions (first in a.yml:3)" in messages[0]
+    assert f"alias '{nfd.upper()}' of term 'Bistro' is already the term '{nfc}'" in messages[1]
+    assert glossary.lookup(nfd) is glossary.lookup(nfc) is not None

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from conftest import card_text
-from mltrl_docs.findings import Severity
-from mltrl_docs.load import load_glossary, load_markdown
+
+from mltrl_docs.findings import Position, Severity
+from mltrl_docs.load import load_glossary, load_markdown, read_text
 from mltrl_docs.model import Attachment, Card, CardStatus, InvalidCard, RequirementStatus
+from mltrl_docs.settings import Limits
 
 
 def test_valid_card_becomes_a_card_with_positions(write) -> None:
@@ -105,3 +108,102 @@ def test_glossary_file_level_errors_drop_the_file(write) -> None:
 def test_empty_glossary_file(write) -> None:
     terms, findings = load_glossary(write("g.yml", ""))
     assert terms == [] and "empty" in findings[0].message
+
+
+def test_a_control_character_in_the_body_makes_the_card_invalid_but_listed(write) -> None:
+    text = card_text(body="\n**TL;DR**: Drift \x1b[31mmonitor\x1b[0m.\n")
+    path = write("p/card.md", text)
+    card, findings = load_markdown(path, "p")
+    assert isinstance(card, InvalidCard) and card.title == "Drift monitor" and card.level.number == 2
+    [finding] = findings
+    line = text[: text.index("\x1b")].count("\n") + 1
+    assert (finding.rule, finding.position) == ("control-character", Position(line, 18))
+    assert card.findings == (finding,)
+
+
+def test_a_control_character_escape_in_the_frontmatter_makes_the_card_invalid(write) -> None:
+    path = write("p/card.md", card_text().replace("title: Drift monitor", 'title: "Drift monitor\\a"'))
+    card, findings = load_markdown(path, "p")
+    assert isinstance(card, InvalidCard) and card.title == "Drift monitor\ufffd"
+    assert [(f.rule, f.field, f.line) for f in findings] == [("yaml", "title", 4)]
+
+
+def test_a_control_character_in_a_page_is_reported_and_never_read_back(write) -> None:
+    path = write("p/notes.md", "# Notes\n\nA \x07bell.\n")
+    page, findings = load_markdown(path, "p")
+    assert isinstance(page, Attachment) and [f.position for f in findings] == [Position(3, 3)]
+    text, _, _ = read_text(path)
+    assert text == "# Notes\n\nA \ufffdbell.\n"
+
+
+def test_a_bidi_override_in_a_title_is_a_warning_and_the_card_stays_valid(write) -> None:
+    path = write("p/card.md", card_text(title="Drift \u202erotinom"))
+    card, findings = load_markdown(path, "p")
+    assert isinstance(card, Card)
+    assert [(f.severity, f.rule, f.position) for f in findings] == [(Severity.WARNING, "bidi", Position(4, 14))]
+
+
+def test_other_errors_are_still_found_next_to_a_control_character(write) -> None:
+    path = write("p/card.md", card_text(status="finished", body="\nText \x1b here.\n"))
+    card, findings = load_markdown(path, "p")
+    assert isinstance(card, InvalidCard)
+    assert sorted(f.rule for f in findings) == ["control-character", "schema"]
+    assert len(card.findings) == 2
+
+
+def test_an_over_long_title_makes_the_card_invalid_and_is_cut_for_listing(write) -> None:
+    path = write("p/card.md", card_text(title="T" * 300))
+    card, findings = load_markdown(path, "p")
+    assert isinstance(card, InvalidCard) and card.title == "T" * 199 + "…"
+    [finding] = findings
+    assert finding.message == "title is 300 characters; the limit is 200 (limits.title)"
+    assert (finding.rule, finding.field, finding.position) == ("limit", "title", Position(4, 8))
+    assert "limits.title" in finding.hint
+    card, findings = load_markdown(path, "p", Limits(title=400))
+    assert isinstance(card, Card) and findings == []
+
+
+def test_an_invalid_card_lists_a_long_title_cut_too(write) -> None:
+    path = write("p/card.md", card_text(title="T" * 300, status="finished"))
+    card, _ = load_markdown(path, "p", Limits(title=50))
+    assert isinstance(card, InvalidCard) and len(card.title) == 50 and card.title.endswith("…")
+
+
+def test_an_over_long_page_title_is_cut_and_reported(write) -> None:
+    page, [finding] = load_markdown(write("p/notes.md", "Intro\n\n# " + "H" * 250 + "\n"), "p")
+    assert isinstance(page, Attachment) and page.title == "H" * 199 + "…"
+    assert (finding.rule, finding.position) == ("limit", Position(3, 1)) and "page title" in finding.message
+    page, [finding] = load_markdown(write("p/meta.md", "---\ntitle: " + "M" * 250 + "\n---\nText\n"), "p")
+    assert len(page.title) == 200 and finding.position == Position(2, 8)
+
+
+def test_a_file_over_the_size_limit_is_refused_from_its_size(write) -> None:
+    path = write("p/card.md", card_text(body="x" * 5_000))
+    card, [finding] = load_markdown(path, "p", Limits(file_bytes=2_000))
+    assert isinstance(card, InvalidCard)  # still told apart from a page by its first bytes
+    assert finding.rule == "limit" and "the limit is 2,000 (limits.file_bytes)" in finding.message
+
+
+def test_a_fifo_is_reported_not_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "p" / "pipe.md"
+    fifo.parent.mkdir()
+    os.mkfifo(fifo)
+    page, [finding] = load_markdown(fifo, "p")
+    assert page is None and finding.rule == "io" and "not a regular file" in finding.message
+
+
+def test_glossary_names_over_the_limit_skip_their_term(write) -> None:
+    text = GLOSSARY.replace("aliases: [gold set]", "aliases: [gold set, " + "a" * 150 + "]")
+    terms, findings = load_glossary(write("g.yml", text))
+    assert [t.term for t in terms] == ["Shadow week"]
+    long_alias = next(f for f in findings if f.rule == "limit")
+    assert long_alias.message == "alias is 150 characters; the limit is 100 (limits.glossary_name)"
+    assert (long_alias.field, long_alias.line) == ("terms[0].aliases[1]", 5)
+    terms, _ = load_glossary(write("g2.yml", text), limits=Limits(glossary_name=200))
+    assert [t.term for t in terms] == ["Golden dataset", "Shadow week"]
+
+
+def test_glossary_control_characters_are_reported_and_replaced(write) -> None:
+    terms, findings = load_glossary(write("g.yml", GLOSSARY.replace("frozen", "fro\x1bzen")))
+    assert [f.rule for f in findings if f.rule != "schema"] == ["control-character"]
+    assert terms[0].definition.startswith("The fro\ufffdzen")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import site
 import subprocess
 import sys
+import sysconfig
 import textwrap
 import zipfile
 from pathlib import Path
@@ -26,10 +29,9 @@ def test_wheel_ships_schemas_and_templates_and_loads_them(tmp_path: Path) -> Non
     assert "mltrl_docs/py.typed" in names
 
     venv = tmp_path / "venv"
-    # System site-packages provide the dependencies (no network); the wheel itself is
-    # installed into the venv, whose site-packages come first on sys.path.
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=300)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     python = venv / "bin" / "python"
+    _see_outer_packages(python)
     subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", str(wheel)],
                    check=True, capture_output=True, timeout=300)
     probe = textwrap.dedent(f"""
@@ -47,3 +49,22 @@ def test_wheel_ships_schemas_and_templates_and_loads_them(tmp_path: Path) -> Non
     result = subprocess.run([str(python), "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "L0-2024-01-01.md"
+
+
+def _see_outer_packages(python: Path) -> None:
+    """Let the venv of ``python`` import the packages this interpreter has (no network needed
+    for the wheel's dependencies), behind its own site-packages, where the wheel goes.
+
+    ``venv --system-site-packages`` would not do: run from a virtual environment, it gives
+    the *base* interpreter's packages, not the ones installed in that environment. A
+    ``.pth`` file naming this interpreter's package folders works from both. Folders only,
+    not ``site.addsitedir``: the ``.pth`` files in them (such as the editable install of
+    this checkout) are not run, so mltrl_docs can only come from the wheel."""
+    folders = [sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"], *site.getsitepackages(),
+               *(entry for entry in sys.path if Path(entry).name in ("site-packages", "dist-packages"))]
+    if site.ENABLE_USER_SITE:
+        folders.append(site.getusersitepackages())
+    unique = [folder for index, folder in enumerate(folders) if folder not in folders[:index] and os.path.isdir(folder)]
+    inner = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                           check=True, capture_output=True, text=True, timeout=120).stdout.strip()
+    Path(inner, "outer-packages.pth").write_text("".join(folder + "\n" for folder in unique), encoding="utf-8")

@@ -470,3 +470,44 @@ def test_link_terms_off_and_every_and_builtin_off(site_with, tmp_path: Path) -> 
     card = (root / "every" / "dossier" / "P07.1" / "L6-2025-09-15" / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'<a class="mltrl-term" href="([^"]+)"', card)
     assert len(links) > len(set(links))
+
+
+def test_edit_links_are_percent_encoded_so_a_quote_in_a_name_cannot_break_out(site_with, tmp_path: Path) -> None:
+    folder = 'q"><script>alert(1)</script>'
+    root = site_with({f"{folder}/L2 x\" onmouseover=\"alert(2).md": card_text(project="Q1")})
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("    - navigation.prune\n", "    - navigation.prune\n    - content.action.edit\n")
+    config += "repo_url: https://git.example.internal/ml/dossier\nedit_uri: edit/main/site_example/docs/\n"
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    result = mkdocs_build(root / "mkdocs.yml", root / "site", strict=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    html = (root / "site" / "dossier" / "Q1" / "L2-2024-03-01" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in html and 'onmouseover="alert' not in html
+    card = Page(root / "site" / "dossier" / "Q1" / "L2-2024-03-01" / "index.html")
+    assert ("https://git.example.internal/ml/dossier/edit/main/site_example/dossiers/"
+            "q%22%3E%3Cscript%3Ealert%281%29%3C/script%3E/L2%20x%22%20onmouseover%3D%22alert%282%29.md") in card.links
+
+
+@pytest.mark.parametrize("project", ["..", "glossary", "levels"])
+def test_a_project_id_that_names_a_path_or_an_org_page_overwrites_nothing(site_with, tmp_path: Path,
+                                                                           project: str) -> None:
+    root = site_with({"evil/L2.md": card_text(project=project, title="OVERWRITTEN")})
+    strict = mkdocs_build(root / "mkdocs.yml", root / "strict")
+    assert strict.returncode != 0 and "L2.md:3:1: error: project id" in strict.stderr
+    lenient = mkdocs_build(root / "mkdocs.yml", root / "site", strict=False)
+    assert lenient.returncode == 0, lenient.stderr[-2000:]
+    for page in ("index.html", "dossier/index.html", "dossier/glossary/index.html", "dossier/levels/index.html"):
+        assert "OVERWRITTEN" not in (root / "site" / page).read_text(encoding="utf-8"), page
+    listed = Page(root / "site" / "dossier" / "evil" / "index.html").text  # listed under its folder, as invalid
+    assert "evil/L2.md" in listed and f"project id '{project}'" in listed
+
+
+def test_a_source_inside_docs_dir_is_published_by_the_plugin_only(site_with, tmp_path: Path) -> None:
+    root = site_with({})
+    shutil.move(root / "site_example" / "dossiers", root / "site_example" / "docs" / "dossiers")
+    (root / "site_example" / "docs" / "dossiers" / "mvbo" / "raw.html").write_text("<script>alert(1)</script>")
+    _edit(root / "site_example" / "mltrl-docs.yml", "sources: [dossiers]", "sources: [docs/dossiers]")
+    result = mkdocs_build(root / "mkdocs.yml", root / "site", strict=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not (root / "site" / "dossiers").exists()
+    assert (root / "site" / "dossier" / "R02.1" / "index.html").is_file()

@@ -109,7 +109,7 @@ def test_references(write_card, write, tmp_path: Path) -> None:
                        "status": "verified", "evidence": ["evidence/run.csv", "mailto:a@example.internal",
                                                           "/abs/path.csv"]}],
     )
-    got = [m for _, m, _ in findings(tmp_path)]
+    got = [m for _, m, _ in findings(tmp_path, "url") + findings(tmp_path, "path")]
     assert len(got) == 3
     assert "link 'bad' uses the URL scheme 'javascript:', which is not allowed" in got
     assert any(m.startswith("link 'gone' 'missing.md' does not exist") for m in got)
@@ -120,3 +120,46 @@ def test_unsafe_link_is_kept_out_of_the_model_output(write_card, tmp_path: Path)
     write_card("src/p/card.md", links={"bad": "javascript:alert(1)"})
     card = build_dossier([tmp_path / "src"]).projects["C1"].cards[0]
     assert card.links["bad"].safe is False
+
+
+def test_implausible_card_and_review_dates_are_errors(write_card, tmp_path: Path) -> None:
+    write_card("src/p/a.md", level=2, date="0224-05-01",
+               reviewers=[{"name": "R", "decision": "approved", "date": "9999-12-31"}])
+    write_card("src/q/a.md", project="Q", level=2, date="2100-12-31")
+    found = findings(tmp_path, "date")
+    assert [(name, message) for name, message, _ in found] == [
+        ("a.md", "date 0224-05-01 is outside 1950..2100"), ("a.md", "date 9999-12-31 is outside 1950..2100")]
+
+
+def test_evidence_in_a_hidden_folder_is_reported_not_linked(write, write_card, tmp_path: Path) -> None:
+    write("src/p/.dvc/run.csv", "a,b\n")
+    write("src/p/evidence/run.csv", "a,b\n")
+    requirement = {"id": "1", "kind": "research", "text": "T.", "verification": "test", "status": "verified"}
+    write_card("src/p/a.md", requirements=[{**requirement, "evidence": [".dvc/run.csv", "evidence/run.csv"]}])
+    dossier = build_dossier([tmp_path / "src"])
+    [finding] = [f for f in dossier.findings if f.rule == "path"]
+    assert finding.severity is Severity.WARNING and "'.dvc/run.csv' is in a hidden folder" in finding.message
+    from mltrl_docs.render.pages import evidence_files
+    assert sorted(uri for uri in evidence_files(dossier).values()) == ["dossier/C1/files/evidence/run.csv"]
+
+
+def test_images_from_outside_the_site_are_reported_unless_their_host_is_allowed(write_card, write,
+                                                                                tmp_path: Path) -> None:
+    body = ("\n**TL;DR**: Drift.\n\n## Model / algorithm info\n\n"
+            "A chart: ![loss](https://cdn.example.com/loss.png) and ![ok](https://assets.example.internal/a.png)\n\n"
+            "![ref][r] ![local](evidence/x.png) ![pixel](//tracker.example/p.gif)\n\n"
+            "[r]: http://img.example.org:8080/r.png\n")
+    write_card("src/p/a.md", body)
+    write("src/p/page.md", "# Page\n\n![logo](https://cdn.example.com/logo.png)\n")
+    dossier = build_dossier([tmp_path / "src"], image_hosts=("assets.example.internal",))
+    found = [(f.path.name, f.line, f.column, f.message) for f in dossier.findings if f.rule == "image"]
+    assert found == [
+        ("a.md", 20, 18, "image 'https://cdn.example.com/loss.png' is loaded from outside the site "
+                         "(cdn.example.com); the site shows its alt text instead"),
+        ("a.md", 22, 1, "image 'http://img.example.org:8080/r.png' is loaded from outside the site "
+                        "(img.example.org); the site shows its alt text instead"),
+        ("a.md", 22, 45, "image '//tracker.example/p.gif' is loaded from outside the site (tracker.example); "
+                         "the site shows its alt text instead"),
+        ("page.md", 3, 9, "image 'https://cdn.example.com/logo.png' is loaded from outside the site "
+                           "(cdn.example.com); the site shows its alt text instead"),
+    ]

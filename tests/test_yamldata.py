@@ -9,7 +9,15 @@ import textwrap
 import pytest
 
 from mltrl_docs.findings import Position
-from mltrl_docs.yamldata import MAX_NODES, YamlSyntaxError, iter_paths, read_yaml
+from mltrl_docs.yamldata import (
+    C_COMPOSER_SAFE_DEPTH,
+    MAX_DEPTH,
+    MAX_NODES,
+    YamlSyntaxError,
+    _nesting_bound,
+    iter_paths,
+    read_yaml,
+)
 
 
 def test_positions_of_keys_and_values_are_one_based_and_offset() -> None:
@@ -100,7 +108,8 @@ def test_alias_bomb_is_stopped_with_one_located_error() -> None:
         lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 10) + "]")
     with pytest.raises(YamlSyntaxError) as caught:
         read_yaml("\n".join(lines) + "\n")
-    assert f"more than {MAX_NODES:,} values" in caught.value.problem.message
+    assert f"more than {MAX_NODES:,} values (limits.yaml_nodes)" in caught.value.problem.message
+    assert caught.value.problem.rule == "limit"
 
 
 def test_recursive_alias_is_stopped() -> None:
@@ -151,3 +160,83 @@ def test_pathological_nesting_fails_cleanly_instead_of_crashing(expr: str) -> No
 
 def test_iter_paths_lists_parents_first() -> None:
     assert list(iter_paths({"a": [1, {"b": 2}]})) == [(), ("a",), ("a", 0), ("a", 1), ("a", 1, "b")]
+
+
+def test_node_and_depth_limits_are_parameters_named_in_the_message() -> None:
+    with pytest.raises(YamlSyntaxError) as caught:
+        read_yaml("a: [1, 2, 3, 4, 5]\n", max_nodes=5)
+    assert "more than 5 values (limits.yaml_nodes)" in caught.value.problem.message
+    with pytest.raises(YamlSyntaxError) as caught:
+        read_yaml("a:\n  b:\n    c:\n      d: 1\n", first_line=2, max_depth=2)
+    problem = caught.value.problem
+    assert problem.message == "YAML is nested more than 2 levels deep (limits.yaml_depth)"
+    assert problem.position == Position(5, 7)
+    assert read_yaml("a:\n  b: 1\n", max_depth=2).data == {"a": {"b": 1}}
+
+
+def test_deep_flow_nesting_stops_at_the_limit_where_it_goes_past() -> None:
+    text = "a: " + "[" * 5_000 + "]" * 5_000 + "\n"
+    assert _nesting_bound(text) > C_COMPOSER_SAFE_DEPTH  # the pure-Python composer, bounded
+    with pytest.raises(YamlSyntaxError) as caught:
+        read_yaml(text, first_line=3)
+    problem = caught.value.problem
+    assert f"more than {MAX_DEPTH} levels deep (limits.yaml_depth)" in problem.message
+    assert problem.position == Position(3, 4 + MAX_DEPTH)  # the first "[" past the limit
+
+
+def test_a_long_value_does_not_count_as_nesting() -> None:
+    """A pasted paragraph keeps the fast C composer: only indentation, indicator lines and
+    brackets can nest."""
+    assert _nesting_bound("title: " + "word " * 100_000 + "\n") < C_COMPOSER_SAFE_DEPTH
+    assert _nesting_bound("- " * 1_000 + "x\n") > C_COMPOSER_SAFE_DEPTH
+    assert _nesting_bound("".join(" " * i + "a:\n" for i in range(600))) > C_COMPOSER_SAFE_DEPTH
+
+
+@pytest.mark.parametrize("escape,code", [("\\e", 0x1B), ("\\x1b", 0x1B), ("\\0", 0x00), ("\\u0007", 0x07),
+                                         ("\\a", 0x07), ("\\x85", 0x85), ("\\x7f", 0x7F)])
+def test_control_characters_written_as_escapes_are_errors_at_the_scalar(escape: str, code: int) -> None:
+    doc = read_yaml(f'team: ok\ntitle: "Drift{escape} monitor"\n', first_line=2)
+    assert doc.data["title"] == "Drift\ufffd monitor"
+    [problem] = doc.problems
+    assert problem.position == Position(3, 8) and problem.path == ("title",)
+    assert f"U+{code:04X}" in problem.message and "escape" in problem.message
+
+
+def test_control_character_escapes_in_keys_and_lists_are_caught_too() -> None:
+    doc = read_yaml('"k\\e": 1\ntags: ["a\\x07"]\n')
+    assert list(doc.data) == ["k\ufffd", "tags"] and doc.data["tags"] == ["a\ufffd"]
+    assert [p.position for p in doc.problems] == [Position(1, 1), Position(2, 8)]
+
+
+def test_escaped_bidi_controls_are_warnings_literal_ones_are_left_to_the_text_scan() -> None:
+    doc = read_yaml('a: "x\\u202ey"\nb: "x\u202ey"\nc: x\u202ey\n')
+    assert doc.problems == []
+    [warning] = doc.warnings
+    assert warning.position == Position(1, 4) and "U+202E" in warning.message
+    assert doc.data == {"a": "x\u202ey", "b": "x\u202ey", "c": "x\u202ey"}
+
+
+@pytest.mark.parametrize("text", ["level: !!int x\n", "level: !!int 0x\n", "mltrl: !!float\n", "n: !!float one\n"])
+def test_a_number_tag_on_text_that_is_no_number_is_a_problem_not_a_crash(text: str) -> None:
+    doc = read_yaml(text)
+    [problem] = doc.problems
+    assert "is tagged !!" in problem.message and problem.position.line == 1
+    assert isinstance(next(iter(doc.data.values())), str)
+
+
+def test_line_and_paragraph_separators_do_not_shift_positions() -> None:
+    doc = read_yaml('a: "x\u2028y"\nb: x\u2029y\nc: no\n')
+    assert doc.data["a"] == "x y" and doc.problems[0].position == Position(3, 4)
+
+
+@pytest.mark.parametrize("text,message", [
+    ("x-a: !!str [1]\n", "YAML tag !!str cannot be put on a list"),
+    ("a: !!int {b: 1}\n", "YAML tag !!int cannot be put on a mapping"),
+    ("a: !!seq x\n", "YAML tag !!seq cannot be put on a single value"),
+    ("a: !!merge x\n", "YAML tag !!merge cannot be put on a single value"),
+])
+def test_a_tag_on_the_wrong_kind_of_node_is_a_located_problem(text: str, message: str) -> None:
+    document = read_yaml(text)
+    assert document.data == {text.split(":")[0]: None}
+    column = text.index(":") + 3
+    assert [(p.message, p.position) for p in document.problems] == [(message, Position(1, column))]

@@ -2,20 +2,30 @@
 
 Works on the HTML the renderer produced (well-formed, escaped), touching only text
 between tags and never inside links, code, headings, SVG, scripts or attributes.
-All names of a scope are compiled into one regular expression shaped as a trie
-(``proof of concept( development)?``), so the longest name at a position wins and
-a page is scanned once however many terms there are.
+Each run of text is unescaped and put in NFC before names are looked for, so a
+name never matches inside an entity ('GT' in '&gt;') and 'café' is found however
+it was typed; the pieces are written back escaped. All names of a scope are
+compiled into one regular expression shaped as a trie (``proof of concept(
+development)?``), so the longest name at a position wins and a page is scanned
+once however many terms there are.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from html import escape
+from html import escape, unescape
+from unicodedata import normalize
 
 from mltrl_docs.glossary import Entry, Glossary, LinkMode, Scope, fold
 
-_TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>", re.DOTALL)
+MAX_NAME = 200
+"""Longest name (folded) that is linked: the trie nests up to one group per character, and
+Python's regex compiler recurses per group. Longer names are the loader's to report."""
+_OPENING = re.compile(r"<(?:(!--)|(/?)([a-zA-Z][a-zA-Z0-9]*+)(?:[^<>]*+(>))?)")
+"""The start of a comment or tag, and a tag's end when no '<' comes first (the usual case,
+read in one go; a scan never passes the next '<', so all of them read the page once). Other
+ends are found by ``_Ends``."""
 _SKIP = frozenset({"a", "abbr", "button", "code", "h1", "h2", "h3", "h4", "h5", "h6", "kbd", "label",
                    "option", "pre", "samp", "script", "select", "style", "svg", "textarea", "title"})
 """Elements whose text is never linked: links and code keep their meaning, headings their
@@ -24,53 +34,75 @@ _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
                    "track", "wbr"})
 _OPT_IN = "data-terms"
 
-
-def _html_form(name: str) -> str:
-    """A name as it appears in escaped HTML text ('V&V' -> 'v&amp;v'), folded."""
-    return fold(escape(name, quote=False))
+_Trie = dict[str, "_Trie"]
 
 
 def _trie_pattern(names: Iterable[str]) -> str:
     """One alternation for many names, sharing prefixes; longer continuations are tried
-    first, so the longest name matching at a position wins."""
-    trie: dict[str, dict] = {}
+    first, so the longest name matching at a position wins. Written from an explicit
+    stack (a name of any length is no recursion), with one group per node that branches
+    or ends a name: ``a(?:b|)`` for 'a' and 'ab'."""
+    trie: _Trie = {}
     for name in names:
         node = trie
         for char in name:
             node = node.setdefault(char, {})
         node[""] = {}
-    return _emit(trie)
+    parts: list[str] = []
+    stack: list[str | _Trie] = [trie]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        chars = sorted(char for char in item if char)
+        if not chars:
+            continue
+        grouped = len(chars) > 1 or "" in item
+        todo: list[str | _Trie] = ["(?:"] if grouped else []
+        for index, char in enumerate(chars):
+            todo += ["|"] if index else []
+            todo += [r"\s++" if char == " " else re.escape(char), item[char]]
+        if grouped:
+            todo.append("|)" if "" in item else ")")
+        stack.extend(reversed(todo))
+    return "".join(parts)
 
 
-def _emit(node: dict[str, dict]) -> str:
-    branches = [(r"\s+" if char == " " else re.escape(char)) + _emit(child)
-                for char, child in sorted(node.items()) if char]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if "" in node:
-        return f"(?:{body})?"
-    return body
+def _compile(names: list[str]) -> re.Pattern[str]:
+    """The matcher's expression. Compiling recurses once per nested group (up to MAX_NAME),
+    so called from deep in a stack it could run out: then only names of half the length are
+    linked, and so on down to none."""
+    limit = MAX_NAME
+    while True:
+        kept = [name for name in names if len(name) <= limit]
+        pattern = _trie_pattern(kept) if kept else r"(?!x)x"
+        try:
+            return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.IGNORECASE)
+        except RecursionError:
+            if not kept:
+                raise
+            limit //= 2
 
 
 class TermMatcher:
-    """Finds a scope's names in escaped HTML text."""
+    """Finds a scope's names in plain (unescaped, NFC) text."""
 
     def __init__(self, scope: Scope) -> None:
-        self.entries: dict[str, Entry] = {_html_form(name): entry for name, entry in scope.names.items()}
-        names = sorted(self.entries, key=len, reverse=True)
-        pattern = _trie_pattern(names) if names else r"(?!x)x"
-        self.pattern = re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.IGNORECASE)
+        self.entries: dict[str, Entry] = dict(scope.names)
+        """By folded name, as the scope has them."""
+        self.pattern = _compile([name for name in self.entries if 0 < len(name) <= MAX_NAME])
 
     def find(self, text: str) -> Iterator[tuple[re.Match[str], Entry]]:
+        """Names in ``text``, which must already be plain and NFC (see ``plain``)."""
         for match in self.pattern.finditer(text):
             entry = self.entries.get(fold(match.group()))
             if entry is not None:
                 yield match, entry
 
     def uses(self, text: str) -> set[Entry]:
-        """Every entry whose names appear in plain ``text`` (escaped first, as pages are)."""
-        return {entry for _, entry in self.find(escape(text, quote=False))}
+        """Every entry whose names appear in plain ``text``; agrees with what pages link."""
+        return {entry for _, entry in self.find(normalize("NFC", text))}
 
 
 class ScopeMatchers:
@@ -89,6 +121,11 @@ class ScopeMatchers:
         return matcher
 
 
+def plain(html_text: str) -> str:
+    """Escaped HTML text as the reader sees it, in NFC: what names are matched against."""
+    return normalize("NFC", unescape(html_text) if "&" in html_text else html_text)
+
+
 def link_terms(html: str, matcher: TermMatcher, render: Callable[[Entry, str], str],
                mode: LinkMode = "first") -> str:
     """``html`` with terms linked inside elements marked ``data-terms`` (the authors' prose:
@@ -103,43 +140,76 @@ def link_terms(html: str, matcher: TermMatcher, render: Callable[[Entry, str], s
     """Open elements: (name, inside prose, inside an element whose text is never linked)."""
     prose = blocked = False
     position = 0
-    for tag in _TAG.finditer(html):
-        if tag.start() > position:
-            text = html[position:tag.start()]
+    ends = _Ends(html)
+    for opening in _OPENING.finditer(html):
+        start = opening.start()
+        if start < position:
+            continue  # inside the comment or tag just read
+        end = opening.end() if opening.group(4) else ends.of(opening)
+        if end < 0:
+            continue  # an unclosed '<!--' or '<a' is text
+        if start > position:
+            text = html[position:start]
             out.append(_link_text(text, matcher, render, mode, linked) if prose and not blocked else text)
-        out.append(tag.group())
-        position = tag.end()
-        name = (tag.group(2) or "").lower()
-        if not name or name in _VOID or tag.group().endswith("/>"):
+        tag = html[start:end]
+        out.append(tag)
+        position = end
+        name = (opening.group(3) or "").lower()
+        if not name or name in _VOID or tag.endswith("/>"):
             continue
-        if tag.group(1):
+        if opening.group(2):
             while stack:
                 opened, prose, blocked = stack.pop()
                 if opened == name:
                     break
             continue
         stack.append((name, prose, blocked))
-        prose = prose or _OPT_IN in tag.group()
+        prose = prose or _OPT_IN in tag
         blocked = blocked or name in _SKIP
     if position < len(html):
         out.append(html[position:])
     return "".join(out)
 
 
+class _Ends:
+    """Where comments and tags end when ``_OPENING`` could not tell: the next '-->' or '>',
+    found with str.find and remembered while it lies ahead, and never looked for again once
+    there is none. The ``<!--.*?-->|</?[a-zA-Z][a-zA-Z0-9]*[^>]*>`` this replaces searched
+    to the end of the page again for every unclosed '<!--' or '<a' (quadratic)."""
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+        self.comment = self.tag = -2
+        """Position of the next '-->' and '>' found so far; -1: none up to the end."""
+
+    def of(self, opening: re.Match[str]) -> int:
+        """The end of the comment or tag ``opening`` starts, or -1 when it is never closed."""
+        if opening.group(1):
+            start = opening.start() + 4
+            if self.comment != -1 and self.comment < start:
+                self.comment = self.html.find("-->", start)
+            return self.comment + 3 if self.comment >= 0 else -1
+        if self.tag != -1 and self.tag < opening.end():
+            self.tag = self.html.find(">", opening.end())
+        return self.tag + 1 if self.tag >= 0 else -1
+
+
 def _link_text(text: str, matcher: TermMatcher, render: Callable[[Entry, str], str], mode: LinkMode,
                linked: set[Entry]) -> str:
+    """One run of escaped text between tags; unchanged when nothing in it is linked."""
     if not text.strip():
         return text
+    words = plain(text)
     parts: list[str] = []
     last = 0
-    for match, entry in matcher.find(text):
+    for match, entry in matcher.find(words):
         if mode == "first" and entry in linked:
             continue
         linked.add(entry)
-        parts.append(text[last:match.start()])
-        parts.append(render(entry, match.group()))
+        parts.append(escape(words[last:match.start()], quote=False))
+        parts.append(render(entry, escape(match.group(), quote=False)))
         last = match.end()
     if not parts:
         return text
-    parts.append(text[last:])
+    parts.append(escape(words[last:], quote=False))
     return "".join(parts)

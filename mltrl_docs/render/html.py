@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from mltrl_docs.glossary import Entry, Glossary, LinkMode
 from mltrl_docs.levels import LEVELS, Phase
-from mltrl_docs.paths import display
+from mltrl_docs.paths import relative
 from mltrl_docs.render import pages
 from mltrl_docs.references import resolve_path
 from mltrl_docs.render.autolink import ScopeMatchers, link_terms
@@ -25,7 +25,8 @@ from mltrl_docs.render.markdown import Relink, to_html
 from mltrl_docs.render.pages import SitePage
 from mltrl_docs.resources import resource_dir
 
-_TEXT_SLOT = "\x00term\x00"
+_TEXT_SLOT = Markup("<mltrl-term-text></mltrl-term-text>")
+"""Where the term's text goes in ``_term.html``: a tag, which escaped card text can never hold."""
 
 UrlFor = Callable[[str], str | None]
 """Turns a page URI (``dossier/R02.1/index.md``) into a link from the page being rendered;
@@ -33,14 +34,18 @@ None when the site does not have that page."""
 
 
 class Renderer:
-    def __init__(self, prefix: str, override_dirs: Sequence[Path] = ()) -> None:
+    def __init__(self, prefix: str, override_dirs: Sequence[Path] = (), *, root: Path | None = None) -> None:
+        """``root``: the folder that file paths on pages are shown from, the site's config
+        folder (the plugin passes mkdocs.yml's), so a page reads the same wherever the build
+        ran and never names the build machine's folders; None: the working directory now."""
         self.prefix = prefix
         self.glossary_uri = f"{prefix}/glossary/index.md"
         loader = FileSystemLoader([*map(str, override_dirs), str(resource_dir("templates") / "mltrl")])
         self.env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
-                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                               finalize=isolate_bidi)
         self.env.filters["markdown"] = _markdown_filter
-        self.env.filters["display"] = display
+        self.env.filters["display"] = partial(relative, base=root or Path.cwd())
         self.env.globals.update(
             levels=LEVELS,
             phases=list(Phase),
@@ -54,6 +59,11 @@ class Renderer:
             glossary_teams_uri=f"{prefix}/glossary/teams.md",
         )
         self.use_glossary(None)
+        self.allow_images(())
+
+    def allow_images(self, hosts: Sequence[str]) -> None:
+        """Hosts whose images card and attachment bodies may show (settings.image_hosts)."""
+        self.env.globals["image_hosts"] = tuple(hosts)
 
     def use_glossary(self, glossary: Glossary | None, mode: LinkMode = "first") -> None:
         """Terms to link on pages that ask for it (SitePage.link_terms), and how often."""
@@ -80,17 +90,29 @@ class Renderer:
         parts = self._term_parts.get((glossary_url, entry))
         if parts is None:
             html = self.env.get_template("_term.html").render(href=f"{glossary_url}#{entry.anchor}", entry=entry,
-                                                              text=Markup(_TEXT_SLOT))
+                                                              text=_TEXT_SLOT)
             before, _, after = html.partition(_TEXT_SLOT)
             parts = self._term_parts[(glossary_url, entry)] = (before, after)
         return parts[0] + text + parts[1]
+
+
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def isolate_bidi(value: object) -> object:
+    """Every value printed by a template, as Jinja's ``finalize``: a text holding bidirectional
+    controls is wrapped in an isolate (U+2068 ... U+2069), so an override a team wrote (the
+    check warns about it) reorders only that value, never the page's own words after it."""
+    if isinstance(value, str) and not isinstance(value, Markup) and not _BIDI_CONTROLS.isdisjoint(value):
+        return "\u2068" + value + "\u2069"
+    return value
 
 
 @pass_context
 def _markdown_filter(context: Context, text: str | None, source: Path | None = None) -> Markup:
     """``{{ card.body.markdown | markdown(card.path) }}``: links resolved from the card's folder."""
     relink = relinker(source, context["published"], context["url"]) if source is not None else None
-    return Markup(to_html(text or "", relink))
+    return Markup(to_html(text or "", relink, context["image_hosts"]))
 
 
 def relinker(source: Path, published: Mapping[Path, str], url_for: UrlFor) -> Relink:

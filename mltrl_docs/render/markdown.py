@@ -14,13 +14,14 @@ then becomes plain text naming the file, instead of a link that 404s.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import escape
 
+from mltrl_docs.images import is_external
 from mltrl_docs.references import is_url
 
 Relink = Callable[[str], str | None]
@@ -30,7 +31,22 @@ def _md() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(["table", "strikethrough"])
     md.add_render_rule("link_open", _link_open)
     md.add_render_rule("image", _image)
+    md.add_render_rule("th_open", _aligned_cell)
+    md.add_render_rule("td_open", _aligned_cell)
     return md
+
+
+_ALIGN_CLASSES = {f"text-align:{side}": f"mltrl-align-{side}" for side in ("left", "center", "right")}
+
+
+def _aligned_cell(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    """A table's column alignment (``|:--:|``) as a class, not a ``style`` attribute: a strict
+    Content-Security-Policy refuses inline styles (mltrl.css has the classes)."""
+    token = tokens[idx]
+    style = token.attrs.pop("style", None)
+    if style in _ALIGN_CLASSES:
+        token.attrJoin("class", _ALIGN_CLASSES[str(style)])
+    return self.renderToken(tokens, idx, options, env)
 
 
 def _relinked(href: str, env: dict[str, Any]) -> str | None:
@@ -56,6 +72,10 @@ def _link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: 
 def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
     token = tokens[idx]
     src = str(token.attrGet("src") or "")
+    if is_external(src, env.get("image_hosts", ())):
+        alt = self.renderInlineAsText(token.children or [], options, env)
+        return (f'<span class="mltrl-unpublished" title="image from outside the site, not loaded: {escape(src)}">'
+                f'[{escape(alt)}]</span>')
     target = _relinked(src, env)
     if target is None:
         alt = self.renderInlineAsText(token.children or [], options, env)
@@ -67,6 +87,7 @@ def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict
 _renderer = _md()
 
 
-def to_html(markdown: str, relink: Relink | None = None) -> str:
-    """Safe HTML for Markdown written by any team."""
-    return _renderer.render(markdown, {"relink": relink})
+def to_html(markdown: str, relink: Relink | None = None, image_hosts: Collection[str] = ()) -> str:
+    """Safe HTML for Markdown written by any team; images load only from the site itself and
+    from ``image_hosts``."""
+    return _renderer.render(markdown, {"relink": relink, "image_hosts": image_hosts})

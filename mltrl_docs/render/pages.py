@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mltrl_docs import frontmatter
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.glossary import Entry, Glossary, fold
-from mltrl_docs.load import read_text
 from mltrl_docs.model import Card, Dossier, Project, Reference
+from mltrl_docs.references import is_hidden, real_path
 from mltrl_docs.model import RequirementStatus
 from mltrl_docs.render.autolink import ScopeMatchers
 from mltrl_docs.render.coupling import coupling_graph
@@ -123,7 +122,7 @@ def site_pages(dossier: Dossier, prefix: str = "dossier",
         for attachment in project.attachments if "attachments" in include else ():
             pages.append(SitePage(attachment_uri(prefix, project, attachment.path), attachment.title,
                                   "attachment.html", {"project": project, "attachment": attachment,
-                                                      "body": _page_body(attachment.path)},
+                                                      "body": attachment.body},
                                   source=attachment.path, link_terms=True, project=project.id))
     return pages
 
@@ -163,26 +162,26 @@ def _card_text(card: Card) -> str:
     return "\n".join(parts)
 
 
-def evidence_uri(prefix: str, project: Project, path: Path) -> str:
-    return f"{prefix}/{project.id}/files/{path.relative_to(project.folder).as_posix()}"
-
-
 def evidence_files(dossier: Dossier, prefix: str = "dossier") -> dict[Path, str]:
     """Evidence, checklists and linked files of every card that the site copies as they are:
-    existing files inside the card's own project folder with a suffix in EVIDENCE_SUFFIXES.
-    Anything else stays a file name in the text (a dossier must not publish a repo)."""
+    existing files inside the card's own project folder, outside hidden folders (hosts and
+    MkDocs skip those), with a suffix in EVIDENCE_SUFFIXES. Anything else stays a file name
+    in the text (a dossier must not publish a repo)."""
     published: dict[Path, str] = {}
     for project in dossier.projects.values():
-        folder = project.folder.resolve()
+        folder = real_path(project.folder)
         for card in project.cards:
             for ref in _references(card):
                 target = ref.resolved
                 if (ref.is_url or target is None or target in published
                         or target.suffix.lower() not in EVIDENCE_SUFFIXES):
                     continue
-                real = target.resolve()
-                if folder in real.parents and real.is_file():
-                    published[target] = evidence_uri(prefix, project, target)
+                real = real_path(target)
+                if folder is None or real is None or folder not in real.parents or not real.is_file():
+                    continue
+                relative = real.relative_to(folder)
+                if not is_hidden(relative):
+                    published[target] = f"{prefix}/{project.id}/files/{relative.as_posix()}"
     return published
 
 
@@ -218,10 +217,3 @@ def open_findings(dossier: Dossier, grouped: dict[str, list[Finding]] | None = N
     """Errors and warnings per project, counted by the project folder the file is in."""
     grouped = findings_by_project(dossier) if grouped is None else grouped
     return {project_id: sum(f.severity is not Severity.INFO for f in found) for project_id, found in grouped.items()}
-
-
-def _page_body(path: Path) -> str:
-    """An attachment's Markdown without its frontmatter (it loaded once, so it reads)."""
-    text, _, _ = read_text(path)
-    parts = frontmatter.split(text or "")
-    return parts.body if isinstance(parts, frontmatter.SplitText) else ""

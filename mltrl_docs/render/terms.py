@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from mltrl_docs.glossary import Entry
 from mltrl_docs.paths import display
+from mltrl_docs.terminal import line_start, one_line
 
 CSV_COLUMNS = ("term", "definition", "aliases", "teams", "see_also", "level", "project", "source")
 
@@ -56,7 +57,7 @@ def to_text(entries: Sequence[Entry]) -> str:
     lines = []
     for entry in entries:
         scope = f" [{entry.project}]" if entry.project else ""
-        lines.append(f"{entry.term.term}{scope}: {entry.term.definition}")
+        lines.append(line_start(one_line(f"{entry.term.term}{scope}: {entry.term.definition}")))
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -76,7 +77,7 @@ def describe(entry: Entry, asked: str) -> str:
         lines.append(f"Level: {term.level}")
     lines.append("Defined in: " + ("the built-in MLTRL glossary" if entry.builtin
                                    else f"{display(term.path)}:{term.position.line}"))
-    return "\n".join(lines) + "\n"
+    return "\n".join(map(line_start, map(one_line, lines))) + "\n"
 
 
 def fold_differs(a: str, b: str) -> bool:

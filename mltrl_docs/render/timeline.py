@@ -16,6 +16,8 @@ from mltrl_docs.model import Card, TransitionKind
 
 WIDTH, HEIGHT = 760, 300
 LEFT, RIGHT, TOP, BOTTOM = 64, 44, 16, 36
+MAX_TICKS = 12
+"""Year labels on the time axis at most: a long history labels every second, fifth... year."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +73,7 @@ def timeline(cards: list[Card], as_of: dt.date) -> Timeline:
     if not cards:
         return Timeline(WIDTH, HEIGHT, (), (), (), (), _levels())
     start = cards[0].date
-    end = max(as_of, cards[-1].date + dt.timedelta(days=30))
+    end = max(as_of, _later(cards[-1].date, 30))
     span = max((end - start).days, 1)
 
     def x(date: dt.date) -> float:
@@ -88,8 +90,16 @@ def timeline(cards: list[Card], as_of: dt.date) -> Timeline:
             kind = card.transition.switchback.value if back and card.transition and card.transition.switchback else ""
             steps.append(Step(x(card.date), _y(before), _y(card.level.number), back,
                               f"{kind} switchback" if back else "advance"))
-    ticks = tuple(Tick(x(dt.date(year, 1, 1)), str(year)) for year in range(start.year + 1, end.year + 1))
+    step = -(-(end.year - start.year) // MAX_TICKS) or 1
+    ticks = tuple(Tick(x(dt.date(year, 1, 1)), str(year))
+                  for year in range(start.year + 1, end.year + 1) if year % step == 0)
     return Timeline(WIDTH, HEIGHT, tuple(points), tuple(runs), tuple(steps), ticks, _levels())
+
+
+def _later(date: dt.date, days: int) -> dt.date:
+    """``date`` plus ``days``, stopping at the last representable day (a card dated 9999-12-31
+    is reported by the rules, and must not crash the drawing)."""
+    return date + dt.timedelta(days=min(days, (dt.date.max - date).days))
 
 
 def _y(level: int) -> float:

@@ -33,3 +33,19 @@ def test_relative_links_go_to_published_pages_or_become_text(tmp_path: Path) -> 
     assert '<a class="mltrl-unpublished" title="evidence/run.csv (a file in the repository' in html
     assert 'href="evidence/run.csv"' not in html
     assert '<span class="mltrl-unpublished" title="plot.png (not published)">[plot]</span>' in html
+
+
+def test_images_from_outside_the_site_render_as_their_alt_text() -> None:
+    html = to_html("![chart](https://cdn.example.com/c.png) ![ok](https://assets.example.internal/a.png) "
+                   "![pixel](//t.example/p.gif) ![png](data:image/png;base64,iVBORw0KGgo=)",
+                   image_hosts=("assets.example.internal",))
+    assert "<img" in html and 'src="https://assets.example.internal/a.png"' in html
+    assert html.count("<img") == 1
+    assert "[chart]" in html and "[pixel]" in html and "[png]" in html
+    assert "cdn.example.com/c.png" in html  # named in the title, never as a src
+
+
+def test_table_alignment_is_a_class_never_an_inline_style() -> None:
+    html = to_html("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |")
+    assert "style=" not in html
+    assert html.count('class="mltrl-align-center"') == 2 and html.count('class="mltrl-align-right"') == 2

@@ -28,3 +28,12 @@ def test_points_runs_and_steps(write_card, tmp_path: Path) -> None:
 def test_no_cards_no_points() -> None:
     t = timeline([], dt.date(2024, 1, 1))
     assert t.points == () and len(t.levels) == 10
+
+
+def test_dates_at_the_ends_of_the_calendar_draw_without_overflow(write_card, tmp_path: Path) -> None:
+    write_card("src/p/a.md", level=2, date="0001-01-01")
+    write_card("src/p/b.md", level=3, date="9999-12-31", transition={"from": 2, "kind": "advance"})
+    cards = build_dossier([tmp_path / "src"]).projects["C1"].cards
+    t = timeline(cards, dt.date(9999, 12, 31))
+    assert [p.days for p in t.points] == [(dt.date.max - dt.date.min).days, 0]
+    assert 1 <= len(t.ticks) <= 12 and all(LEFT <= tick.x <= WIDTH for tick in t.ticks)

@@ -1,0 +1,265 @@
+"""Shared machinery of the browser tests: a static server, Debian's Chromium, and a page
+visit that records everything a reader's browser would object to.
+
+A visit counts as a problem: a request leaving the site, a console error, an uncaught
+page error, a dialog (alert, confirm: never expected), and a Content Security Policy
+violation. Violations are caught three ways, because each misses some: a
+``securitypolicyviolation`` listener installed before any page script runs (it names
+the directive and the blocked URI), the console messages Chromium prints when it
+refuses something, and the reports the browser posts to the test server (``csp_headers``
+adds a report-only copy of the policy with a ``report-uri``). Only the reports cover
+workers: a worker has no document to listen on, and Chromium does not pass its
+console messages on to Playwright.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from conftest import REPO
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Request
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = REPO / "test-artifacts"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None  # type: ignore[assignment]
+
+MISSING = sync_playwright is None or not Path(CHROMIUM).exists()
+"""No Playwright or no Chromium here: browser tests skip, or fail under MLTRL_REQUIRE_BROWSER=1
+(test_browser.py decides; this module is also imported by tests that need no browser)."""
+
+# Runs before any script of every document: collects CSP violations where the test can
+# read them, even when the page navigates or its own scripts are the ones refused.
+_VIOLATION_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__mltrlCspViolation(JSON.stringify({
+    directive: e.effectiveDirective, blocked: e.blockedURI, source: e.sourceFile,
+    line: e.lineNumber, sample: e.sample, disposition: e.disposition}));
+}, true);
+"""
+
+_CSP_CONSOLE = ("Content Security Policy", "Refused to ")
+REPORT_PATH = "/__csp-report"
+
+
+def build_site(out: Path, config: Path = REPO / "mkdocs.yml") -> Path:
+    """``mkdocs build --strict`` of ``config`` into ``out``, in a subprocess (as a user runs it)."""
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config),
+                             "-d", str(out)], check=False, capture_output=True, text=True, env=ENV, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+def csp_headers(policy: str) -> dict[str, str]:
+    """``policy`` enforced exactly as given, plus a report-only copy that makes the browser
+    post every violation (also a worker's) to the test server."""
+    return {"Content-Security-Policy": policy,
+            "Content-Security-Policy-Report-Only": f"{policy}; report-uri {REPORT_PATH}"}
+
+
+@dataclass
+class Site:
+    """A served site: its base URL (ending in /) and the CSP reports posted to it so far."""
+
+    url: str
+    reports: list[str] = field(default_factory=list)
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves one folder, adding the server's extra headers to every response, and keeps
+    the CSP reports the browser posts."""
+
+    headers_to_add: Mapping[str, str] = {}
+    site: Site
+
+    def end_headers(self) -> None:
+        for name, value in self.headers_to_add.items():
+            self.send_header(name, value)
+        super().end_headers()
+
+    def do_POST(self) -> None:
+        if self.path != REPORT_PATH:
+            self.send_error(405)
+            return
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8", "replace")
+        self.site.reports.append(_report(body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _report(body: str) -> str:
+    """One line for a ``report-uri`` report: the directive, what it blocked, and where."""
+    try:
+        report = json.loads(body)["csp-report"]
+    except (ValueError, KeyError, TypeError):
+        return "report: " + body[:300]
+    return (f"report: {report.get('effective-directive')} blocked {report.get('blocked-uri') or '?'} "
+            f"in {report.get('source-file') or report.get('document-uri')}")
+
+
+@contextmanager
+def serve(folder: Path, headers: Mapping[str, str] | None = None) -> Iterator[Site]:
+    """A static HTTP server on 127.0.0.1 for ``folder``, sending ``headers`` (such as
+    ``csp_headers(policy)``) with every response."""
+    site = Site("")
+    handler_class = type("Handler", (_Handler,), {"headers_to_add": dict(headers or {}), "site": site})
+    handler = functools.partial(handler_class, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    site.url = f"http://127.0.0.1:{server.server_address[1]}/"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield site
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless, with its own network chatter switched off (so every
+    request the tests see comes from the page)."""
+    assert sync_playwright is not None
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class Visit:
+    """An open page and what went wrong on it so far (the lists keep filling while it is open)."""
+
+    page: Page
+    site: Site
+    outside: list[str] = field(default_factory=list)
+    """Requests to anything but the site's own server."""
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+    """CSP violations: from the listener, and Chromium's console refusals."""
+    first_report: int = 0
+    """Reports the site had before this visit (the later ones are this visit's)."""
+
+    def problems(self) -> dict[str, list[str]]:
+        """Every non-empty kind of problem, for one assertion with a readable message.
+        Reports travel as requests of their own: a short pause lets a late one arrive
+        (it can only add a real violation, never take one away)."""
+        self.page.wait_for_timeout(200)
+        kinds = {"outside requests": self.outside, "console errors": self.console_errors,
+                 "page errors": self.page_errors, "dialogs": self.dialogs,
+                 "CSP violations": self.violations + self.site.reports[self.first_report:]}
+        return {kind: found for kind, found in kinds.items() if found}
+
+    def screenshot(self, name: str, full_page: bool = True) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    def close(self) -> None:
+        self.page.close()
+
+
+def open_page(browser: Browser, site: Site, path: str = "", *, width: int = 1400, height: int = 1000,
+              wait: bool = True) -> Visit:
+    """Open ``path`` of ``site`` in a new page with every recorder in place before the first
+    request; waits for the network to go quiet (scripts, search index, worker) unless told not to."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    visit = Visit(page, site, first_report=len(site.reports))
+    page.expose_function("__mltrlCspViolation", lambda text: visit.violations.append(_violation(text)))
+    page.add_init_script(_VIOLATION_LISTENER)
+    page.on("request", functools.partial(_request, visit))
+    page.on("console", functools.partial(_console, visit))
+    page.on("pageerror", lambda error: visit.page_errors.append(str(error)))
+    page.on("dialog", functools.partial(_dialog, visit))
+    response = page.goto(site.url + path)
+    assert response is not None and response.status == 200, f"{path}: {response and response.status}"
+    if wait:
+        page.wait_for_load_state("networkidle")
+    return visit
+
+
+def _violation(text: str) -> str:
+    data: dict[str, Any] = json.loads(text)
+    where = f"{data['source']}:{data['line']}" if data.get("source") else "?"
+    sample = f" {data['sample']!r}" if data.get("sample") else ""
+    return f"{data['directive']} blocked {data['blocked'] or '?'} at {where}{sample}"
+
+
+def _request(visit: Visit, request: Request) -> None:
+    url = request.url
+    if not url.startswith((visit.site.url, "data:", "blob:" + visit.site.url.rstrip("/"))):
+        visit.outside.append(url)
+
+
+def _console(visit: Visit, message: ConsoleMessage) -> None:
+    text = message.text
+    if any(marker in text for marker in _CSP_CONSOLE):
+        visit.violations.append("console: " + text)
+    if message.type == "error":
+        visit.console_errors.append(text)
+
+
+def _dialog(visit: Visit, dialog: Dialog) -> None:
+    visit.dialogs.append(f"{dialog.type}: {dialog.message}")
+    dialog.dismiss()
+
+
+def wait_for_search_index(page: Page, timeout: float = 30000) -> None:
+    """Wait until Material's search worker has built its index.
+
+    Material shows "Initializing search" until its worker posts READY. It then sends the
+    box's (empty) query, and the worker's answer turns the text into "Type to start
+    searching" (components/search/result updates it only after READY). Nothing earlier on
+    the page says the index is built.
+    """
+    page.wait_for_function(
+        "() => (document.querySelector('.md-search-result__meta') || {}).textContent?.trim()"
+        " === 'Type to start searching'", timeout=timeout)
+
+
+def search(page: Page, query: str, timeout: float = 30000) -> list[str]:
+    """Search and return the texts of the results: open the search box, wait until the index
+    is built, put ``query`` in the box and release a key.
+
+    Material reads the box when its worker posts READY, on focus and on ``keyup``, never
+    on ``input``. Playwright's ``fill`` sends only ``input``: text filled in before READY
+    was searched when READY came, text filled in after it never was (the old test's flake:
+    it failed whenever the index was built before the test typed). The one ``keyup`` sends
+    one query, the whole one, so the first results shown are its results (typing key by key
+    would show the results of "c" and "ci" on the way)."""
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    wait_for_search_index(page, timeout)
+    box = page.locator("input.md-search__input")
+    box.fill(query)
+    box.press("End")
+    page.locator(".md-search-result__item").first.wait_for(timeout=timeout)
+    return page.locator(".md-search-result__item").all_inner_texts()

@@ -1,0 +1,91 @@
+"""``mltrl-docs.yml``: limits, sources listed twice or nested, invisible characters."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from conftest import REPO
+
+from mltrl_docs.dossier import build_site
+from mltrl_docs.findings import Position, Severity
+from mltrl_docs.settings import Limits, load_settings
+
+
+def test_limits_default_and_are_read(write) -> None:
+    settings, findings = load_settings(write("site/mltrl-docs.yml", "sources: [d]\n"))
+    assert settings is not None and findings == [] and settings.limits == Limits()
+    settings, findings = load_settings(write("site/mltrl-docs.yml", "sources: [d]\nlimits:\n  title: 80\n  files: 9\n"))
+    assert settings is not None and findings == []
+    assert settings.limits == Limits(title=80, files=9)
+
+
+def test_unknown_or_out_of_range_limits_are_located_errors(write) -> None:
+    settings, findings = load_settings(write("site/mltrl-docs.yml", "sources: [d]\nlimits:\n  titel: 80\n"
+                                                                    "  yaml_depth: 100000\n"))
+    assert settings is None
+    assert sorted((f.line, f.field) for f in findings) == [(3, "limits.titel"), (4, "limits.yaml_depth")]
+
+
+def test_the_example_documents_every_limit_with_its_default(write) -> None:
+    """The commented block in site_example/mltrl-docs.yml, uncommented, is valid and says the defaults."""
+    text = (REPO / "site_example" / "mltrl-docs.yml").read_text(encoding="utf-8")
+    block = text[text.index("# limits:"):]
+    uncommented = "\n".join(line.removeprefix("# ") for line in block.splitlines())
+    settings, findings = load_settings(write("site/mltrl-docs.yml", "sources: [d]\n" + uncommented + "\n"))
+    assert findings == [] and settings is not None and settings.limits == Limits()
+
+
+def test_build_site_uses_the_limits(write, write_card, tmp_path: Path) -> None:
+    write_card("site/d/p/L2.md", title="A title of forty characters, more or les")
+    settings, _ = load_settings(write("site/mltrl-docs.yml", "sources: [d]\nlimits: {title: 30}\n"))
+    assert settings is not None
+    dossier = build_site(settings)
+    assert dossier.cards == [] and [c.title for c in dossier.invalid_cards] == ["A title of forty characters,…"]
+    assert any("(limits.title)" in f.message for f in dossier.findings)
+
+
+def test_a_source_listed_twice_or_nested_is_a_warning_at_its_line(write, write_card, tmp_path: Path) -> None:
+    write_card("site/d/p/L2.md")
+    path = write("site/mltrl-docs.yml", "sources:\n  - d\n  - ./d/\n  - d/p\n")
+    settings, findings = load_settings(path)
+    assert settings is not None and settings.sources == ((tmp_path / "site" / "d").resolve(),)
+    assert [(f.severity, f.rule, f.position, f.field) for f in findings] == [
+        (Severity.WARNING, "settings", Position(3, 5), "sources[1]"),
+        (Severity.WARNING, "settings", Position(4, 5), "sources[2]"),
+    ]
+    assert findings[0].message == "source './d/' is listed twice (first on line 2); it is read once"
+    assert findings[1].message.startswith("source 'd/p' is inside source 'd'")
+    dossier = build_site(settings)
+    assert list(dossier.projects) == ["C1"]
+    assert not any("already used" in f.message for f in dossier.findings)
+    assert [f for f in dossier.findings if f.path == path] == findings  # reported with the dossier
+
+
+def test_a_source_through_a_symlink_is_the_same_source(write, write_card, tmp_path: Path) -> None:
+    write_card("site/d/p/L2.md")
+    os.symlink(tmp_path / "site" / "d", tmp_path / "site" / "alias")
+    settings, findings = load_settings(write("site/mltrl-docs.yml", "sources: [d, alias]\n"))
+    assert settings is not None and len(settings.sources) == 1 and "listed twice" in findings[0].message
+    assert list(build_site(settings).projects) == ["C1"]
+
+
+def test_a_looping_source_does_not_crash(write, tmp_path: Path) -> None:
+    (tmp_path / "site").mkdir()
+    os.symlink(tmp_path / "site" / "loop", tmp_path / "site" / "loop")
+    settings, findings = load_settings(write("site/mltrl-docs.yml", "sources: [loop]\n"))
+    assert settings is not None and findings == []
+    dossier = build_site(settings)
+    assert [(f.rule, f.message) for f in dossier.findings] == [("source", "dossier source folder is a symlink loop")]
+
+
+def test_control_characters_in_the_settings_file_are_errors(write) -> None:
+    settings, findings = load_settings(write("site/mltrl-docs.yml", "sources: [d]\n# a \x1b[1mbold\x1b[0m note\n"))
+    assert settings is None
+    assert [(f.rule, f.position) for f in findings] == [("control-character", Position(2, 5))]
+
+
+def test_a_bidi_control_in_the_settings_file_is_a_warning(write) -> None:
+    settings, findings = load_settings(write("site/mltrl-docs.yml", "sources: [d]\n# note \u202e\n"))
+    assert settings is not None and [(f.severity, f.rule) for f in findings] == [(Severity.WARNING, "bidi")]
+    assert settings.findings == tuple(findings)
