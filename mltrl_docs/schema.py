@@ -129,8 +129,9 @@ def _explain(err: ValidationError, document: YamlDocument,
     """(path, message, hint, locate-at-key) for one jsonschema error."""
     path: DataPath = tuple(err.absolute_path)
     schema = err.schema if isinstance(err.schema, dict) else {}
-    value = err.instance
+    value: Any = err.instance
     kind = err.validator
+    expected: Any = err.validator_value  # typed 'Any | Unset' by the stubs; set for every error here
     custom = schema.get("errorMessage")
     label = field_name(path)
     if "propertyNames" in err.schema_path:
@@ -147,10 +148,10 @@ def _explain(err: ValidationError, document: YamlDocument,
     elif kind == "type" and value is None:
         yield path, f"{label} is empty", "fill in a value", False
     elif kind == "type":
-        yield path, f"{label} must be {_expected(err.validator_value)}, not {_describe(value, document.raw.get(path))}", \
-            _type_hint(err.validator_value, value, document.raw.get(path)), False
+        yield path, f"{label} must be {_expected(expected)}, not {_describe(value, document.raw.get(path))}", \
+            _type_hint(expected, value, document.raw.get(path)), False
     elif kind == "enum":
-        options = [str(o) for o in err.validator_value]
+        options = [str(o) for o in expected]
         guess = difflib.get_close_matches(str(value), options, n=1)
         hint = f"use one of: {', '.join(options)}" + (f" (did you mean '{guess[0]}'?)" if guess else "")
         yield path, f"{_describe(value, document.raw.get(path))} is not a valid {_last(path)}", hint, False

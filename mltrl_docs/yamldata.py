@@ -184,7 +184,7 @@ class _TooDeep(Exception):
         self.mark = mark
 
 
-class _BoundedComposer(yaml.SafeLoader):  # type: ignore[misc]
+class _BoundedComposer(yaml.SafeLoader):
     """The pure-Python safe composer, stopping at the depth limit: unbounded, it recurses
     until Python's own limit, and its scanner's simple-key bookkeeping grows with the
     depth, so a megabyte of '[' would take seconds before failing."""
@@ -203,7 +203,7 @@ class _BoundedComposer(yaml.SafeLoader):  # type: ignore[misc]
             raise _TooDeep(self.deepest_flow or self.get_mark())
         super().fetch_flow_collection_start(token_class)
 
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         self.depth += 1
         try:
             if self.depth > self.max_depth + 1:
@@ -284,7 +284,7 @@ class _Builder:
             self.problem(node, path, f"YAML tag {_short_tag(tag)} cannot be put on "
                          f"{_KIND_WORDS[kind]}", "cards are read as plain data: remove the tag")
             return None
-        if tag == _STR:
+        if tag == _STR and isinstance(node, ScalarNode):
             return self.text_of(node, path) if node.style == '"' else node.value
         if isinstance(node, ScalarNode):
             return self.scalar(node, path)
@@ -356,16 +356,16 @@ class _Builder:
             return value
         if tag == _INT:
             try:
-                value = _scalars.construct_yaml_int(node)
+                number = _scalars.construct_yaml_int(node)
             except (ValueError, IndexError):  # an explicit !!int on text that is no number
                 return self.not_a_number(node, path, text, "!!int")
             if not _PLAIN_INT.fullmatch(text):
                 self.problem(
                     node, path,
-                    f"'{text}' is read by YAML 1.1 as the number {value}",
-                    f"write {value} if you mean the number, or \"{text}\" in quotes for the text",
+                    f"'{text}' is read by YAML 1.1 as the number {number}",
+                    f"write {number} if you mean the number, or \"{text}\" in quotes for the text",
                 )
-            return value
+            return number
         if not (path and isinstance(path[0], str) and path[0].startswith("x-")):
             self.doc.has_float = True
         try:

@@ -21,7 +21,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import markupsafe
-import pytest
 from fuzz_strategies import ENTITY_WORDS, budget, safe_text, term_names
 from hypothesis import Phase, example, given, note, settings
 from hypothesis import strategies as st
@@ -290,9 +289,6 @@ def test_a_name_written_in_prose_is_linked(case: tuple[list[str], str]) -> None:
     check_name_is_linked(*case)
 
 
-@pytest.mark.xfail(strict=True, reason="a name whose case folding changes its length ('straße' -> 'strasse', "
-                                       "'ﬁle' -> 'file', 'İ') is never linked, even written as defined "
-                                       "(reported to the lead)")
 @settings(phases=[Phase.explicit])
 @given(st.sampled_from(["straße", "ﬁle", "İstanbul"]))
 @example("straße")

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from html import escape, unescape
 from unicodedata import normalize
 
-from mltrl_docs.glossary import Entry, Glossary, LinkMode, Scope, fold
+from mltrl_docs.glossary import Entry, Glossary, LinkMode, Scope, fold, plurals
 
 MAX_NAME = 200
 """Longest name (folded) that is linked: the trie nests up to one group per character, and
@@ -91,7 +91,8 @@ class TermMatcher:
     def __init__(self, scope: Scope) -> None:
         self.entries: dict[str, Entry] = dict(scope.names)
         """By folded name, as the scope has them."""
-        self.pattern = _compile([name for name in self.entries if 0 < len(name) <= MAX_NAME])
+        names = set(self.entries) | set(_spellings(self.entries))
+        self.pattern = _compile(sorted(name for name in names if 0 < len(name) <= MAX_NAME))
 
     def find(self, text: str) -> Iterator[tuple[re.Match[str], Entry]]:
         """Names in ``text``, which must already be plain and NFC (see ``plain``)."""
@@ -103,6 +104,19 @@ class TermMatcher:
     def uses(self, text: str) -> set[Entry]:
         """Every entry whose names appear in plain ``text``; agrees with what pages link."""
         return {entry for _, entry in self.find(normalize("NFC", text))}
+
+
+def _spellings(entries: dict[str, Entry]) -> Iterator[str]:
+    """Names as written and in lower case, besides their folded form: case folding changes
+    the length of a few ('straße' folds to 'strasse', 'İ' to 'i̇'), and the regex's own
+    case-insensitive match compares one character with one, so it needs those as well."""
+    for entry in set(entries.values()):
+        term = entry.term
+        for name in (term.term, *term.aliases, *term.teams.values()):
+            for written in (name, *plurals(name)):
+                for form in {normalize("NFC", written), normalize("NFC", written).lower()}:
+                    if entries.get(fold(form)) is entry:
+                        yield form
 
 
 class ScopeMatchers:
