@@ -113,42 +113,32 @@ class _InlineParser(HTMLParser):
             self._generated -= 1
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Inline code is collected to be allowed by hash, unless it is inside generated
+        content: there it is refused (images from the site's ``image_hosts`` are the one thing
+        generated content may load from elsewhere)."""
         values = dict(attrs)
-        if self._generated:
-            self._refuse(tag, attrs, values)
-            return
+        generated = self._generated > 0
         for name, value in attrs:
-            if name.startswith("on") and value is not None:
-                self.found.handlers.setdefault(source(value), self.page)
-            elif name == "style" and value is not None:
-                self.found.style_attributes.setdefault(source(value), self.page)
-            elif name in ("href", "src", "action", "formaction") and value is not None \
-                    and value.strip().lower().startswith("javascript:"):
-                self.found.javascript_urls.append(self.page)
-        if tag == "img" and values.get("src"):
-            origin = _origin(values["src"] or "")
-            if origin is not None:
-                self.found.image_origins.add(origin)
-        if tag == "script" and "src" not in values and (values.get("type") or "").strip().lower() in _SCRIPT_TYPES:
-            self._element, self._text = "script", []
-        elif tag == "style":
-            self._element, self._text = "style", []
-
-    def _refuse(self, tag: str, attrs: list[tuple[str, str | None]], values: dict[str, str | None]) -> None:
-        """Generated content: record inline code instead of allowing it (images from the site's
-        ``image_hosts`` are the one thing it may load from elsewhere)."""
-        for name, value in attrs:
-            if (name.startswith("on") or name == "style") and value is not None:
+            if value is None:
+                continue
+            if (name.startswith("on") or name == "style") and generated:
                 self.found.refused.append(f"{self.page}: <{tag} {name}=...>")
-            elif name in ("href", "src", "action", "formaction") and value is not None \
-                    and value.strip().lower().startswith("javascript:"):
+            elif name.startswith("on"):
+                self.found.handlers.setdefault(source(value), self.page)
+            elif name == "style":
+                self.found.style_attributes.setdefault(source(value), self.page)
+            elif name in ("href", "src", "action", "formaction") and value.strip().lower().startswith("javascript:"):
                 self.found.javascript_urls.append(self.page)
         if tag == "img" and values.get("src"):
             origin = _origin(values["src"] or "")
             if origin is not None:
                 self.found.image_origins.add(origin)
-        if tag in ("script", "style"):
+        inline_script = tag == "script" and "src" not in values \
+            and (values.get("type") or "").strip().lower() in _SCRIPT_TYPES
+        if (inline_script or tag == "style") and generated:
             self.found.refused.append(f"{self.page}: <{tag}>")
+        elif inline_script or tag == "style":
+            self._element, self._text = tag, []
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """``<script/>`` or ``<style/>`` open nothing in HTML that could hold code; only the attributes count."""

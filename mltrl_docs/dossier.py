@@ -18,7 +18,7 @@ from mltrl_docs.gates import GateSettings, evaluate
 from mltrl_docs.glossary import build_glossary
 from mltrl_docs.ids import folder_id
 from mltrl_docs.load import load_glossary, load_markdown
-from mltrl_docs.model import Attachment, Card, Dossier, InvalidCard, Project, Reference
+from mltrl_docs.model import Attachment, Card, Dossier, InvalidCard, Project
 from mltrl_docs.paths import relative
 from mltrl_docs.settings import Limits, Settings
 from mltrl_docs.sources import ProjectFolder, discover
@@ -138,7 +138,7 @@ def _no_card(folders: list[tuple[ProjectFolder, list[Attachment]]], dossier: Dos
     as in the card format's example), and a note on each page and on its glossary."""
     if not folders:
         return []
-    linked = {ref.resolved for card in dossier.cards for ref in _references(card) if ref.resolved is not None}
+    linked = {ref.resolved for card in dossier.cards for ref in card.references() if ref.resolved is not None}
     found: list[Finding] = []
     for folder, pages in folders:
         hint = "add a level card (a file whose frontmatter has 'level:') or move the pages into a project folder"
@@ -156,14 +156,6 @@ def _no_card(folders: list[tuple[ProjectFolder, list[Attachment]]], dossier: Dos
                                  folder.glossary, hint="add a level card to the folder, or list the glossary in "
                                                        "the 'glossary' setting"))
     return found
-
-
-def _references(card: Card) -> Iterator[Reference]:
-    yield from card.links.values()
-    for requirement in card.requirements:
-        yield from requirement.evidence
-    if card.ethics.checklist is not None:
-        yield card.ethics.checklist
 
 
 def _majority_id(cards: list[Card]) -> str | None:

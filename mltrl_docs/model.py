@@ -8,7 +8,7 @@ far from the loader can still point at ``file:line:col``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -199,6 +199,14 @@ class Card:
     extra: Mapping[str, object] = field(default_factory=dict)
     """``x-`` extension fields, kept as written."""
     positions: Mapping[DataPath, Position] = field(default_factory=dict)
+
+    def references(self) -> Iterator[Reference]:
+        """Every link, evidence item and the ethics checklist: the files and URLs the card names."""
+        yield from self.links.values()
+        for requirement in self.requirements:
+            yield from requirement.evidence
+        if self.ethics.checklist is not None:
+            yield self.ethics.checklist
 
     def where(self, *path: str | int) -> Position:
         """Position of a frontmatter field (or its nearest written parent)."""

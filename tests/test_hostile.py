@@ -19,7 +19,6 @@ import pytest
 import yaml
 
 from browser_support import ENV, MISSING, chromium, csp_headers, open_page, search, serve
-from conftest import REPO
 from mltrl_docs import csp
 
 needs_browser = pytest.mark.skipif(MISSING, reason="needs Playwright and Debian's chromium")

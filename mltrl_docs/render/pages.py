@@ -7,14 +7,14 @@ static-site host expects them; the host decides the final URLs.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.glossary import Entry, Glossary, fold
-from mltrl_docs.model import Card, Dossier, Project, Reference
+from mltrl_docs.model import Card, Dossier, Project
 from mltrl_docs.references import is_hidden, real_path
 from mltrl_docs.model import RequirementStatus
 from mltrl_docs.render.autolink import ScopeMatchers
@@ -171,7 +171,7 @@ def evidence_files(dossier: Dossier, prefix: str = "dossier") -> dict[Path, str]
     for project in dossier.projects.values():
         folder = real_path(project.folder)
         for card in project.cards:
-            for ref in _references(card):
+            for ref in card.references():
                 target = ref.resolved
                 if (ref.is_url or target is None or target in published
                         or target.suffix.lower() not in EVIDENCE_SUFFIXES):
@@ -183,14 +183,6 @@ def evidence_files(dossier: Dossier, prefix: str = "dossier") -> dict[Path, str]
                 if not is_hidden(relative):
                     published[target] = f"{prefix}/{project.id}/files/{relative.as_posix()}"
     return published
-
-
-def _references(card: Card) -> Iterator[Reference]:
-    yield from card.links.values()
-    for requirement in card.requirements:
-        yield from requirement.evidence
-    if card.ethics.checklist is not None:
-        yield card.ethics.checklist
 
 
 def _by_level(projects: list[Project]) -> dict[int, list[Project]]:
