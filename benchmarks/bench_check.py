@@ -63,7 +63,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = generate(Path(tmp), args.cards)
         lines = sum(p.read_text(encoding="utf-8").count("\n") for p in (root / "dossiers").rglob("*.md"))
-        check = series([sys.executable, "-m", "mltrl_docs", "check", "."], root, args.runs)
+        # Exit 1 is fine: the corpus' cards get gate warnings (it predates the gates); the
+        # time is what counts.
+        check = series([sys.executable, "-m", "mltrl_docs", "check", "."], root, args.runs, expect=(0, 1))
         config = mkdocs_site(root)
         plain = series([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], root,
                        max(1, args.runs // 2))
