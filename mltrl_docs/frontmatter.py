@@ -245,5 +245,13 @@ def looks_like_card(text: str) -> bool:
 def yaml_scalar(text: str) -> str:
     """``text`` as a YAML scalar for generated frontmatter: a JSON string is valid YAML
     whatever it holds (quotes, colons, '#'), and unlike Jinja's tojson (made for HTML)
-    keeps ', <, > and & as written."""
-    return json.dumps(str(text), ensure_ascii=False)
+    keeps ', <, > and & as written. The few characters YAML may not carry raw (DEL, C1
+    controls, U+FFFE/U+FFFF, lone surrogates) are written as escapes: a raw one would make
+    the whole frontmatter unreadable, and the page lose its title."""
+    return json.dumps(str(text), ensure_ascii=False).translate(_YAML_UNPRINTABLE)
+
+
+_YAML_UNPRINTABLE = {c: f"\\u{c:04x}" for c in (*range(0x7F, 0xA0), 0x2028, 0x2029, 0xFFFE, 0xFFFF,
+                                                  *range(0xD800, 0xE000))}
+"""Characters that JSON leaves raw (it escapes only C0) but YAML may not carry raw, or reads
+as line breaks (NEL, U+2028, U+2029) and so folds into spaces."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,8 +50,23 @@ def validator(name: str) -> Draft202012Validator:
     from jsonschema import Draft202012Validator, FormatChecker, validators
 
     whole_numbers = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_whole_number)
-    extended = validators.extend(Draft202012Validator, type_checker=whole_numbers)
+    extended = validators.extend(Draft202012Validator, {"pattern": _pattern}, type_checker=whole_numbers)
     return extended(load_schema(name), format_checker=FormatChecker())
+
+
+def _pattern(validator: Any, pattern: str, instance: object, schema: dict[str, Any]) -> Iterator[Any]:
+    """The ``pattern`` keyword as JSON Schema means it (ECMA-262: ``$`` is the end of the text).
+    Python's ``$`` also matches before a final newline, so ``id: "1.2\n"`` passed jsonschema."""
+    from jsonschema.exceptions import ValidationError
+
+    if isinstance(instance, str) and not _ecma_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def _ecma_pattern(pattern: str) -> re.Pattern[str]:
+    ends = pattern.endswith("$") and not pattern.endswith("\\$")
+    return re.compile(pattern[:-1] + r"\Z" if ends else pattern)
 
 
 def _is_iso_date(text: str) -> bool:

@@ -68,7 +68,7 @@ def check_gates(dossier: Dossier, settings: GateSettings) -> None:
         assert finding.project in dossier.projects
 
 
-@budget(0.6)
+@budget(0.5)
 @given(dossier_files(), gate_settings, days)
 def test_gates_on_generated_dossiers(files: dict[str, str], settings: GateSettings, today: dt.date) -> None:
     with tree(files) as root:
@@ -83,7 +83,7 @@ def test_gates_on_generated_dossiers(files: dict[str, str], settings: GateSettin
             assert json.loads(gap_json(project_id, dossier))["project"] == project_id
 
 
-@budget(0.5)
+@budget(0.4)
 @given(dossier_files(), gate_settings, st.data())
 def test_only_off_changes_earned_levels(files: dict[str, str], settings: GateSettings, data: st.DataObject) -> None:
     """gates.py: every enabled rule counts towards the earned level whatever its severity;

@@ -154,7 +154,7 @@ def render_site(files: dict[str, str], mode: str, include: tuple[str, ...]) -> d
         return out
 
 
-@budget(0.5)
+@budget(0.4)
 @given(hostile_sites())
 def test_hostile_cards_render_safe_pages(site: tuple[dict[str, str], str, tuple[str, ...]]) -> None:
     rendered = render_site(*site)
@@ -257,12 +257,8 @@ def test_the_checks_catch_unsafe_html(html: str) -> None:
 
 # --- the page title MkDocs reads ---------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="frontmatter.yaml_scalar (json.dumps) writes U+FFFE, U+FFFF and C1 controls "
-                                       "raw, which YAML refuses: MkDocs then drops the generated page's meta (title, "
-                                       "hide: [toc]) without a word; a card titled \"\\ufffe\" loads as valid "
-                                       "(reported to the lead)")
 @budget(0.5)
-@given(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=20))
+@given(st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=20))
 @example("T\ufffe")
 @example("\x80")
 def test_a_page_title_survives_the_mkdocs_frontmatter(title: str) -> None:

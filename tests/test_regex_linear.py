@@ -119,6 +119,8 @@ AUDITED: dict[tuple[str, str], str] = {
     ("schema.py", r"""^(['"])(?P<name>.*)\1 is a required property$"""):
         "matched at one start on jsonschema's message; one backtrack over it",
     ("schema.py", "p"): "the patternProperties of the shipped schemas, audited in SCHEMA_PATTERNS",
+    ("schema.py", 'pattern[:-1] + r"\\Z" if ends else pattern'):
+        "the 'pattern' keywords of the shipped schemas (audited in SCHEMA_PATTERNS), with a final $ made \\Z",
     ("schema.py", r"(?<!e\.g)(?<!i\.e)\.\s+(?=[A-Z])"):
         "the schema's own descriptions; each run of spaces is read from the '.' before it only",
     ("yamldata.py", r"[-+]?(0|[1-9][0-9_]*)"): "fullmatch at one start, one run",

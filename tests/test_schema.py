@@ -126,3 +126,15 @@ def test_field_names() -> None:
     assert field_name(()) == "frontmatter"
     assert field_name(("requirements", 2, "risk", "impact")) == "requirements[2].risk.impact"
     assert field_name((0,)) == "[0]"
+
+
+@pytest.mark.parametrize("field,value", [("project", "P1\n"), ("requirements", [
+    {"id": "1.2\n", "kind": "research", "text": "T.", "verification": "test", "status": "verified"}])])
+def test_a_pattern_ending_in_dollar_does_not_accept_a_final_newline(field: str, value: Any) -> None:
+    """JSON Schema's '$' is the end of the text; Python's also matches before a last '\\n'."""
+    from conftest import card_text
+
+    parts = split(card_text(**{field: value}))
+    document = read_yaml(parts.frontmatter, parts.frontmatter_line)
+    findings = check("level-card", document, Path("c.md"), Position(1, 1))
+    assert [f.field for f in findings] == [field if field == "project" else "requirements[0].id"]

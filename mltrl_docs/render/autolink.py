@@ -109,12 +109,14 @@ class TermMatcher:
 def _spellings(entries: dict[str, Entry]) -> Iterator[str]:
     """Names as written and in lower case, besides their folded form: case folding changes
     the length of a few ('straße' folds to 'strasse', 'İ' to 'i̇'), and the regex's own
-    case-insensitive match compares one character with one, so it needs those as well."""
+    case-insensitive match compares one character with one, so it needs those as well. Runs
+    of spaces are made one, as in the folded form (the pattern matches any run there)."""
     for entry in set(entries.values()):
         term = entry.term
         for name in (term.term, *term.aliases, *term.teams.values()):
             for written in (name, *plurals(name)):
-                for form in {normalize("NFC", written), normalize("NFC", written).lower()}:
+                spelled = " ".join(normalize("NFC", written).split())
+                for form in {spelled, spelled.lower()}:
                     if entries.get(fold(form)) is entry:
                         yield form
 
