@@ -36,16 +36,17 @@ def _md() -> MarkdownIt:
     return md
 
 
-_ALIGN_CLASSES = {f"text-align:{side}": f"mltrl-align-{side}" for side in ("left", "center", "right")}
+_ALIGNMENTS = {f"text-align:{side}": side for side in ("left", "center", "right")}
 
 
 def _aligned_cell(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
-    """A table's column alignment (``|:--:|``) as a class, not a ``style`` attribute: a strict
-    Content-Security-Policy refuses inline styles (mltrl.css has the classes)."""
+    """A table's column alignment (``|:--:|``) as the cell's ``align`` attribute, not a
+    ``style`` attribute: a strict Content-Security-Policy refuses inline styles, and themes
+    (Material) leave cells with ``align`` to it."""
     token = tokens[idx]
     style = token.attrs.pop("style", None)
-    if style in _ALIGN_CLASSES:
-        token.attrJoin("class", _ALIGN_CLASSES[str(style)])
+    if style in _ALIGNMENTS:
+        token.attrSet("align", _ALIGNMENTS[str(style)])
     return self.renderToken(tokens, idx, options, env)
 
 

@@ -45,7 +45,7 @@ def test_images_from_outside_the_site_render_as_their_alt_text() -> None:
     assert "cdn.example.com/c.png" in html  # named in the title, never as a src
 
 
-def test_table_alignment_is_a_class_never_an_inline_style() -> None:
+def test_table_alignment_is_an_align_attribute_never_an_inline_style() -> None:
     html = to_html("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |")
     assert "style=" not in html
-    assert html.count('class="mltrl-align-center"') == 2 and html.count('class="mltrl-align-right"') == 2
+    assert html.count('align="center"') == 2 and html.count('align="right"') == 2 and html.count('align="left"') == 2
