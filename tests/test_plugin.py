@@ -511,3 +511,10 @@ def test_a_source_inside_docs_dir_is_published_by_the_plugin_only(site_with, tmp
     assert result.returncode == 0, result.stderr[-3000:]
     assert not (root / "site" / "dossiers").exists()
     assert (root / "site" / "dossier" / "R02.1" / "index.html").is_file()
+
+
+def test_the_findings_page_is_not_called_validation(example: Path) -> None:
+    """MLTRL's validation asks whether a requirement is the right one; this page lists what the
+    check found, so it is named for that (issue 10, item 9)."""
+    page = Page(example / "dossier" / "findings" / "index.html")
+    assert page.text.startswith("Findings - ") and "Validation report" not in page.text

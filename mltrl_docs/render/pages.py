@@ -88,7 +88,7 @@ def site_pages(dossier: Dossier, prefix: str = "dossier",
         "requirements": lambda: SitePage(f"{prefix}/requirements.md", "Requirements", "requirements.html",
                                          {"projects": projects, "statuses": [s.value for s in RequirementStatus]},
                                          in_nav=True),
-        "findings": lambda: SitePage(f"{prefix}/findings.md", "Validation report", "findings.html",
+        "findings": lambda: SitePage(f"{prefix}/findings.md", "Findings", "findings.html",
                                      {"findings": dossier.findings, "dossier": dossier}, in_nav=True),
     }
     pages += [make() for kind, make in org_pages.items() if kind in include]
