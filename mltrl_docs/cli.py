@@ -18,6 +18,7 @@ from mltrl_docs.dossier import build_dossier, build_site
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.model import SwitchbackKind
 from mltrl_docs.model import Dossier
+from mltrl_docs.references import resolved
 from mltrl_docs.report import FORMATS, RENDERERS, gap_json, gap_text, text_line
 from mltrl_docs.resources import SCHEMA_NAMES, schema_path
 from mltrl_docs.settings import SETTINGS_FILE, Settings
@@ -114,7 +115,7 @@ def new(folder: Path, to_level: int | None, switchback: str | None, reason: str 
         date = dt.date.fromisoformat(date_text) if date_text else dt.date.today()
     except ValueError:
         raise click.BadParameter(f"'{date_text}' is not an ISO date (YYYY-MM-DD)", param_hint="--date") from None
-    folder = folder.resolve()
+    folder = resolved(folder)
     project = next((p for p in build_dossier([folder.parent]).projects.values() if p.folder == folder), None)
     try:
         if project is not None and project.current is not None:

@@ -61,10 +61,7 @@ def resolve_path(target: str, card_path: Path) -> Path | None:
     path_part = unquote(target.split("#", 1)[0].split("?", 1)[0]).strip()
     if not path_part or PurePosixPath(path_part).is_absolute() or path_part.startswith("\\"):
         return None
-    try:
-        return (card_path.parent / path_part).resolve()
-    except (OSError, RuntimeError):  # a symlink loop: the path as written, which does not exist
-        return Path(os.path.normpath(card_path.parent / path_part))
+    return resolved(card_path.parent / path_part)
 
 
 def is_hidden(relative: PurePath) -> bool:
@@ -74,8 +71,15 @@ def is_hidden(relative: PurePath) -> bool:
 
 
 def real_path(path: Path) -> Path | None:
-    """``path`` with every symlink resolved; None for a symlink loop or an unreadable link."""
+    """``path`` with every symlink resolved; None for a symlink loop or an unreadable link
+    (Python 3.11's ``resolve`` raises on a loop)."""
     try:
         return path.resolve()
     except (OSError, RuntimeError):
         return None
+
+
+def resolved(path: Path) -> Path:
+    """``path`` with its symlinks resolved, or, for a symlink loop, absolute and normalised as
+    written: a path that does not exist, which the rules and discovery then report."""
+    return real_path(path) or Path(os.path.normpath(os.path.abspath(path)))

@@ -6,7 +6,6 @@ and ``mkdocs build`` always look at the same cards.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from mltrl_docs.frontmatter import MAX_FILE_BYTES
 from mltrl_docs.gates import GateSettings
 from mltrl_docs.glossary import LinkMode
 from mltrl_docs.load import MAX_GLOSSARY_NAME, MAX_TITLE, read_text, yaml_findings
+from mltrl_docs.references import resolved
 from mltrl_docs.sources import MAX_FILES
 from mltrl_docs.yamldata import MAX_DEPTH, MAX_NODES, YamlDocument, YamlSyntaxError, read_yaml
 
@@ -88,24 +88,15 @@ def load_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
     sources = _sources(data["sources"], root, document, path, findings)
     return Settings(
         sources=sources,
-        glossary=tuple(_resolved(root / g) for g in data.get("glossary", ())),
+        glossary=tuple(resolved(root / g) for g in data.get("glossary", ())),
         builtin_glossary=data.get("builtin_glossary", True),
         link_terms=data.get("link_terms", "first"),
         image_hosts=tuple(host.lower() for host in data.get("image_hosts", ())),
         gates=GateSettings.from_data(data.get("gates")),
-        file=_resolved(path),
+        file=resolved(path),
         limits=Limits(**data.get("limits", {})),
         findings=tuple(findings),
     ), findings
-
-
-def _resolved(path: Path) -> Path:
-    """``path`` with its links resolved; as written (made absolute) when it is a symlink loop,
-    which discovery then reports instead of crashing here."""
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):
-        return Path(os.path.abspath(path))
 
 
 def _sources(entries: list[Any], root: Path, document: YamlDocument, path: Path,
@@ -113,12 +104,12 @@ def _sources(entries: list[Any], root: Path, document: YamlDocument, path: Path,
     """The source folders, each once: a folder listed twice, or inside another listed source,
     is read as part of the other, with a warning at its line (never 'project id already used
     by' the same project)."""
-    resolved = [_resolved(root / entry) for entry in entries]
+    folders = [resolved(root / entry) for entry in entries]
     kept: list[Path] = []
-    for index, folder in enumerate(resolved):
+    for index, folder in enumerate(folders):
         where = document.values.get(("sources", index))
-        first = resolved.index(folder)
-        outer = next((i for i, other in enumerate(resolved) if other in folder.parents), None)
+        first = folders.index(folder)
+        outer = next((i for i, other in enumerate(folders) if other in folder.parents), None)
         if first < index:
             line = document.values.get(("sources", first))
             message = f"source '{entries[index]}' is listed twice" + (f" (first on line {line.line})" if line else "")

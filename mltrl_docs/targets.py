@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mltrl_docs.findings import Finding, error
 from mltrl_docs.frontmatter import looks_like_card
+from mltrl_docs.references import resolved
 from mltrl_docs.settings import SETTINGS_FILE, Settings, load_settings
 
 
@@ -35,7 +36,7 @@ class Target:
 
 def resolve(path: Path) -> tuple[Target | None, list[Finding]]:
     """The target for one existing path; None plus findings when its settings are broken."""
-    path = path.resolve()
+    path = resolved(path)
     if path.is_file() and path.name == SETTINGS_FILE:
         return _site(path, None)
     if path.is_dir() and (path / SETTINGS_FILE).is_file():
