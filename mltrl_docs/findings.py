@@ -84,6 +84,12 @@ class Finding:
         )
 
 
+def cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, ending in '…' when it was longer: what a title or
+    a message quotes from a file stays short wherever it is shown."""
+    return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + "…"
+
+
 def error(rule: str, message: str, path: Path, position: Position | None = None, **kw: object) -> Finding:
     """Shorthand used by every check: most findings are errors."""
     return Finding(Severity.ERROR, rule, message, path, position, **kw)  # type: ignore[arg-type]

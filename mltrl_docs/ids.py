@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from mltrl_docs.findings import Finding, Position, error
+from mltrl_docs.findings import Finding, Position, cut, error
 from mltrl_docs.schema import field_name
 from mltrl_docs.yamldata import DataPath
 
@@ -35,7 +35,7 @@ _NOT_ID = re.compile(r"[^A-Za-z0-9._-]+")
 
 def id_problem(value: str) -> tuple[str, str] | None:
     """(what is wrong, how to fix it) for an id that is unsafe as a folder and URL, else None."""
-    shown = value if len(value) <= 40 else value[:40] + "…"
+    shown = cut(value, 41)
     if len(value) > MAX_ID_LENGTH:
         return (f"project id '{shown}' is {len(value):,} characters; the limit is {MAX_ID_LENGTH}",
                 "use a short id such as R02.1 (research) or P13.2 (product)")

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from mltrl_docs import assemble, frontmatter, ids, schema
 from mltrl_docs.body import read_body
-from mltrl_docs.findings import Finding, Position, Severity, error, has_errors
+from mltrl_docs.findings import Finding, Position, Severity, cut, error, has_errors
 from mltrl_docs.levels import level
 from mltrl_docs.model import Attachment, Card, GlossaryTerm, InvalidCard
 from mltrl_docs.yamldata import DataPath, YamlDocument, YamlProblem, YamlSyntaxError, read_yaml
@@ -187,11 +187,6 @@ def _page(path: Path, parts: frontmatter.SplitText | None, document: YamlDocumen
     finding = _length_finding("page title", len(title), limit, "limits.title", path, where,
                               "keep a page title to a line, and put the rest in the page")
     return Attachment(path, cut(title, limit), body, line), [finding]
-
-
-def cut(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters, ending in '…' when it was longer."""
-    return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + "…"
 
 
 def _too_long(document: YamlDocument, path_: DataPath, what: str, limit: int, setting: str,

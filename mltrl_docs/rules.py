@@ -12,7 +12,7 @@ import difflib
 from collections.abc import Collection, Iterator
 from pathlib import Path, PurePosixPath
 
-from mltrl_docs.findings import Finding, Severity, error
+from mltrl_docs.findings import Finding, Severity, cut, error
 from mltrl_docs.images import host, images, is_external
 from mltrl_docs.model import Card, Dossier, Project, Reference, TransitionKind
 from mltrl_docs.paths import relative
@@ -43,7 +43,7 @@ def external_images(markdown: str, first_line: int, path: Path, hosts: Collectio
     promises to load nothing from outside itself): reported, and shown as its alt text."""
     for image in images(markdown, first_line):
         if is_external(image.src, hosts):
-            shown = image.src if len(image.src) <= 80 else image.src[:80] + "…"
+            shown = cut(image.src, 81)
             scheme = scheme_of(image.src)
             if scheme in ("http", "https", ""):
                 where = host(image.src)
