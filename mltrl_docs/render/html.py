@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from mltrl_docs.frontmatter import BIDI
 from mltrl_docs.glossary import Entry, Glossary, LinkMode
 from mltrl_docs.levels import LEVELS, Phase
 from mltrl_docs.paths import relative
@@ -96,14 +97,11 @@ class Renderer:
         return parts[0] + text + parts[1]
 
 
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
 def isolate_bidi(value: object) -> object:
     """Every value printed by a template, as Jinja's ``finalize``: a text holding bidirectional
     controls is wrapped in an isolate (U+2068 ... U+2069), so an override a team wrote (the
     check warns about it) reorders only that value, never the page's own words after it."""
-    if isinstance(value, str) and not isinstance(value, Markup) and not _BIDI_CONTROLS.isdisjoint(value):
+    if isinstance(value, str) and not isinstance(value, Markup) and BIDI.search(value):
         return "\u2068" + value + "\u2069"
     return value
 
