@@ -20,8 +20,14 @@ from markdown_it.token import Token
 from mltrl_docs.findings import Position
 from mltrl_docs.references import scheme_of
 
-_md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-"""Parses as render.markdown does, so both see the same images."""
+def card_parser() -> MarkdownIt:
+    """How Markdown written by a team is parsed: CommonMark with tables and strikethrough,
+    raw HTML off. render.markdown adds its render rules to one; the check here parses with
+    another, so both see the same images."""
+    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(["table", "strikethrough"])
+
+
+_md = card_parser()
 
 
 @dataclass(frozen=True, slots=True)

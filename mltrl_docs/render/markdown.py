@@ -21,14 +21,14 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import escape
 
-from mltrl_docs.images import is_external
+from mltrl_docs.images import card_parser, is_external
 from mltrl_docs.references import is_url
 
 Relink = Callable[[str], str | None]
 
 
 def _md() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(["table", "strikethrough"])
+    md = card_parser()
     md.add_render_rule("link_open", _link_open)
     md.add_render_rule("image", _image)
     md.add_render_rule("th_open", _aligned_cell)
