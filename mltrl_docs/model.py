@@ -90,6 +90,34 @@ class DebtChange(StrEnum):
     MITIGATED = "mitigated"
 
 
+class DatasetRole(StrEnum):
+    """What a dataset is used for (format 1.1)."""
+
+    TRAIN = "train"
+    VALIDATION = "validation"
+    TEST = "test"
+    MONITORING = "monitoring"
+    OTHER = "other"
+
+
+class ProductionChange(StrEnum):
+    """What happened to the version in production, as a later card records it (format 1.1)."""
+
+    RETIRED = "retired"
+    """Taken out of service with nothing of this project in its place."""
+    REPLACED = "replaced"
+    """Replaced by something outside this project's cards (a new level-9 card replaces it by itself)."""
+
+
+class DeploymentTestKind(StrEnum):
+    """The deployment-oriented tests MLTRL names for level 8 (format 1.1)."""
+
+    SHADOW = "shadow"
+    CANARY = "canary"
+    AB = "a-b"
+    BLUE_GREEN = "blue-green"
+
+
 @dataclass(frozen=True, slots=True)
 class Review:
     """One reviewer's part in the gated review of a level."""
@@ -98,6 +126,10 @@ class Review:
     decision: Decision
     date: dt.date | None = None
     note: str | None = None
+    role: str | None = None
+    """Research lead, peer, QA, product, ethics, security or a site-defined role (format 1.1)."""
+    requested: dt.date | None = None
+    """When the review was asked for; with ``date``, how long the decision took (format 1.1)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +155,8 @@ class Versions:
 class Risk:
     likelihood: int
     impact: int
+    mitigation: str | None = None
+    """The explicit steps that lower the risk (format 1.1)."""
 
     @property
     def score(self) -> int:
@@ -142,6 +176,65 @@ class Reference:
 
 
 @dataclass(frozen=True, slots=True)
+class Validation:
+    """How we know a requirement is the right one ("are we building the right thing?"), and
+    who said so (format 1.1); ``verification`` says how it is shown to be met."""
+
+    how: str
+    by: str | None = None
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """A dataset the card's work uses, named with its version (format 1.1)."""
+
+    name: str
+    version: str | None = None
+    link: Reference | None = None
+    role: DatasetRole | None = None
+    slices: tuple[str, ...] = ()
+    """Named data slices tests are run on (MLTRL's level 7: tests on use-case data slices)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MonitoredMetric:
+    """One metric watched in production, with the threshold that raises an alert."""
+
+    name: str
+    threshold: str
+    alert: str | None = None
+    """Who or what is alerted."""
+
+
+@dataclass(frozen=True, slots=True)
+class Monitoring:
+    """How the version in production is watched (format 1.1; MLTRL level 9)."""
+
+    metrics: tuple[MonitoredMetric, ...] = ()
+    drift: tuple[str, ...] = ()
+    """The drift and shift checks that run."""
+    dashboard: Reference | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeploymentTest:
+    """A deployment-oriented test of level 8: shadow, canary, A/B or blue/green (format 1.1)."""
+
+    kind: DeploymentTestKind
+    text: str | None = None
+    evidence: tuple[Reference, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Production:
+    """A card's record that the version in production was retired or replaced (format 1.1)."""
+
+    change: ProductionChange
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Requirement:
     id: str
     """Dotted ``requirement.subset.component`` id; keeps its meaning across cards."""
@@ -154,6 +247,7 @@ class Requirement:
     reason: str | None = None
     index: int = 0
     """Position in the card's list, for locating it."""
+    validation: Validation | None = None
 
     @property
     def parts(self) -> tuple[int, ...]:
@@ -196,17 +290,31 @@ class Card:
     requirements: tuple[Requirement, ...] = ()
     tech_debt: tuple[TechDebtItem, ...] = ()
     tags: tuple[str, ...] = ()
+    datasets: tuple[Dataset, ...] = ()
+    monitoring: Monitoring | None = None
+    deployment_tests: tuple[DeploymentTest, ...] = ()
+    production: Production | None = None
+    format: str = "1"
+    """The format version the card declares (``mltrl: 1`` or ``mltrl: "1.1"``)."""
     extra: Mapping[str, object] = field(default_factory=dict)
     """``x-`` extension fields, kept as written."""
     positions: Mapping[DataPath, Position] = field(default_factory=dict)
 
     def references(self) -> Iterator[Reference]:
-        """Every link, evidence item and the ethics checklist: the files and URLs the card names."""
+        """Every file and URL the card names: links, evidence, the ethics checklist, dataset
+        links, the monitoring dashboard and deployment-test evidence."""
         yield from self.links.values()
         for requirement in self.requirements:
             yield from requirement.evidence
         if self.ethics.checklist is not None:
             yield self.ethics.checklist
+        for dataset in self.datasets:
+            if dataset.link is not None:
+                yield dataset.link
+        if self.monitoring is not None and self.monitoring.dashboard is not None:
+            yield self.monitoring.dashboard
+        for test in self.deployment_tests:
+            yield from test.evidence
 
     def where(self, *path: str | int) -> Position:
         """Position of a frontmatter field (or its nearest written parent)."""
@@ -254,6 +362,8 @@ class GlossaryTerm:
     level: int | None = None
     project: str | None = None
     """Set for terms from a project's own glossary.yml (the project's scope)."""
+    source: str | None = None
+    """Where the term comes from (a paper, a standard, a team), shown with it (glossary format 1.1)."""
 
 
 @dataclass(eq=False)
