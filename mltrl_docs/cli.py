@@ -14,10 +14,9 @@ from pathlib import Path
 import click
 
 from mltrl_docs import __version__
-from mltrl_docs.dossier import build_dossier, build_site
+from mltrl_docs.dossier import CheckedDossier, build_dossier, build_site
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.model import SwitchbackKind
-from mltrl_docs.model import Dossier
 from mltrl_docs.references import resolved
 from mltrl_docs.report import FORMATS, RENDERERS, gap_json, gap_text, text_line
 from mltrl_docs.resources import SCHEMA_NAMES, schema_path
@@ -64,14 +63,14 @@ def check(paths: tuple[Path, ...], output_format: str, next_project: str | None)
     sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
 
 
-def _next(project_id: str, dossiers: list[Dossier], output_format: str) -> None:
+def _next(project_id: str, dossiers: list[CheckedDossier], output_format: str) -> None:
     dossier = next((d for d in dossiers if project_id in d.projects), None)
     if dossier is None:
         known = sorted(p for d in dossiers for p in d.projects)
         click.echo(f"error: no project '{project_id}' (projects: {', '.join(known) or 'none'})", err=True)
         sys.exit(EXIT_USAGE)
     click.echo((gap_json if output_format == "json" else gap_text)(project_id, dossier), nl=False)
-    gates = dossier.gates.projects.get(project_id) if dossier.gates else None
+    gates = dossier.gates.projects.get(project_id)
     sys.exit(EXIT_FINDINGS if gates is None or gates.gap else EXIT_CLEAN)
 
 
@@ -109,7 +108,12 @@ def new(folder: Path, to_level: int | None, switchback: str | None, reason: str 
     The card carries over owners, versions, links, coupled projects, ethics status
     and requirements, with a transition that matches the current card.
     """
-    from mltrl_docs.scaffold import ScaffoldError, first_card, next_card, write_new  # jinja2: only here
+    from mltrl_docs.scaffold import (  # jinja2: only here
+        ScaffoldError,
+        first_card,
+        next_card,
+        write_new,
+    )
 
     try:
         date = dt.date.fromisoformat(date_text) if date_text else dt.date.today()
@@ -155,18 +159,17 @@ def glossary(term: str | None, site: Path | None, project_id: str | None, output
     settings = _site_settings(site)
     dossier = build_dossier(settings.sources, settings.glossary, builtin_glossary=settings.builtin_glossary,
                             limits=settings.limits)
-    assert dossier.terms is not None
     for finding in dossier.findings:
         if finding.rule == "glossary" or finding.path.suffix in (".yml", ".yaml"):
             click.echo(text_line(finding), err=True)
     if term is None:
-        entries = [e for e in dossier.terms.entries if project_id is None or e.project in (None, project_id)]
+        entries = [e for e in dossier.glossary.entries if project_id is None or e.project in (None, project_id)]
         render = {"text": export.to_text, "json": export.to_json, "csv": export.to_csv}[output_format]
         click.echo(render(entries), nl=False)
         return
-    entry = dossier.terms.lookup(term, project_id)
+    entry = dossier.glossary.lookup(term, project_id)
     if entry is None:
-        names = [e.term.term for e in dossier.terms.entries]
+        names = [e.term.term for e in dossier.glossary.entries]
         close = get_close_matches(term, names, n=3, cutoff=0.6)
         suggestion = f"; did you mean {', '.join(close)}?" if close else ""
         click.echo(f"no glossary term '{term}'{suggestion}", err=True)

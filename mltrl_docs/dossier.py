@@ -1,6 +1,7 @@
-"""The pipeline: sources -> load -> validate -> model -> cross-card rules -> Dossier.
+"""The pipeline: sources -> load -> validate -> model (a Dossier) -> check (cross-card
+rules, glossary, gates) -> a CheckedDossier.
 
-This is the one function adapters (the CLI, the MkDocs plugin) call.
+``build_site`` and ``build_dossier`` are what adapters (the CLI, the MkDocs plugin) call.
 """
 
 from __future__ import annotations
@@ -8,17 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections import Counter
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mltrl_docs import rules
 from mltrl_docs.findings import Finding, Severity, error
-from mltrl_docs.gates import GateSettings, evaluate
-from mltrl_docs.glossary import build_glossary
+from mltrl_docs.gates import GateReport, GateSettings, evaluate
+from mltrl_docs.glossary import Glossary, build_glossary
 from mltrl_docs.ids import folder_id
 from mltrl_docs.load import load_glossary, load_markdown
-from mltrl_docs.model import Attachment, Card, Dossier, InvalidCard, Project
+from mltrl_docs.model import Attachment, Card, Dossier, GlossaryTerm, InvalidCard, Project
 from mltrl_docs.paths import relative
 from mltrl_docs.settings import Limits, Settings
 from mltrl_docs.sources import ProjectFolder, discover
@@ -38,64 +40,119 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class CheckedDossier:
+    """A loaded dossier with everything checking it found: its glossary resolved, the gate
+    report and every finding, all always present (no analysis is left for later)."""
+
+    dossier: Dossier
+    glossary: Glossary
+    """Every glossary scope resolved: the built-in, the site's and the projects' terms."""
+    gates: GateReport
+    """Earned levels, gaps and system readiness under the site's gate policy."""
+    findings: tuple[Finding, ...]
+    """Every finding, sorted: loading, schema, cross-card rules, glossary and gates."""
+
+    @property
+    def projects(self) -> Mapping[str, Project]:
+        return self.dossier.projects
+
+    @property
+    def cards(self) -> list[Card]:
+        return self.dossier.cards
+
+    @property
+    def invalid_cards(self) -> list[InvalidCard]:
+        return self.dossier.invalid_cards
+
+
 def build_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (), *,
                   builtin_glossary: bool = True, gates: GateSettings | None = None,
                   today: dt.date | None = None, image_hosts: Collection[str] = (),
-                  limits: Limits | None = None) -> Dossier:
+                  limits: Limits | None = None) -> CheckedDossier:
     """Load and check every card, page and glossary of ``sources``; ``builtin_glossary``
     puts the MLTRL glossary shipped with the package under the site's own terms;
-    ``gates`` (the adapters always pass the site's) also judges every card against
-    the gate policy, as of ``today``; ``image_hosts`` may serve images to card pages;
-    ``limits`` bound what is read (default: Limits())."""
+    ``gates`` is the gate policy the cards are judged by, as of ``today`` (None: no gate
+    rule, so every card earns its declared level; the adapters always pass the site's);
+    ``image_hosts`` may serve images to card pages; ``limits`` bound what is read."""
     with _gc_paused():
-        return _build(sources, glossary_files, builtin_glossary, gates, today, image_hosts, limits or Limits())
+        dossier, findings = load_dossier(sources, glossary_files, limits)
+        return check_dossier(dossier, findings, builtin_glossary=builtin_glossary, gates=gates,
+                             today=today, image_hosts=image_hosts)
 
 
-def build_site(settings: Settings, today: dt.date | None = None) -> Dossier:
-    """The dossier of a site's settings: what `mltrl-docs check` and `mkdocs build` both see."""
-    dossier = build_dossier(settings.sources, settings.glossary, builtin_glossary=settings.builtin_glossary,
-                            gates=settings.gates, today=today, image_hosts=settings.image_hosts,
-                            limits=settings.limits)
-    if settings.findings:
-        dossier.findings = sorted(set(dossier.findings) | set(settings.findings), key=Finding.sort_key)
-    return dossier
+def build_site(settings: Settings, today: dt.date | None = None) -> CheckedDossier:
+    """The dossier of a site's settings: what `mltrl-docs check` and `mkdocs build` both see
+    (the settings file's own warnings among its findings)."""
+    with _gc_paused():
+        dossier, findings = load_dossier(settings.sources, settings.glossary, settings.limits)
+        return check_dossier(dossier, [*findings, *settings.findings], builtin_glossary=settings.builtin_glossary,
+                             gates=settings.gates, today=today, image_hosts=settings.image_hosts)
 
 
-def _build(sources: Sequence[Path], glossary_files: Sequence[Path], builtin_glossary: bool,
-           gates: GateSettings | None, today: dt.date | None, image_hosts: Collection[str],
-           limits: Limits) -> Dossier:
+def load_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (),
+                 limits: Limits | None = None) -> tuple[Dossier, list[Finding]]:
+    """Every project, card, page and glossary term of ``sources``, and what reading them
+    found (frontmatter, YAML, schema, ids, layout)."""
+    limits = limits or Limits()
     discovery = discover(sources, max_files=limits.files)
     findings: list[Finding] = list(discovery.findings)
-    dossier = Dossier(sources=tuple(sources))
+    parts: dict[str, _Parts] = {}
     no_card: list[tuple[ProjectFolder, list[Attachment]]] = []
     for folder in discovery.projects:
-        project = _load_project(folder, findings, limits, no_card)
-        if project is not None:
-            _register(dossier, project, findings)
-    findings += _no_card(no_card, dossier)
+        loaded = _load_project(folder, findings, limits, no_card)
+        if loaded is not None:
+            _register(parts, loaded, findings)
+    site_terms: list[GlossaryTerm] = []
     for path in glossary_files:
         terms, found = load_glossary(path, limits=limits)
-        dossier.glossary += terms
+        site_terms += terms
         findings += found
-    for project in dossier.projects.values():
-        glossary = _glossary_file(project, discovery.projects)
-        if glossary is not None:
-            terms, found = load_glossary(glossary, project=project.id, limits=limits)
+    for project_id, project in parts.items():
+        if project.glossary_file is not None:
+            terms, found = load_glossary(project.glossary_file, project=project_id, limits=limits)
             project.glossary += terms
             findings += found
-    findings += rules.check(dossier, image_hosts)
-    dossier.terms, found = build_glossary(
-        dossier.glossary, {p.id: p.glossary for p in dossier.projects.values() if p.glossary}, builtin_glossary)
-    findings += found
-    if gates is not None:
-        dossier.gates = evaluate(dossier, gates, today)
-        findings += dossier.gates.findings
-    dossier.findings = sorted(set(findings), key=Finding.sort_key)
-    return dossier
+    dossier = Dossier({project_id: project.frozen() for project_id, project in parts.items()},
+                      tuple(site_terms), tuple(sources))
+    findings += _no_card(no_card, dossier)
+    return dossier, findings
+
+
+def check_dossier(dossier: Dossier, findings: Sequence[Finding] = (), *, builtin_glossary: bool = True,
+                  gates: GateSettings | None = None, today: dt.date | None = None,
+                  image_hosts: Collection[str] = ()) -> CheckedDossier:
+    """The cross-card rules, the glossary and the gates over a loaded dossier."""
+    found = [*findings, *rules.check(dossier, image_hosts)]
+    glossary, glossary_findings = build_glossary(
+        list(dossier.glossary), {p.id: list(p.glossary) for p in dossier.projects.values() if p.glossary},
+        builtin_glossary)
+    report = evaluate(dossier, gates if gates is not None else GateSettings.none(), today)
+    found += glossary_findings
+    found += report.findings
+    return CheckedDossier(dossier, glossary, report, tuple(sorted(set(found), key=Finding.sort_key)))
+
+
+@dataclass(slots=True, eq=False)
+class _Parts:
+    """A project while its folder is read: the one mutable stage, frozen into a Project."""
+
+    id: str
+    folder: Path
+    source: Path
+    cards: list[Card]
+    invalid_cards: list[InvalidCard]
+    attachments: list[Attachment]
+    glossary_file: Path | None
+    glossary: list[GlossaryTerm] = field(default_factory=list)
+
+    def frozen(self) -> Project:
+        return Project(self.id, self.folder, self.source, tuple(self.cards), tuple(self.invalid_cards),
+                       tuple(self.attachments), tuple(self.glossary))
 
 
 def _load_project(folder: ProjectFolder, findings: list[Finding], limits: Limits,
-                  no_card: list[tuple[ProjectFolder, list[Attachment]]]) -> Project | None:
+                  no_card: list[tuple[ProjectFolder, list[Attachment]]]) -> _Parts | None:
     """A folder's cards and pages; None when it holds no card at all (not a project: the
     folder and its pages go to ``no_card``, to be reported, never dropped without a word)."""
     cards: list[Card] = []
@@ -129,7 +186,7 @@ def _load_project(folder: ProjectFolder, findings: list[Finding], limits: Limits
         findings.append(finding)
         invalid.append(InvalidCard(card.path, project_id, (finding,), card.title, card.level, card.date))
     keep.sort(key=lambda c: (c.date, c.path))
-    return Project(project_id, folder.folder, folder.source, keep, invalid, attachments)
+    return _Parts(project_id, folder.folder, folder.source, keep, invalid, attachments, folder.glossary)
 
 
 def _no_card(folders: list[tuple[ProjectFolder, list[Attachment]]], dossier: Dossier) -> list[Finding]:
@@ -167,11 +224,11 @@ def _majority_id(cards: list[Card]) -> str | None:
     return next(c.project_id for c in sorted(cards, key=lambda c: c.date) if counts[c.project_id] == best)
 
 
-def _register(dossier: Dossier, project: Project, findings: list[Finding]) -> None:
+def _register(parts: dict[str, _Parts], project: _Parts, findings: list[Finding]) -> None:
     """Add ``project`` unless another folder already claimed its id."""
-    other = dossier.projects.get(project.id)
+    other = parts.get(project.id)
     if other is None:
-        dossier.projects[project.id] = project
+        parts[project.id] = project
         return
     # Named from this project's source, as finding messages are published: the same
     # wherever the check ran, and no build-machine folders.
@@ -189,7 +246,3 @@ def _register(dossier: Dossier, project: Project, findings: list[Finding]) -> No
     findings += [Finding(Severity.INFO, "project-id", f"page is not published: its folder's project id "
                          f"'{project.id}' is already used by another folder", page.path,
                          hint="give this folder's cards their own project id") for page in project.attachments]
-
-
-def _glossary_file(project: Project, folders: list[ProjectFolder]) -> Path | None:
-    return next((f.glossary for f in folders if f.folder == project.folder), None)

@@ -12,17 +12,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from mltrl_docs.body import Body
 from mltrl_docs.findings import Finding, Position
 from mltrl_docs.levels import Level
 from mltrl_docs.yamldata import DataPath
-
-if TYPE_CHECKING:
-    from mltrl_docs.gates import GateReport
-    from mltrl_docs.glossary import Glossary
-
 
 class CardStatus(StrEnum):
     DRAFT = "draft"
@@ -366,17 +360,17 @@ class GlossaryTerm:
     """Where the term comes from (a paper, a standard, a team), shown with it (glossary format 1.1)."""
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, slots=True, eq=False)
 class Project:
     """A project's folder and everything found in it, cards in date order."""
 
     id: str
     folder: Path
     source: Path
-    cards: list[Card] = field(default_factory=list)
-    invalid_cards: list[InvalidCard] = field(default_factory=list)
-    attachments: list[Attachment] = field(default_factory=list)
-    glossary: list[GlossaryTerm] = field(default_factory=list)
+    cards: tuple[Card, ...] = ()
+    invalid_cards: tuple[InvalidCard, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    glossary: tuple[GlossaryTerm, ...] = ()
 
     @property
     def current(self) -> Card | None:
@@ -389,18 +383,17 @@ class Project:
         return current.title if current else self.id
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, slots=True, eq=False)
 class Dossier:
-    """Everything the site is built from: projects, glossary and all findings."""
+    """Everything loaded from the sources: projects and the site's glossary terms.
 
-    projects: dict[str, Project] = field(default_factory=dict)
-    glossary: list[GlossaryTerm] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    Loading yields it whole; analyses read it and build their own results
+    (``dossier.CheckedDossier`` holds them), so nothing fills it in later."""
+
+    projects: Mapping[str, Project] = field(default_factory=dict)
+    glossary: tuple[GlossaryTerm, ...] = ()
+    """The site's own glossary files' terms (project terms are on their projects)."""
     sources: tuple[Path, ...] = ()
-    terms: Glossary | None = None
-    """Every glossary scope resolved (the built-in, site and project terms), once built."""
-    gates: GateReport | None = None
-    """Earned levels, gaps and system readiness, when the dossier was judged against a gate policy."""
 
     @property
     def cards(self) -> list[Card]:

@@ -95,9 +95,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             return files
         _drop_sources(files, self.settings.sources, config.docs_dir)
         dossier = build_site(self.settings)
-        self.gate_errors = [f for f in dossier.gates.findings if f.severity is Severity.ERROR] if dossier.gates else []
+        self.gate_errors = [f for f in dossier.gates.findings if f.severity is Severity.ERROR]
         if self.renderer is not None:
-            self.renderer.use_glossary(dossier.terms, self.settings.link_terms)
+            self.renderer.use_glossary(dossier.glossary, self.settings.link_terms)
             self.renderer.allow_images(self.settings.image_hosts)
         for finding in dossier.findings:
             _log(finding)
@@ -105,7 +105,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
                                                              self.config.pages)}
         self.published = {page.source: page.uri for page in self.pages.values() if page.source is not None}
         if "evidence" in self.config.pages:
-            evidence = evidence_files(dossier, self.config.prefix.strip("/"))
+            evidence = evidence_files(dossier.dossier, self.config.prefix.strip("/"))
             for path, uri in evidence.items():
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
             self.published.update(evidence)

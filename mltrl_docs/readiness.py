@@ -1,7 +1,9 @@
 """System readiness: a system is only as ready as its least ready coupled part.
 
 card-format.md: "A system's readiness is the lowest level among itself and
-everything it is coupled with, transitively." Coupling is read as written, as a
+everything it is coupled with, transitively." The level that counts is each
+member's *earned* level (what its evidence supports, from the gates), with the
+lowest declared level kept beside it; without earned levels, the declared ones. Coupling is read as written, as a
 directed edge from a project's current card to each id in its ``coupled`` list:
 a project's system is the project plus every project *reachable* from it. A
 project that merely names it is not part of its system (it is the other way
@@ -30,10 +32,12 @@ class SystemReadiness:
 
     project: str
     level: int | None
-    """The lowest current level among the members; None when no member has a valid card."""
+    """The lowest (earned) level among the members; None when no member has a valid card."""
     limiting: tuple[str, ...]
     """The members at that level. The project itself is named only when it alone
     holds the system down (or has no coupled project at all)."""
+    declared: int | None
+    """The lowest declared level among the members: what the cards say, shown beside ``level``."""
     members: tuple[str, ...]
     """The project first, then every project reachable through ``coupled``, sorted."""
     cycles: tuple[tuple[str, ...], ...]
@@ -117,29 +121,36 @@ def find_cycles(graph: Graph) -> list[tuple[str, ...]]:
     return sorted(found)
 
 
-def system_readiness(dossier: Dossier) -> dict[str, SystemReadiness]:
-    """Every project's system readiness, keyed by project id."""
+def system_readiness(dossier: Dossier, standing: Mapping[str, int | None] | None = None) -> dict[str, SystemReadiness]:
+    """Every project's system readiness, keyed by project id; ``standing`` is the level each
+    project counts at (the gates pass earned levels), by default its declared level."""
     graph = coupling_graph(dossier)
-    levels = current_levels(dossier)
+    declared = current_levels(dossier)
+    levels = standing if standing is not None else declared
     cycles = find_cycles(graph)
     edges = {source: tuple((source, target) for target in targets) for source, targets in graph.items()}
     return {
-        project_id: _readiness(project_id, graph, levels, cycles, edges)
+        project_id: _readiness(project_id, graph, levels, declared, cycles, edges)
         for project_id in dossier.projects
     }
 
 
-def _readiness(project_id: str, graph: Graph, levels: Mapping[str, int | None],
+def _lowest(members: Iterable[str], levels: Mapping[str, int | None]) -> int | None:
+    known = [level for member in members if (level := levels.get(member)) is not None]
+    return min(known) if known else None
+
+
+def _readiness(project_id: str, graph: Graph, levels: Mapping[str, int | None], declared: Mapping[str, int | None],
                cycles: list[tuple[str, ...]], edges: Mapping[str, tuple[Edge, ...]]) -> SystemReadiness:
     found = reachable(graph, project_id)
     members = (project_id, *sorted(found[1:]))
     inside = set(found)
-    known = [level for member in members if (level := levels.get(member)) is not None]
-    lowest = min(known) if known else None
+    lowest = _lowest(members, levels)
     return SystemReadiness(
         project=project_id,
         level=lowest,
         limiting=_limiting(project_id, members, levels, lowest),
+        declared=_lowest(members, declared),
         members=members,
         cycles=tuple(cycle for cycle in cycles if cycle[0] in inside),
         edges=tuple(edge for member in members for edge in edges.get(member, ())),

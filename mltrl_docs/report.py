@@ -8,8 +8,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from mltrl_docs.dossier import CheckedDossier
 from mltrl_docs.findings import Finding, Severity
-from mltrl_docs.model import Dossier
 from mltrl_docs.paths import display
 from mltrl_docs.terminal import line_start, one_line
 
@@ -42,7 +42,7 @@ def counts(findings: Iterable[Finding]) -> Counter[Severity]:
     return Counter(f.severity for f in findings)
 
 
-def summary(dossiers: Sequence[Dossier], findings: Sequence[Finding]) -> str:
+def summary(dossiers: Sequence[CheckedDossier], findings: Sequence[Finding]) -> str:
     tally = counts(findings)
     projects = sum(len(d.projects) for d in dossiers)
     cards = sum(len(d.cards) for d in dossiers)
@@ -55,8 +55,9 @@ def summary(dossiers: Sequence[Dossier], findings: Sequence[Finding]) -> str:
     )
 
 
-def _terms(dossier: Dossier) -> int:
+def _terms(checked: CheckedDossier) -> int:
     """Org terms plus every project's own."""
+    dossier = checked.dossier
     return len(dossier.glossary) + sum(len(p.glossary) for p in dossier.projects.values())
 
 
@@ -64,7 +65,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def as_text(dossiers: Sequence[Dossier], findings: Sequence[Finding]) -> str:
+def as_text(dossiers: Sequence[CheckedDossier], findings: Sequence[Finding]) -> str:
     lines = [text_line(f) for f in findings]
     lines.append(summary(dossiers, findings))
     return "\n".join(lines) + "\n"
@@ -85,7 +86,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
-def as_json(dossiers: Sequence[Dossier], findings: Sequence[Finding]) -> str:
+def as_json(dossiers: Sequence[CheckedDossier], findings: Sequence[Finding]) -> str:
     tally = counts(findings)
     payload = {
         "version": 1,
@@ -128,7 +129,7 @@ def github_line(finding: Finding) -> str:
     return f"::{_GITHUB_LEVEL[finding.severity]} {','.join(props)}::{_escape_data(message)}"
 
 
-def as_github(dossiers: Sequence[Dossier], findings: Sequence[Finding]) -> str:
+def as_github(dossiers: Sequence[CheckedDossier], findings: Sequence[Finding]) -> str:
     lines = [github_line(f) for f in findings]
     lines.append(summary(dossiers, findings))
     return "\n".join(lines) + "\n"
@@ -137,11 +138,11 @@ def as_github(dossiers: Sequence[Dossier], findings: Sequence[Finding]) -> str:
 RENDERERS = {"text": as_text, "json": as_json, "github": as_github}
 
 
-def gap_text(project_id: str, dossier: Dossier) -> str:
+def gap_text(project_id: str, dossier: CheckedDossier) -> str:
     """The checklist of `mltrl-docs check --next`: what the current card must change to pass
     the next level's gates (the same items the dossier page lists)."""
     project = dossier.projects[project_id]
-    gates = dossier.gates.projects.get(project_id) if dossier.gates else None
+    gates = dossier.gates.projects.get(project_id)
     if gates is None or project.current is None:
         return f"{project_id}: no valid card, so no level to move on from\n"
     card = project.current
@@ -157,9 +158,9 @@ def gap_text(project_id: str, dossier: Dossier) -> str:
     return "\n".join(lines) + "\n"
 
 
-def gap_json(project_id: str, dossier: Dossier) -> str:
+def gap_json(project_id: str, dossier: CheckedDossier) -> str:
     project = dossier.projects[project_id]
-    gates = dossier.gates.projects.get(project_id) if dossier.gates else None
+    gates = dossier.gates.projects.get(project_id)
     data: dict[str, Any] = {"project": project_id, "card": display(project.current.path) if project.current else None}
     if gates is not None:
         data |= {"declared": gates.declared, "earned": gates.earned, "next": min(gates.declared + 1, 9),

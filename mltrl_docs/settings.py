@@ -6,6 +6,8 @@ and ``mkdocs build`` always look at the same cards.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from mltrl_docs.gates import GateSettings
 from mltrl_docs.glossary import LinkMode
 from mltrl_docs.load import MAX_GLOSSARY_NAME, MAX_TITLE, read_text, yaml_findings
 from mltrl_docs.references import resolved
+from mltrl_docs.roles import known_roles
 from mltrl_docs.sources import MAX_FILES
 from mltrl_docs.yamldata import MAX_DEPTH, MAX_NODES, YamlDocument, YamlSyntaxError, read_yaml
 
@@ -58,6 +61,8 @@ class Settings:
     so the site loads nothing from outside its own files."""
     gates: GateSettings = field(default_factory=GateSettings)
     """The gate policy: each rule's severity and thresholds (spec/gates.md defaults)."""
+    roles: Mapping[str, str] = field(default_factory=lambda: known_roles())
+    """Every reviewer role a card may name: the built-in ones and the site's ``roles:``."""
     file: Path | None = None
     """The settings file these came from, if any."""
     limits: Limits = field(default_factory=Limits)
@@ -85,6 +90,10 @@ def load_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
         return None, findings
     root = path.parent
     data = document.data
+    roles = known_roles(data.get("roles"))
+    findings += _table_roles(data.get("gates"), roles, document, path)
+    if has_errors(findings):
+        return None, findings
     sources = _sources(data["sources"], root, document, path, findings)
     return Settings(
         sources=sources,
@@ -93,6 +102,7 @@ def load_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
         link_terms=data.get("link_terms", "first"),
         image_hosts=tuple(host.lower() for host in data.get("image_hosts", ())),
         gates=GateSettings.from_data(data.get("gates")),
+        roles=roles,
         file=resolved(path),
         limits=Limits(**data.get("limits", {})),
         findings=tuple(findings),
@@ -124,3 +134,23 @@ def _sources(entries: list[Any], root: Path, document: YamlDocument, path: Path,
         else:
             kept.append(folder)
     return tuple(kept)
+
+
+def _table_roles(gates: Any, roles: Mapping[str, str], document: YamlDocument, path: Path) -> list[Finding]:
+    """Each role the review-roles table asks for is a known role (a typo would otherwise ask
+    for a reviewer no card can name)."""
+    rule = gates.get("review-roles") if isinstance(gates, Mapping) else None
+    table = rule.get("table") if isinstance(rule, Mapping) else None
+    found: list[Finding] = []
+    for level, names in (table or {}).items():
+        for index, name in enumerate(names):
+            if name in roles:
+                continue
+            guess = difflib.get_close_matches(str(name).lower(), list(roles), n=1)
+            where = document.values.get(("gates", "review-roles", "table", level, index), Position(1, 1))
+            found.append(error(
+                "settings", f"review-roles asks level {level} for role '{name}', which is not a known role",
+                path, where, field=f"gates.review-roles.table.{level}[{index}]",
+                hint=(f"did you mean '{guess[0]}'? " if guess else "") + "use one of: " + ", ".join(roles)
+                + " (or add the role under roles:)"))
+    return found

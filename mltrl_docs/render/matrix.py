@@ -7,6 +7,7 @@ whether it appeared, changed its text or disappeared there.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mltrl_docs.model import Card, Requirement, RequirementKind
@@ -35,7 +36,7 @@ class RequirementMatrix:
     product: tuple[Row, ...]
 
 
-def requirement_matrix(cards: list[Card]) -> RequirementMatrix:
+def requirement_matrix(cards: Sequence[Card]) -> RequirementMatrix:
     latest: dict[str, Requirement] = {}
     for card in cards:
         for requirement in card.requirements:
@@ -48,7 +49,7 @@ def requirement_matrix(cards: list[Card]) -> RequirementMatrix:
     )
 
 
-def _row(requirement_id: str, latest: Requirement, cards: list[Card]) -> Row:
+def _row(requirement_id: str, latest: Requirement, cards: Sequence[Card]) -> Row:
     cells: list[Cell] = []
     previous: Requirement | None = None
     for index, card in enumerate(cards):

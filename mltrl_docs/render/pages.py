@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mltrl_docs.dossier import CheckedDossier
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.glossary import Entry, Glossary, fold
-from mltrl_docs.model import Card, Dossier, Project
+from mltrl_docs.model import Card, Dossier, Project, RequirementStatus
 from mltrl_docs.references import is_hidden, real_path
-from mltrl_docs.model import RequirementStatus
 from mltrl_docs.render.autolink import ScopeMatchers
 from mltrl_docs.render.coupling import coupling_graph
 from mltrl_docs.render.feed import history
@@ -69,7 +69,7 @@ EVIDENCE_SUFFIXES = frozenset({".txt", ".csv", ".tsv", ".json", ".jsonl", ".log"
 scripts: a team's file served from the portal's own origin could run script there."""
 
 
-def site_pages(dossier: Dossier, prefix: str = "dossier",
+def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
                include: Collection[str] = OPTIONAL_PAGES) -> list[SitePage]:
     """Every generated page, portfolio first, in a stable order."""
     projects = sorted(dossier.projects.values(), key=lambda p: p.id)
@@ -84,7 +84,7 @@ def site_pages(dossier: Dossier, prefix: str = "dossier",
         "levels": lambda: SitePage(f"{prefix}/levels.md", "Levels", "levels.html",
                                    {"by_level": _by_level(projects), "gates": dossier.gates}, in_nav=True),
         "history": lambda: SitePage(f"{prefix}/history.md", "History", "history.html",
-                                    {"events": history(dossier)}, in_nav=True),
+                                    {"events": history(dossier.dossier)}, in_nav=True),
         "requirements": lambda: SitePage(f"{prefix}/requirements.md", "Requirements", "requirements.html",
                                          {"projects": projects, "statuses": [s.value for s in RequirementStatus]},
                                          in_nav=True),
@@ -92,18 +92,18 @@ def site_pages(dossier: Dossier, prefix: str = "dossier",
                                      {"findings": dossier.findings, "dossier": dossier}, in_nav=True),
     }
     pages += [make() for kind, make in org_pages.items() if kind in include]
-    if "glossary" in include and dossier.terms is not None and dossier.terms.entries:
-        pages += glossary_pages(dossier, dossier.terms, prefix)
+    if "glossary" in include and dossier.glossary.entries:
+        pages += glossary_pages(dossier.dossier, dossier.glossary, prefix)
     as_of = max((card.date for card in dossier.cards), default=None)
     by_file: dict[Path, list[Finding]] = {}
     for finding in dossier.findings:
         by_file.setdefault(finding.path, []).append(finding)
     gates = dossier.gates
     for project in projects:
-        project_gates = gates.projects.get(project.id) if gates else None
+        project_gates = gates.projects.get(project.id)
         pages.append(SitePage(project_uri(prefix, project), f"{project.id}: {project.title}", "project.html",
                               {"project": project, "dossier": dossier, "gates": project_gates,
-                               "graph": coupling_graph(project_gates.readiness, dossier) if project_gates else None,
+                               "graph": coupling_graph(project_gates.readiness, dossier.dossier) if project_gates else None,
                                "findings": by_project[project.id],
                                "t": timeline(project.cards, as_of) if as_of else None,
                                "matrix": requirement_matrix(project.cards),
@@ -116,7 +116,7 @@ def site_pages(dossier: Dossier, prefix: str = "dossier",
                 card_uri(prefix, card), f"{project.id} level {card.level.number} ({card.date.isoformat()})",
                 "card.html", {"project": project, "card": card, "previous": previous, "next": following,
                               "findings": by_file.get(card.path, []),
-                              "earned": gates.earned.get(card.path) if gates else None},
+                              "earned": gates.earned.get(card.path)},
                 source=card.path, link_terms=True, project=project.id,
             ))
         for attachment in project.attachments if "attachments" in include else ():
@@ -193,7 +193,7 @@ def _by_level(projects: list[Project]) -> dict[int, list[Project]]:
     return by_level
 
 
-def findings_by_project(dossier: Dossier) -> dict[str, list[Finding]]:
+def findings_by_project(dossier: CheckedDossier) -> dict[str, list[Finding]]:
     """Every finding on a file of a project (its cards, invalid cards, pages, glossary),
     by the project folder the file is in; findings keep the dossier's order."""
     folders = {project.folder: project.id for project in dossier.projects.values()}
@@ -205,7 +205,7 @@ def findings_by_project(dossier: Dossier) -> dict[str, list[Finding]]:
     return grouped
 
 
-def open_findings(dossier: Dossier, grouped: dict[str, list[Finding]] | None = None) -> dict[str, int]:
+def open_findings(dossier: CheckedDossier, grouped: dict[str, list[Finding]] | None = None) -> dict[str, int]:
     """Errors and warnings per project, counted by the project folder the file is in."""
     grouped = findings_by_project(dossier) if grouped is None else grouped
     return {project_id: sum(f.severity is not Severity.INFO for f in found) for project_id, found in grouped.items()}

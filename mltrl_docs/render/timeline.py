@@ -10,6 +10,7 @@ reproducible: no page depends on the day it was built.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mltrl_docs.model import Card, TransitionKind
@@ -68,7 +69,7 @@ class Timeline:
     """(y, level) for the axis labels."""
 
 
-def timeline(cards: list[Card], as_of: dt.date) -> Timeline:
+def timeline(cards: Sequence[Card], as_of: dt.date) -> Timeline:
     """The timeline of one project's valid cards (in date order)."""
     if not cards:
         return Timeline(WIDTH, HEIGHT, (), (), (), (), _levels())

@@ -1,0 +1,243 @@
+"""The gate engine: runs every enabled rule over a dossier and says, for every card, the
+level its evidence earns and whether its approval holds, and for every project the gap to
+its next level and its system's readiness.
+
+Earned level: the highest level ``l`` in ``0..declared`` at which the card passes every
+enabled LEVEL rule judged as if it stood at ``l``, and, for every EXIT rule whose level is
+below ``l``, the project's latest card at that level that it advanced from (before this
+card) passes it. Level 0 is the floor.
+
+Readings the spec leaves open, chosen here:
+
+* Every enabled rule counts towards the earned level, whatever its severity: severity
+  is a build policy, the earned level says what the evidence supports. Only ``off``
+  takes a rule out of the reckoning.
+* CARD and PROJECT rules never lower an earned level; CARD rules on the review decide
+  whether an approval is *earned* (status approved, and no review rule falls short).
+* A project counts in a coupled system at its current card's earned level, except that
+  a draft card never raises it above the latest card that is not a draft.
+* The gap to the next level lists what fails at the current level *and* at the next
+  one, plus what leaving takes: an earned approval, an answered stage debrief and every
+  EXIT rule of the current level.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from mltrl_docs.findings import Finding, Position, Severity
+from mltrl_docs.gates.catalogue import BY_NAME
+from mltrl_docs.gates.history import debrief_shortfall
+from mltrl_docs.gates.locate import where
+from mltrl_docs.gates.reviews import missing_roles, review_problems
+from mltrl_docs.gates.rule import Context, Rule, Scope, Shortfall
+from mltrl_docs.gates.settings import GateSettings
+from mltrl_docs.model import Card, CardStatus, Dossier, Project, TransitionKind
+from mltrl_docs.readiness import SystemReadiness, system_readiness
+
+_REVIEW_RULES = ("review", "review-roles")
+
+
+@dataclass(frozen=True, slots=True)
+class GapItem:
+    """One thing the current card must change to pass the next level's gates."""
+
+    rule: str
+    text: str
+    field: str | None
+    position: Position | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectGates:
+    """Where a project stands by its own word and by the gates."""
+
+    declared: int
+    earned: int
+    gap: tuple[GapItem, ...]
+    readiness: SystemReadiness
+    approved: bool
+    """The current card's approval holds: status approved and no review rule falls short."""
+
+
+@dataclass(frozen=True, slots=True)
+class GateReport:
+    """Everything the gate engine says about a dossier."""
+
+    findings: tuple[Finding, ...]
+    earned: Mapping[Path, int]
+    """The earned level of every valid card, by its path."""
+    approved: Mapping[Path, bool]
+    """Whether each card's approval is earned (see ``ProjectGates.approved``)."""
+    projects: Mapping[str, ProjectGates]
+
+
+class _Judge:
+    """One evaluation's settings, dossier and day, to build contexts from."""
+
+    def __init__(self, dossier: Dossier, settings: GateSettings, today: dt.date) -> None:
+        self.dossier, self.settings, self.today = dossier, settings, today
+        self.rules = settings.enabled()
+        self.system: dict[str, Any] = {}
+
+    def of(self, scope: Scope) -> tuple[Rule, ...]:
+        return tuple(rule for rule in self.rules if rule.scope is scope)
+
+    def context(self, rule: Rule, card: Card, project: Project, level: int | None = None) -> Context:
+        return Context(rule, card, card.level.number if level is None else level, project, self.dossier,
+                       self.settings, self.today, self.system)
+
+    def exit_level(self, rule: Rule) -> int:
+        assert rule.exit_level is not None
+        return int(self.settings.option(rule.name, rule.exit_level))
+
+    def run(self, rule: Rule, card: Card, project: Project, level: int | None = None) -> Iterator[Shortfall]:
+        yield from rule.check(self.context(rule, card, project, level))
+
+
+def advanced_from(project: Project, level: int) -> list[Card]:
+    """The project's cards at ``level`` that the next card advanced from, in date order."""
+    return [
+        card for card, after in zip(project.cards, project.cards[1:], strict=False)
+        if card.level.number == level and after.level.number == level + 1
+        and after.transition is not None and after.transition.kind is TransitionKind.ADVANCE
+    ]
+
+
+def _level_shortfalls(judge: _Judge, card: Card, project: Project, level: int) -> Iterator[Shortfall]:
+    """The blocking shortfalls of ``card`` judged as if it stood at ``level``."""
+    for rule in judge.of(Scope.LEVEL):
+        yield from judge.run(rule, card, project, level)
+    for rule in judge.of(Scope.EXIT):
+        left = judge.exit_level(rule)
+        if level > left:
+            passed = [c for c in advanced_from(project, left) if c.date < card.date]
+            if passed:
+                yield from judge.run(rule, passed[-1], project)
+
+
+def _earned(judge: _Judge, card: Card, project: Project) -> int:
+    for level in range(card.level.number, 0, -1):
+        if next(_level_shortfalls(judge, card, project, level), None) is None:
+            return level
+    return 0
+
+
+def earned_level(card: Card, project: Project, settings: GateSettings, dossier: Dossier | None = None,
+                 today: dt.date | None = None) -> int:
+    """The highest level up to the declared one whose gates the card passes."""
+    judge = _Judge(dossier or Dossier({project.id: project}), settings, today or dt.date.today())
+    return _earned(judge, card, project)
+
+
+def _approval_problems(judge: _Judge, card: Card, project: Project) -> Iterator[Shortfall]:
+    """What keeps the card's review from counting, whatever its status."""
+    if judge.settings.blocks("review"):
+        yield from review_problems(judge.context(BY_NAME["review"], card, project))
+    if judge.settings.blocks("review-roles"):
+        yield from missing_roles(judge.context(BY_NAME["review-roles"], card, project))
+
+
+def _leaving(judge: _Judge, card: Card, project: Project) -> Iterator[Shortfall]:
+    """What leaving the card's level takes beyond the next level's gates."""
+    if judge.settings.blocks("review") and card.status is not CardStatus.APPROVED:
+        yield Shortfall(
+            "review", card, f"the level-{card.level.number} card is {card.status.value}",
+            where(card, "status"), "status", "hold the gated review and set status: approved",
+            f"Pass the level-{card.level.number} gated review (status is {card.status.value})",
+        )
+    yield from _approval_problems(judge, card, project)
+    if judge.settings.blocks("debrief") and not card.body.debrief_answered:
+        yield debrief_shortfall(judge.context(BY_NAME["debrief"], card, project), card, left=False)
+    for rule in judge.of(Scope.EXIT):
+        if card.level.number == judge.exit_level(rule):
+            yield from judge.run(rule, card, project)
+
+
+def _gap(judge: _Judge, project: Project) -> tuple[GapItem, ...]:
+    card = project.current
+    if card is None or card.level.number >= 9:
+        return ()
+    level = card.level.number
+    found = [
+        *_level_shortfalls(judge, card, project, level),
+        *_level_shortfalls(judge, card, project, level + 1),
+        *_leaving(judge, card, project),
+    ]
+    items: dict[tuple[str, str, str | None], GapItem] = {}
+    for s in found:
+        here = s.card is card
+        text = s.todo if here else f"{s.todo} on the level-{s.card.level.number} card {s.card.path.name}"
+        items.setdefault((s.rule, text, s.field), GapItem(s.rule, text, s.field, s.position if here else None))
+    return tuple(items.values())
+
+
+def gap_to_next(project: Project, settings: GateSettings, dossier: Dossier | None = None,
+                today: dt.date | None = None) -> list[GapItem]:
+    """What the current card must change to pass the gates of the next level."""
+    return list(_gap(_Judge(dossier or Dossier({project.id: project}), settings, today or dt.date.today()), project))
+
+
+def _shortfalls(judge: _Judge, project: Project) -> Iterator[Shortfall]:
+    """Every shortfall of every enabled rule on the project's cards, at their declared levels."""
+    for card in project.cards:
+        for rule in (*judge.of(Scope.LEVEL), *judge.of(Scope.CARD)):
+            yield from judge.run(rule, card, project)
+    for rule in judge.of(Scope.EXIT):
+        for card in advanced_from(project, judge.exit_level(rule)):
+            yield from judge.run(rule, card, project)
+    current = project.current
+    if current is not None:
+        for rule in judge.of(Scope.PROJECT):
+            yield from judge.run(rule, current, project)
+
+
+def _standing(project: Project, earned: Mapping[Path, int]) -> int | None:
+    """The level a project counts at in a system: its current card's earned level, which a
+    draft never raises above the latest card that is not a draft."""
+    current = project.current
+    if current is None:
+        return None
+    level = earned[current.path]
+    if current.status is CardStatus.DRAFT:
+        settled = [card for card in project.cards if card.status is not CardStatus.DRAFT]
+        if settled:
+            level = min(level, earned[settled[-1].path])
+    return level
+
+
+def evaluate(dossier: Dossier, settings: GateSettings | None = None, today: dt.date | None = None) -> GateReport:
+    """Gate findings, earned levels, approvals, gaps and system readiness for every project."""
+    judge = _Judge(dossier, settings if settings is not None else GateSettings(), today or dt.date.today())
+    earned = {card.path: _earned(judge, card, project)
+              for project in dossier.projects.values() for card in project.cards}
+    approved = {card.path: card.status is CardStatus.APPROVED
+                and next(_approval_problems(judge, card, project), None) is None
+                for project in dossier.projects.values() for card in project.cards}
+    standing = {project_id: _standing(project, earned) for project_id, project in dossier.projects.items()}
+    readiness = system_readiness(dossier, standing)
+    judge.system.update(readiness=readiness, earned=standing)
+    findings: list[Finding] = []
+    projects: dict[str, ProjectGates] = {}
+    for project_id, project in dossier.projects.items():
+        current = project.current
+        if current is None:
+            continue
+        findings += [s.finding(_severity(judge.settings, s.rule)) for s in _shortfalls(judge, project)]
+        projects[project_id] = ProjectGates(
+            declared=current.level.number, earned=earned[current.path], gap=_gap(judge, project),
+            readiness=readiness[project_id], approved=approved[current.path],
+        )
+    return GateReport(tuple(sorted(findings, key=Finding.sort_key)), MappingProxyType(earned),
+                      MappingProxyType(approved), MappingProxyType(projects))
+
+
+def _severity(settings: GateSettings, rule: str) -> Severity:
+    severity = settings.severity(rule)
+    assert severity is not None, f"rule {rule} ran while off"
+    return severity
