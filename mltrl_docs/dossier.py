@@ -87,7 +87,8 @@ def build_site(settings: Settings, today: dt.date | None = None) -> CheckedDossi
     with _gc_paused():
         dossier, findings = load_dossier(settings.sources, settings.glossary, settings.limits)
         return check_dossier(dossier, [*findings, *settings.findings], builtin_glossary=settings.builtin_glossary,
-                             gates=settings.gates, today=today, image_hosts=settings.image_hosts)
+                             gates=settings.gates, today=today, image_hosts=settings.image_hosts,
+                             roles=settings.roles)
 
 
 def load_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (),
@@ -121,9 +122,10 @@ def load_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (),
 
 def check_dossier(dossier: Dossier, findings: Sequence[Finding] = (), *, builtin_glossary: bool = True,
                   gates: GateSettings | None = None, today: dt.date | None = None,
-                  image_hosts: Collection[str] = ()) -> CheckedDossier:
-    """The cross-card rules, the glossary and the gates over a loaded dossier."""
-    found = [*findings, *rules.check(dossier, image_hosts)]
+                  image_hosts: Collection[str] = (), roles: Mapping[str, str] | None = None) -> CheckedDossier:
+    """The cross-card rules, the glossary and the gates over a loaded dossier; ``roles`` are
+    the reviewer roles cards may name (default: the built-in ones)."""
+    found = [*findings, *rules.check(dossier, image_hosts, roles)]
     glossary, glossary_findings = build_glossary(
         list(dossier.glossary), {p.id: list(p.glossary) for p in dossier.projects.values() if p.glossary},
         builtin_glossary)

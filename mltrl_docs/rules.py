@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 from mltrl_docs.findings import Finding, Severity, cut, error
@@ -17,11 +17,14 @@ from mltrl_docs.images import host, images, is_external
 from mltrl_docs.model import Card, Dossier, Project, Reference, TransitionKind
 from mltrl_docs.paths import relative
 from mltrl_docs.references import SAFE_SCHEMES, is_hidden, scheme_of
+from mltrl_docs.roles import known_roles
 from mltrl_docs.schema import field_name
 
 
-def check(dossier: Dossier, image_hosts: Collection[str] = ()) -> list[Finding]:
-    """Every cross-card finding of the dossier; ``image_hosts`` may serve images to its pages."""
+def check(dossier: Dossier, image_hosts: Collection[str] = (), roles: Mapping[str, str] | None = None) -> list[Finding]:
+    """Every cross-card finding of the dossier; ``image_hosts`` may serve images to its pages;
+    ``roles`` are the reviewer roles a card may name (default: the built-in ones)."""
+    known = roles if roles is not None else known_roles()
     findings: list[Finding] = list(project_ids(dossier))
     for project in dossier.projects.values():
         findings += dates(project)
@@ -29,6 +32,7 @@ def check(dossier: Dossier, image_hosts: Collection[str] = ()) -> list[Finding]:
         for card in project.cards:
             findings += requirement_ids(card)
             findings += coupled(card, dossier)
+            findings += reviewer_roles(card, known)
             findings += references(card, project.source)
             findings += external_images(card.body.markdown, card.body.line, card.path, image_hosts, project.id)
         for attachment in project.attachments:
@@ -198,6 +202,21 @@ def coupled(card: Card, dossier: Dossier) -> Iterator[Finding]:
             hint = f"did you mean '{guess[0]}'?" if guess else "list ids of projects in the dossier sources"
             yield error("coupled", f"coupled project '{other}' does not exist", card.path, position,
                         field=field, project=card.project_id, hint=hint)
+
+
+def reviewer_roles(card: Card, roles: Mapping[str, str]) -> Iterator[Finding]:
+    """A reviewer's ``role`` is a built-in or site-defined role: a misspelt role would
+    silently miss the review-roles gate."""
+    for index, reviewer in enumerate(card.reviewers):
+        if reviewer.role is None or reviewer.role in roles:
+            continue
+        lowered = reviewer.role.strip().lower().replace(" ", "-")
+        guess = lowered if lowered in roles else next(iter(difflib.get_close_matches(lowered, list(roles), n=1)), None)
+        hint = (f"did you mean '{guess}'? " if guess else "") + f"roles: {', '.join(roles)}" + \
+            " (a site adds its own under roles: in mltrl-docs.yml)"
+        yield error("reviewer-role", f"reviewer {reviewer.name} has role '{reviewer.role}', which is not a known role",
+                    card.path, card.where("reviewers", index, "role"), field=f"reviewers[{index}].role",
+                    project=card.project_id, hint=hint)
 
 
 def references(card: Card, base: Path | None = None) -> Iterator[Finding]:
