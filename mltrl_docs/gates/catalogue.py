@@ -209,7 +209,7 @@ RULES: tuple[Rule, ...] = (
         "Where a coupled project earns less, the system's readiness (the lowest earned level, "
         "transitively, with the declared figure beside it) is shown and the limiting project named.",
         "An ML system's readiness is the lowest readiness of any of its parts.",
-        "info", severity=Severity.INFO, reading=True,
+        "on", severity=Severity.INFO, reading=True,
     ),
     Rule(
         "stale", Scope.PROJECT, history.stale,
