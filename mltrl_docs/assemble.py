@@ -17,11 +17,20 @@ from mltrl_docs.levels import level
 from mltrl_docs.model import (
     Card,
     CardStatus,
-    Decision,
+    Dataset,
+    DatasetRole,
     DebtChange,
+    Decision,
+    DeploymentTest,
+    DeploymentTestKind,
     Ethics,
     EthicsStatus,
     GlossaryTerm,
+    MonitoredMetric,
+    Monitoring,
+    Production,
+    ProductionChange,
+    Reference,
     Requirement,
     RequirementKind,
     RequirementStatus,
@@ -31,6 +40,7 @@ from mltrl_docs.model import (
     TechDebtItem,
     Transition,
     TransitionKind,
+    Validation,
     Verification,
     Versions,
 )
@@ -59,17 +69,33 @@ def card(data: Mapping[str, Any], body: Body, path: Path, positions: Mapping[Dat
         requirements=tuple(_requirement(r, i, path) for i, r in enumerate(data.get("requirements", ()))),
         tech_debt=tuple(TechDebtItem(t["text"], DebtChange(t["change"])) for t in data.get("tech_debt", ())),
         tags=tuple(data.get("tags", ())),
+        datasets=tuple(_dataset(d, path) for d in data.get("datasets", ())),
+        monitoring=_monitoring(data.get("monitoring"), path),
+        deployment_tests=tuple(_deployment_test(d, path) for d in data.get("deployment_tests", ())),
+        production=_production(data.get("production")),
+        format=format_version(data["mltrl"]),
         extra={k: v for k, v in data.items() if k.startswith("x-")},
         positions=dict(positions),
     )
+
+
+def format_version(mltrl: float | str) -> str:
+    """The format a schema-valid ``mltrl:`` names: ``1``, or ``1.1`` written as a YAML number or
+    quoted (the schema allows no other value)."""
+    return "1" if mltrl == 1 else "1.1"
 
 
 def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
+def _reference(target: str | None, path: Path) -> Reference | None:
+    return reference(target, path) if target else None
+
+
 def _review(data: Mapping[str, Any]) -> Review:
-    return Review(data["name"], Decision(data["decision"]), _date(data.get("date")), data.get("note"))
+    return Review(data["name"], Decision(data["decision"]), _date(data.get("date")), data.get("note"),
+                  role=data.get("role"), requested=_date(data.get("requested")))
 
 
 def _transition(data: Mapping[str, Any] | None) -> Transition | None:
@@ -90,7 +116,7 @@ def _ethics(data: Mapping[str, Any], path: Path) -> Ethics:
     return Ethics(
         pre_development=EthicsStatus(pre) if pre else None,
         post_development=EthicsStatus(post) if post else None,
-        checklist=reference(checklist, path) if checklist else None,
+        checklist=_reference(checklist, path),
     )
 
 
@@ -102,11 +128,56 @@ def _requirement(data: Mapping[str, Any], index: int, path: Path) -> Requirement
         text=data["text"].strip(),
         verification=Verification(data["verification"]),
         status=RequirementStatus(data["status"]),
-        risk=Risk(risk["likelihood"], risk["impact"]) if risk else None,
+        risk=Risk(risk["likelihood"], risk["impact"], risk.get("mitigation")) if risk else None,
         evidence=tuple(reference(e, path) for e in data.get("evidence", ())),
         reason=data.get("reason"),
         index=index,
+        validation=_validation(data.get("validation")),
     )
+
+
+def _validation(data: Mapping[str, Any] | None) -> Validation | None:
+    return Validation(data["how"], data.get("by"), _date(data.get("date"))) if data else None
+
+
+def _dataset(data: Mapping[str, Any], path: Path) -> Dataset:
+    role = data.get("role")
+    return Dataset(
+        name=data["name"],
+        version=data.get("version"),
+        link=_reference(data.get("link"), path),
+        role=DatasetRole(role) if role else None,
+        slices=tuple(data.get("slices", ())),
+    )
+
+
+def _monitoring(data: Mapping[str, Any] | None, path: Path) -> Monitoring | None:
+    if data is None:
+        return None
+    return Monitoring(
+        metrics=tuple(MonitoredMetric(m["name"], _threshold(m["threshold"]), m.get("alert"))
+                      for m in data.get("metrics", ())),
+        drift=tuple(data.get("drift", ())),
+        dashboard=_reference(data.get("dashboard"), path),
+    )
+
+
+def _threshold(value: str | float) -> str:
+    """A threshold as the card shows it: text as written, a YAML number as its shortest form
+    (0.7 -> "0.7")."""
+    return value if isinstance(value, str) else str(value)
+
+
+def _deployment_test(data: Mapping[str, Any], path: Path) -> DeploymentTest:
+    return DeploymentTest(
+        kind=DeploymentTestKind(data["kind"]),
+        text=data.get("text"),
+        evidence=tuple(reference(e, path) for e in data.get("evidence", ())),
+    )
+
+
+def _production(data: Mapping[str, Any] | None) -> Production | None:
+    return Production(ProductionChange(data["change"]), data.get("reason")) if data else None
 
 
 def glossary_terms(data: Mapping[str, Any], path: Path, positions: Mapping[DataPath, Position],
@@ -123,6 +194,7 @@ def glossary_terms(data: Mapping[str, Any], path: Path, positions: Mapping[DataP
             see_also=tuple(t.get("see_also", ())),
             level=t.get("level"),
             project=project,
+            source=t.get("source"),
         )
         for i, t in enumerate(data["terms"])
         if i not in skip

@@ -101,15 +101,21 @@ def schema(out_dir: Path) -> None:
 @click.option("--title", help="New project only: the technology's name.")
 @click.option("--owner", "owners", multiple=True, help="New project only: an owner (repeat for more).")
 @click.option("--team", help="New project only: the owning team.")
+@click.option("--ethics-checklist", "with_checklist", is_flag=True,
+              help="Also write the ethics checklist template to FOLDER/ethics.md; the card links it "
+                   "if it links no checklist yet.")
 def new(folder: Path, to_level: int | None, switchback: str | None, reason: str | None, date_text: str | None,
-        project_id: str | None, title: str | None, owners: tuple[str, ...], team: str | None) -> None:
+        project_id: str | None, title: str | None, owners: tuple[str, ...], team: str | None,
+        with_checklist: bool) -> None:
     """Write the next level card of the project in FOLDER (or a new project's first card).
 
     The card carries over owners, versions, links, coupled projects, ethics status
     and requirements, with a transition that matches the current card.
     """
     from mltrl_docs.scaffold import (  # jinja2: only here
+        CHECKLIST_FILE,
         ScaffoldError,
+        ethics_checklist,
         first_card,
         next_card,
         write_new,
@@ -121,22 +127,28 @@ def new(folder: Path, to_level: int | None, switchback: str | None, reason: str 
         raise click.BadParameter(f"'{date_text}' is not an ISO date (YYYY-MM-DD)", param_hint="--date") from None
     folder = resolved(folder)
     project = next((p for p in build_dossier([folder.parent]).projects.values() if p.folder == folder), None)
+    link = CHECKLIST_FILE if with_checklist else None
     try:
         if project is not None and project.current is not None:
             card = next_card(project.current, to_level=to_level, date=date, reason=reason,
-                             switchback=SwitchbackKind(switchback) if switchback else None)
+                             switchback=SwitchbackKind(switchback) if switchback else None, checklist=link)
         elif project is not None:
             raise ScaffoldError("the project has only invalid cards: run 'mltrl-docs check' and fix them first")
         elif not (project_id and title and owners):
             raise ScaffoldError("a new project needs --project, --title and at least one --owner")
         else:
             card = first_card(project=project_id, title=title, owners=list(owners), team=team,
-                              to_level=to_level, date=date)
-        path = write_new(folder, card)
+                              to_level=to_level, date=date, checklist=link)
+        paths = write_new(folder, card, ethics_checklist() if with_checklist else None)
     except ScaffoldError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    click.echo(str(path))
+    for path in paths:
+        click.echo(str(path))
+    kept = project.current.ethics.checklist if project is not None and project.current is not None else None
+    if with_checklist and kept is not None:
+        click.echo(f"note: the new card keeps its checklist link '{kept.target}'; point ethics.checklist at "
+                   f"{CHECKLIST_FILE} when the checklist moves there", err=True)
 
 
 @main.command()

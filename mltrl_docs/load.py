@@ -167,6 +167,8 @@ def _attachment(path: Path, parts: frontmatter.SplitText,
         findings.append(error("frontmatter", "frontmatter must be 'key: value' lines", path,
                               Position(parts.frontmatter_line, 1), hint="write a mapping, e.g. 'title: Ethics checklist'"))
     page, found = _page(path, parts, document if "title" in meta else None, limits.title)
+    if isinstance(meta.get("checklist"), str):  # the page follows a checklist template
+        page = dataclasses.replace(page, checklist=meta["checklist"].strip())
     return page, findings + found
 
 

@@ -262,6 +262,16 @@ class Ethics:
     checklist: Reference | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Cited:
+    """A reference as a card cites it: the frontmatter path it is written at, and what it is."""
+
+    reference: Reference
+    path: DataPath
+    what: str
+    """'link 'code'', 'evidence of requirement 2', ...: how messages name it."""
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Card:
     """The state of one project at one level, as written in one file."""
@@ -295,20 +305,30 @@ class Card:
     positions: Mapping[DataPath, Position] = field(default_factory=dict)
 
     def references(self) -> Iterator[Reference]:
-        """Every file and URL the card names: links, evidence, the ethics checklist, dataset
-        links, the monitoring dashboard and deployment-test evidence."""
-        yield from self.links.values()
+        """Every file and URL the card names (see ``cited``)."""
+        for cited in self.cited():
+            yield cited.reference
+
+    def cited(self) -> Iterator[Cited]:
+        """Every file and URL the card names, with where and as what: links, requirement
+        evidence, the ethics checklist, dataset links, the monitoring dashboard and
+        deployment-test evidence. The one list the reference rule and the site both walk."""
+        for name, ref in self.links.items():
+            yield Cited(ref, ("links", name), f"link '{name}'")
         for requirement in self.requirements:
-            yield from requirement.evidence
+            for j, ref in enumerate(requirement.evidence):
+                yield Cited(ref, ("requirements", requirement.index, "evidence", j),
+                            f"evidence of requirement {requirement.id}")
         if self.ethics.checklist is not None:
-            yield self.ethics.checklist
-        for dataset in self.datasets:
+            yield Cited(self.ethics.checklist, ("ethics", "checklist"), "ethics checklist")
+        for i, dataset in enumerate(self.datasets):
             if dataset.link is not None:
-                yield dataset.link
+                yield Cited(dataset.link, ("datasets", i, "link"), f"link of dataset '{dataset.name}'")
         if self.monitoring is not None and self.monitoring.dashboard is not None:
-            yield self.monitoring.dashboard
-        for test in self.deployment_tests:
-            yield from test.evidence
+            yield Cited(self.monitoring.dashboard, ("monitoring", "dashboard"), "monitoring dashboard")
+        for i, test in enumerate(self.deployment_tests):
+            for j, ref in enumerate(test.evidence):
+                yield Cited(ref, ("deployment_tests", i, "evidence", j), f"evidence of {test.kind.value} test {i + 1}")
 
     def where(self, *path: str | int) -> Position:
         """Position of a frontmatter field (or its nearest written parent)."""
@@ -342,6 +362,9 @@ class Attachment:
     """The Markdown below the frontmatter (control characters already replaced)."""
     body_line: int = 1
     """File line where the body starts."""
+    checklist: str | None = None
+    """The frontmatter's ``checklist:`` marker, e.g. ``mltrl-ethics/1``: the page follows a
+    shipped checklist template, whose answers ``checklist.read_checklist`` counts."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)

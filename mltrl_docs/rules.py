@@ -220,22 +220,13 @@ def reviewer_roles(card: Card, roles: Mapping[str, str]) -> Iterator[Finding]:
 
 
 def references(card: Card, base: Path | None = None) -> Iterator[Finding]:
-    """Links, evidence and the ethics checklist: safe URLs, or relative paths that exist.
+    """Every file and URL a card cites (``Card.cited``): safe URLs, or relative paths that exist.
     Messages name files relative to ``base`` (``check`` passes the card's dossier source;
     default: the card's folder): findings are published, so they must not depend on where
     the check ran, nor show the build machine's folders."""
     base = card.path.parent if base is None else base
-    for name, ref in card.links.items():
-        yield from _reference(card, ref, ("links", name), f"links.{name}", f"link '{name}'", base)
-    for requirement in card.requirements:
-        for j, ref in enumerate(requirement.evidence):
-            i = requirement.index
-            yield from _reference(card, ref, ("requirements", i, "evidence", j),
-                                  f"requirements[{i}].evidence[{j}]", f"evidence of requirement {requirement.id}",
-                                  base)
-    if card.ethics.checklist is not None:
-        yield from _reference(card, card.ethics.checklist, ("ethics", "checklist"), "ethics.checklist",
-                              "ethics checklist", base)
+    for cited in card.cited():
+        yield from _reference(card, cited.reference, cited.path, field_name(cited.path), cited.what, base)
 
 
 def _reference(card: Card, ref: Reference, path: tuple[str | int, ...], field: str,

@@ -3,6 +3,8 @@
 The new card carries over what stays true (owners, versions, links, coupled
 projects, ethics status, requirements with their ids and statuses) and gets a
 transition that matches the current card, so it passes ``check`` as written.
+On request, the ethics checklist template (``templates/ethics-checklist.md``)
+is written next to it, and the card links it when it links no checklist yet.
 """
 
 from __future__ import annotations
@@ -29,14 +31,24 @@ SECTIONS = (
 """The body headings of card-format.md, in its order (the debrief is written by the template)."""
 
 
+CHECKLIST_FILE = "ethics.md"
+"""Where ``new --ethics-checklist`` writes the checklist: the name the card format uses."""
+CHECKLIST_TEMPLATE = "ethics-checklist.md"
+
+
 class ScaffoldError(ValueError):
     """The requested card cannot follow the project's history; the message says why."""
 
 
 @dataclass(frozen=True, slots=True)
-class NewCard:
+class NewFile:
+    """A file ``new`` writes: its name in the project folder and its text."""
+
     file_name: str
     text: str
+
+
+NewCard = NewFile
 
 
 @cache
@@ -48,8 +60,9 @@ def _environment() -> Environment:
 
 
 def next_card(current: Card, *, to_level: int | None, date: dt.date,
-              switchback: SwitchbackKind | None, reason: str | None) -> NewCard:
-    """The card after ``current``: one level up by default, or a switchback down."""
+              switchback: SwitchbackKind | None, reason: str | None, checklist: str | None = None) -> NewCard:
+    """The card after ``current``: one level up by default, or a switchback down. It keeps the
+    current card's ethics checklist link, or links ``checklist`` when the current card has none."""
     here = current.level.number
     target = here + 1 if to_level is None else to_level
     if to_level is None and here == 9:
@@ -69,35 +82,69 @@ def next_card(current: Card, *, to_level: int | None, date: dt.date,
         transition.update(kind="switchback", switchback=switchback.value)
     if not reason:
         transition["reason"] = f"Level {here} gated review passed."
+    kept = current.ethics.checklist.target if current.ethics.checklist is not None else checklist
     return _render(current.project_id, current.title, target, date, list(current.owners), current.team,
-                   transition, current)
+                   transition, current, kept)
 
 
 def first_card(*, project: str, title: str, owners: list[str], team: str | None, to_level: int | None,
-               date: dt.date) -> NewCard:
-    """The first card of a new project (MLTRL lets a project enter at any level)."""
+               date: dt.date, checklist: str | None = None) -> NewCard:
+    """The first card of a new project (MLTRL lets a project enter at any level); ``checklist``
+    is its ethics checklist link."""
     target = 0 if to_level is None else to_level
     if not 0 <= target <= 9:
         raise ScaffoldError(f"level {target} does not exist (levels are 0 to 9)")
-    return _render(project, title, target, date, owners, team, None, None)
+    return _render(project, title, target, date, owners, team, None, None, checklist)
 
 
 def _render(project: str, title: str, number: int, date: dt.date, owners: list[str], team: str | None,
-            transition: dict[str, object] | None, card: Card | None) -> NewCard:
+            transition: dict[str, object] | None, card: Card | None, checklist: str | None) -> NewCard:
     text = _environment().get_template("card.md").render(
         project=project, title=title, level=level(number), date=date, owners=owners, team=team,
-        transition=transition, card=card, sections=SECTIONS,
+        transition=transition, card=card, checklist=checklist, sections=SECTIONS,
     )
     return NewCard(f"L{number}-{date.isoformat()}.md", text)
 
 
-def write_new(folder: Path, card: NewCard) -> Path:
-    """Write the card into ``folder``, never over an existing file."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / card.file_name
+def ethics_checklist() -> NewFile:
+    """The shipped checklist template as it is: its frontmatter marker, questions and
+    placeholders are what the dossier counts answers by (``checklist.read_checklist``)."""
+    text = (resource_dir("templates") / CHECKLIST_TEMPLATE).read_text(encoding="utf-8")
+    return NewFile(CHECKLIST_FILE, text)
+
+
+def write_new(folder: Path, card: NewFile, checklist: NewFile | None = None) -> list[Path]:
+    """Write the card (and the checklist) into ``folder``, never over an existing file: when
+    either exists, nothing is written. Returns the paths written, the card's first."""
     try:
-        with path.open("x", encoding="utf-8") as handle:
-            handle.write(card.text)
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ScaffoldError(f"cannot create {folder}: {exc.strerror or exc}") from None
+    written: list[Path] = []
+    try:
+        if checklist is not None:
+            written.append(_create(folder / checklist.file_name, checklist.text,
+                                   "link it from the card's ethics.checklist instead, or leave out --ethics-checklist"))
+        written.insert(0, _create(folder / card.file_name, card.text, "pick another --date"))
+    except ScaffoldError:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return written
+
+
+def _create(path: Path, text: str, advice: str) -> Path:
+    """Create ``path`` (never replace it); a half-written file is removed."""
+    try:
+        handle = path.open("x", encoding="utf-8")
     except FileExistsError:
-        raise ScaffoldError(f"{path} exists already; pick another --date") from None
+        raise ScaffoldError(f"{path} exists already; {advice}") from None
+    except OSError as exc:
+        raise ScaffoldError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with handle:
+            handle.write(text)
+    except OSError as exc:
+        path.unlink(missing_ok=True)
+        raise ScaffoldError(f"cannot write {path}: {exc.strerror or exc}") from None
     return path

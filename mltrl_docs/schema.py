@@ -165,7 +165,11 @@ def _explain(err: ValidationError, document: YamlDocument,
     elif kind == "type":
         yield path, f"{label} must be {_expected(expected)}, not {_describe(value, document.raw.get(path))}", \
             _type_hint(expected, value, document.raw.get(path)), False
-    elif kind == "enum":
+    elif kind == "not" and "x-since" in schema:
+        since = schema["x-since"]
+        yield path, f"{label} is a format {since} field: write mltrl: {since}", \
+            f"format {since} keeps every older field: make the first line 'mltrl: {since}', or remove this field", True
+    elif kind == "enum" and not custom:
         options = [str(o) for o in expected]
         guess = difflib.get_close_matches(str(value), options, n=1)
         hint = f"use one of: {', '.join(options)}" + (f" (did you mean '{guess[0]}'?)" if guess else "")

@@ -17,8 +17,10 @@ from mltrl_docs.cli import main
 
 GATED = {"body": BODY + "\n## Data considerations\n\nSample data from one region.\n",
          "requirements": [{"id": "1", "kind": "research", "text": "PSI above 0.2 raises an alert.",
-                           "verification": "test", "status": "in-progress"}]}
-"""What a level-2 card needs to pass its gates (a research requirement, the level's sections)."""
+                           "verification": "test", "status": "in-progress"}],
+         "ethics": {"pre_development": "in-progress"}}
+"""What a level-2 card needs to pass its gates (a research requirement, the level's sections, the
+pre-development ethics checklist under way)."""
 
 
 @pytest.fixture
@@ -202,3 +204,22 @@ def test_a_lone_card_outside_any_site_checks_its_own_folder(write_card, tmp_path
     result = run("check", str(card))
     assert result.exit_code == 0, result.output
     assert "checked 1 projects, 1 cards" in result.output
+
+
+def test_new_with_the_ethics_checklist_passes_check(site: Path) -> None:
+    folder = site / "dossiers" / "c"
+    made = run("new", str(folder), "--project", "C", "--title", "Jet tagger", "--owner", "Ada", "--date",
+               "2025-01-02", "--ethics-checklist")
+    assert made.exit_code == 0, made.output
+    assert (folder / "ethics.md").is_file()
+    checked = run("check", str(folder), "--format", "json")
+    assert checked.exit_code == 0, checked.output
+    assert json.loads(checked.output)["findings"] == []
+    again = run("new", str(folder), "--date", "2025-02-03", "--ethics-checklist")
+    assert again.exit_code == 2
+    assert again.output == f"error: {folder / 'ethics.md'} exists already; link it from the card's " \
+        "ethics.checklist instead, or leave out --ethics-checklist\n"
+
+
+def test_new_help_lists_the_ethics_checklist_option() -> None:
+    assert "--ethics-checklist" in run("new", "--help").output

@@ -128,7 +128,7 @@ def test_glossary_findings_reach_the_dossier(write, write_card, tmp_path: Path) 
     write("src/p/glossary.yml", "mltrl: 1\nterms:\n  - term: Thing\n    definition: x.\n    see_also: [Nope]\n")
     dossier = build_dossier([tmp_path / "src"])
     assert [f.message for f in dossier.findings] == ["see_also 'Nope' of term 'Thing' names no term"]
-    assert dossier.terms is not None and dossier.terms.lookup("thing", "C1") is not None
+    assert dossier.glossary.lookup("thing", "C1") is not None
     assert fold("  A  b ") == "a b"
 
 
@@ -136,7 +136,7 @@ def test_the_example_glossaries_are_consistent() -> None:
     root = Path(__file__).parent.parent / "site_example"
     dossier = build_dossier([root / "dossiers"], [root / "glossary" / "org.yml"])
     assert [f for f in dossier.findings if f.rule == "glossary"] == []
-    assert dossier.terms.lookup("readiness portal").term.term == "Portal"
+    assert dossier.glossary.lookup("readiness portal").term.term == "Portal"
 
 
 def test_fold_makes_unicode_normal_forms_one_name() -> None:
@@ -156,3 +156,27 @@ def test_nfc_and_nfd_spellings_are_one_term_for_duplicates_and_collisions(write)
     assert "defined twice with different definitions (first in a.yml:3)" in messages[0]
     assert f"alias '{nfd.upper()}' of term 'Bistro' is already the term '{nfc}'" in messages[1]
     assert glossary.lookup(nfd) is glossary.lookup(nfc) is not None
+
+
+def test_the_glossary_page_and_tooltips_show_a_terms_source(write) -> None:
+    from mltrl_docs.model import Dossier
+    from mltrl_docs.render.html import Renderer
+    from mltrl_docs.render.pages import glossary_pages
+
+    path = write("org.yml", "mltrl: 1.1\nterms:\n  - term: Shadow week\n    definition: A week in shadow mode.\n"
+                            "    source: Operations <handbook>\n  - term: Golden set\n    definition: Frozen data.\n")
+    site, findings = load_glossary(path)
+    assert findings == []
+    glossary, _ = build_glossary(site, {})
+    renderer = Renderer("dossier")
+    page = glossary_pages(Dossier(), glossary, "dossier")[0]
+    html = renderer.render(page, lambda uri: uri, {})
+    assert "<strong>Source:</strong> Operations &lt;handbook&gt;</p>" in html
+    assert "<strong>Source:</strong> MLTRL (Lavin et al., 2022)</p>" in html  # the built-in terms
+    assert html.count("mltrl-source") == len(glossary.entries) - 1  # all but the term without a source
+    term = renderer.env.get_template("_term.html")
+    shadow = term.render(href="#shadow-week", entry=glossary.lookup("shadow week"), text="x")
+    assert 'data-definition="Shadow week: A week in shadow mode. Source: Operations &lt;handbook&gt;"' in shadow
+    assert 'aria-description="A week in shadow mode."' in shadow
+    golden = term.render(href="#golden-set", entry=glossary.lookup("golden set"), text="x")
+    assert 'data-definition="Golden set: Frozen data."' in golden

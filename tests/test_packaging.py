@@ -26,6 +26,7 @@ def test_wheel_ships_schemas_and_templates_and_loads_them(tmp_path: Path) -> Non
     for name in ("level-card", "glossary", "settings"):
         assert f"mltrl_docs/schema/{name}.schema.json" in names
     assert "mltrl_docs/templates/card.md" in names
+    assert "mltrl_docs/templates/ethics-checklist.md" in names
     assert "mltrl_docs/py.typed" in names
 
     venv = tmp_path / "venv"

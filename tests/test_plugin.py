@@ -265,7 +265,8 @@ def test_relative_links_in_card_bodies_point_at_published_pages(site_with, tmp_p
     body = ("\n**TL;DR**: See [the checklist](../neuropath/ethics.md) and [raw data](data/run.csv).\n\n"
             "## Model / algorithm info\n\nDetails.\n")
     requirement = {"id": "1", "kind": "research", "text": "t", "verification": "test", "status": "in-progress"}
-    root = site_with({"linky/card.md": card_text(body, project="L1", requirements=[requirement])})
+    root = site_with({"linky/card.md": card_text(body, project="L1", requirements=[requirement],
+                                                 ethics={"pre_development": "in-progress"})})
     result = mkdocs_build(root / "mkdocs.yml", root / "site")
     assert result.returncode == 0, result.stderr[-2000:]
     html = (root / "site" / "dossier" / "L1" / "index.html").read_text(encoding="utf-8")
@@ -374,8 +375,8 @@ def test_dossier_page_shows_why_and_the_gap_to_the_next_level(example: Path) -> 
     page = Page(example / "dossier" / "P07.1" / "index.html")
     assert "Gates: declared level 6, earned level 3" in page.text
     assert "Declared above earned" in page.text
-    assert "Give product requirement 9 a risk (likelihood and impact, 1 to 5 each) (line 68) risk-scored" in page.text
-    assert "Add a '## Intended use' section (line 87) sections" in page.text
+    assert "Give product requirement 9 a risk (likelihood and impact, 1 to 5 each) (line 73) risk-scored" in page.text
+    assert "Add a '## Intended use' section (line 92) sections" in page.text
     assert "product requirement 9 has no risk (likelihood x impact); risk-scored applies from level 5" in page.text
     mvbo = Page(example / "dossier" / "R02.1" / "index.html")
     assert "To pass the gates of level 5" in mvbo.text and "Verify or waive research requirement 5" in mvbo.text
@@ -400,7 +401,7 @@ def test_a_gate_rule_set_to_error_fails_the_build_without_strict(site_with, tmp_
     _edit(root / "site_example" / "mltrl-docs.yml", "risk-scored: info", "risk-scored: error")
     result = mkdocs_build(root / "mkdocs.yml", root / "site", strict=False)
     assert result.returncode != 0
-    assert "L6-2025-09-15.md:68:5: error: product requirement 9 has no risk" in result.stderr
+    assert "L6-2025-09-15.md:73:5: error: product requirement 9 has no risk" in result.stderr
     assert "1 gate finding(s) at severity 'error'" in result.stderr
     assert (root / "site" / "dossier" / "P07.1" / "index.html").is_file()  # written first, then failed
 
@@ -416,7 +417,7 @@ def test_glossary_page_has_every_term_with_anchor_names_links_and_usage(example:
     html_file = example / "dossier" / "glossary" / "index.html"
     page = Page(html_file)
     ids = {a.get("id") for tag, a in page.tags if tag == "dt"}
-    terms = dossier.terms
+    terms = dossier.glossary
     assert len(ids) == len(terms.entries) > 100
     assert {e.anchor for e in terms.entries} == ids
     jump = [a.get("href") for tag, a in page.tags if tag == "a" and (a.get("href") or "").startswith("#letter-")]

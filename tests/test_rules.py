@@ -31,7 +31,7 @@ def test_a_consistent_history_with_switchbacks_is_clean(write_card, tmp_path: Pa
     write_card("src/p/e.md", level=4, date="2021-06-01", transition=adv(3))
     write_card("src/p/f.md", level=2, date="2021-09-01", transition=sb(4, "embedded"))
     dossier = build_dossier([tmp_path / "src"])
-    assert dossier.findings == []
+    assert dossier.findings == ()
     assert [c.level.number for c in dossier.projects["C1"].cards] == [2, 3, 2, 3, 4, 2]
 
 

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import FIXTURES, REPO
 from jsonschema import Draft202012Validator
 
-from conftest import FIXTURES, REPO
 from mltrl_docs.findings import Position
 from mltrl_docs.frontmatter import split
+from mltrl_docs.model import DatasetRole, DeploymentTestKind, ProductionChange
 from mltrl_docs.resources import SCHEMA_NAMES, load_schema
 from mltrl_docs.schema import check, field_name
 from mltrl_docs.yamldata import read_yaml
@@ -138,3 +139,252 @@ def test_a_pattern_ending_in_dollar_does_not_accept_a_final_newline(field: str, 
     document = read_yaml(parts.frontmatter, parts.frontmatter_line)
     findings = check("level-card", document, Path("c.md"), Position(1, 1))
     assert [f.field for f in findings] == [field if field == "project" else "requirements[0].id"]
+
+
+# --- format 1.1 -------------------------------------------------------------------------------
+
+DOCS = REPO / "docs" / "card-format.md"
+FORMAT_1_1 = FIXTURES / "format-1.1"
+REQUIREMENT = {"id": "1", "kind": "research", "text": "T.", "verification": "test", "status": "in-progress"}
+
+
+def format_1_1_fields(name: str) -> list[tuple[str | int, ...]]:
+    """The fields format 1.1 adds, read from the schema's one list of them (its top-level
+    ``if mltrl is 1 then`` branch); ``0`` stands for any list item."""
+    schema = load_schema(name)
+    assert schema["if"]["properties"]["mltrl"] == {"const": 1} and schema["if"]["required"] == ["mltrl"]
+    found: list[tuple[str | int, ...]] = []
+
+    def walk(node: dict[str, Any], path: tuple[str | int, ...]) -> None:
+        if "x-since" in node:
+            assert node["x-since"] == "1.1" and node["not"] == {}, path
+            found.append(path)
+        for key, sub in node.get("properties", {}).items():
+            walk(sub, (*path, key))
+        if "items" in node:
+            walk(node["items"], (*path, 0))
+
+    walk(schema["then"], ())
+    return found
+
+
+def _declared(schema: dict[str, Any], path: tuple[str | int, ...]) -> dict[str, Any]:
+    node = schema
+    for part in path:
+        node = node["items"] if isinstance(part, int) else node["properties"][part]
+    return node
+
+
+@pytest.mark.parametrize("name", ["level-card", "glossary"])
+def test_every_format_1_1_field_is_declared_and_described_as_1_1(name: str) -> None:
+    schema = load_schema(name)
+    fields = format_1_1_fields(name)
+    assert fields
+    for path in fields:
+        assert _declared(schema, path)["description"].startswith("Format 1.1. "), path
+    described = {where for where, sub in _properties(schema) if sub.get("description", "").startswith("Format 1.1")}
+    listed = {"".join("[items]" if isinstance(p, int) else f".{p}" for p in path) for path in fields}
+    assert described == listed, "a field described as 'Format 1.1' is missing from the schema's if/then list"
+
+
+# A valid value for every 1.1 field: a card with it is valid at 1.1 and rejected at 1.
+V1_1_SAMPLES: dict[tuple[str | int, ...], dict[str, Any]] = {
+    ("reviewers", 0, "role"): {"reviewers": [{"name": "Lin Chen", "decision": "approved", "role": "qa"}]},
+    ("reviewers", 0, "requested"): {"reviewers": [{"name": "Lin Chen", "decision": "pending",
+                                                   "requested": "2024-03-02"}]},
+    ("requirements", 0, "risk", "mitigation"): {"requirements": [
+        {**REQUIREMENT, "risk": {"likelihood": 2, "impact": 3, "mitigation": "A fallback serves the old model."}}]},
+    ("requirements", 0, "validation"): {"requirements": [{**REQUIREMENT, "validation": {"how": "Users asked."}}]},
+    ("datasets",): {"datasets": [{"name": "query-logs", "version": "1.0.0"}]},
+    ("monitoring",): {"monitoring": {"drift": ["PSI over query length"]}},
+    ("deployment_tests",): {"deployment_tests": [{"kind": "shadow"}]},
+    ("production",): {"production": {"change": "retired"}},
+}
+
+
+def test_every_format_1_1_field_has_a_sample() -> None:
+    assert sorted(map(str, V1_1_SAMPLES)) == sorted(map(str, format_1_1_fields("level-card")))
+
+
+def _card_document(**fields: Any):
+    from conftest import card_text
+
+    parts = split(card_text(**fields))
+    return read_yaml(parts.frontmatter, parts.frontmatter_line)
+
+
+@pytest.mark.parametrize("path", list(V1_1_SAMPLES), ids=field_name)
+def test_a_format_1_card_using_a_1_1_field_is_rejected_at_that_field(path: tuple[str | int, ...]) -> None:
+    document = _card_document(mltrl=1, **V1_1_SAMPLES[path])
+    [finding] = check("level-card", document, Path("c.md"), Position(1, 1))
+    assert finding.message == f"{field_name(path)} is a format 1.1 field: write mltrl: 1.1"
+    assert (finding.rule, finding.field, finding.position) == ("schema", field_name(path), document.keys[path])
+    assert "mltrl: 1.1" in (finding.hint or "")
+    for mltrl in (1.1, "1.1"):
+        assert check("level-card", _card_document(mltrl=mltrl, **V1_1_SAMPLES[path]), Path("c.md"),
+                     Position(1, 1)) == [], mltrl
+
+
+@pytest.mark.parametrize("written", ["2", "1.2", "'1'", "'1.10'", "true", "null", "[1]"])
+def test_the_format_version_is_1_or_1_1(written: str) -> None:
+    document = read_yaml(f"mltrl: {written}\nproject: A\ntitle: t\nlevel: 0\ndate: 2020-01-01\nstatus: draft\n"
+                         "owners: [x]\n")
+    findings = check("level-card", document, Path("c.md"), Position(1, 1))
+    assert [(f.field, f.position) for f in findings] == [("mltrl", Position(1, 8))]
+    assert findings[0].message in ("mltrl must be 1 or 1.1 (the card format version)", "mltrl is empty")
+
+
+def test_a_format_1_glossary_using_a_term_source_is_rejected_at_that_term() -> None:
+    text = ("mltrl: 1\nterms:\n  - term: A\n    definition: x.\n  - term: B\n    definition: y.\n"
+            "    source: Our team\n")
+    [finding] = check("glossary", read_yaml(text), Path("g.yml"), Position(1, 1))
+    assert (finding.field, finding.position) == ("terms[1].source", Position(7, 5))
+    assert finding.message == "terms[1].source is a format 1.1 field: write mltrl: 1.1"
+    assert check("glossary", read_yaml(text.replace("mltrl: 1\n", "mltrl: 1.1\n")), Path("g.yml"),
+                 Position(1, 1)) == []
+
+
+CLOSED_1_1 = {
+    ".datasets[items].role": DatasetRole,
+    ".deployment_tests[items].kind": DeploymentTestKind,
+    ".production.change": ProductionChange,
+}
+
+
+def test_format_1_1_vocabularies_are_the_models() -> None:
+    found = dict(_properties(load_schema("level-card")))
+    for where, words in CLOSED_1_1.items():
+        assert found[where]["enum"] == [w.value for w in words], where
+
+
+# (fields of a 1.1 card, the field a finding names, a part of its message)
+BAD_1_1_VALUES: list[tuple[dict[str, Any], tuple[str | int, ...], str]] = [
+    ({"reviewers": [{"name": "L", "decision": "approved", "role": ""}]}, ("reviewers", 0, "role"), "is empty"),
+    ({"reviewers": [{"name": "L", "decision": "approved", "role": ["qa"]}]}, ("reviewers", 0, "role"),
+     "must be text"),
+    ({"reviewers": [{"name": "L", "decision": "pending", "requested": "2024-13-01"}]},
+     ("reviewers", 0, "requested"), "not a valid date"),
+    ({"reviewers": [{"name": "L", "decision": "pending", "requested": "next week"}]},
+     ("reviewers", 0, "requested"), "not a valid date"),
+    ({"requirements": [{**REQUIREMENT, "risk": {"likelihood": 1, "impact": 1, "mitigation": 5}}]},
+     ("requirements", 0, "risk", "mitigation"), "must be text"),
+    ({"requirements": [{**REQUIREMENT, "validation": "Users asked."}]}, ("requirements", 0, "validation"),
+     "must be a mapping"),
+    ({"requirements": [{**REQUIREMENT, "validation": {"by": "Priya"}}]}, ("requirements", 0, "validation"),
+     "missing required field 'how'"),
+    ({"requirements": [{**REQUIREMENT, "validation": {"how": "x", "date": "2024/01/01"}}]},
+     ("requirements", 0, "validation", "date"), "not a valid date"),
+    ({"requirements": [{**REQUIREMENT, "validation": {"how": "x", "who": "Priya"}}]},
+     ("requirements", 0, "validation", "who"), "unknown field 'who'"),
+    ({"datasets": {"name": "logs"}}, ("datasets",), "must be a list"),
+    ({"datasets": [{"version": "1.0.0"}]}, ("datasets", 0), "missing required field 'name'"),
+    ({"datasets": [{"name": "logs", "role": "training"}]}, ("datasets", 0, "role"), "is not a valid role"),
+    ({"datasets": [{"name": "logs", "version": 1.1}]}, ("datasets", 0, "version"), "must be text"),
+    ({"datasets": [{"name": "logs", "slices": "all"}]}, ("datasets", 0, "slices"), "must be a list"),
+    ({"datasets": [{"name": "logs", "link": ""}]}, ("datasets", 0, "link"), "is empty"),
+    ({"monitoring": {"metrics": [{"name": "NDCG"}]}}, ("monitoring", "metrics", 0),
+     "missing required field 'threshold'"),
+    ({"monitoring": {"metrics": [{"name": "NDCG", "threshold": True}]}}, ("monitoring", "metrics", 0, "threshold"),
+     "must be text or a number"),
+    ({"monitoring": {"metrics": [{"name": "NDCG", "threshold": ""}]}}, ("monitoring", "metrics", 0, "threshold"),
+     "is empty"),
+    ({"monitoring": {"drift": "PSI"}}, ("monitoring", "drift"), "must be a list"),
+    ({"monitoring": {"dashbord": "https://grafana.example.internal"}}, ("monitoring", "dashbord"),
+     "unknown field 'dashbord'"),
+    ({"deployment_tests": [{"kind": "ab"}]}, ("deployment_tests", 0, "kind"), "is not a valid kind"),
+    ({"deployment_tests": [{"text": "One week."}]}, ("deployment_tests", 0), "missing required field 'kind'"),
+    ({"deployment_tests": [{"kind": "shadow", "evidence": "runs.csv"}]}, ("deployment_tests", 0, "evidence"),
+     "must be a list"),
+    ({"production": {"change": "sunset"}}, ("production", "change"), "is not a valid change"),
+    ({"production": {"reason": "Old."}}, ("production",), "missing required field 'change'"),
+]
+
+
+@pytest.mark.parametrize(("fields", "at", "message"), BAD_1_1_VALUES,
+                         ids=[f"{field_name(at)}-{i}" for i, (_, at, _) in enumerate(BAD_1_1_VALUES)])
+def test_a_bad_1_1_value_is_a_located_error(fields: dict[str, Any], at: tuple[str | int, ...], message: str) -> None:
+    document = _card_document(mltrl=1.1, **fields)
+    [finding] = check("level-card", document, Path("c.md"), Position(1, 1))
+    assert (finding.rule, finding.field) == ("schema", field_name(at)) and message in finding.message
+    assert finding.position in (document.keys.get(at), document.values.get(at)) and finding.position.line > 1
+    assert finding.hint
+
+
+def test_a_bad_1_1_value_has_a_useful_hint() -> None:
+    hints = {field_name(at): check("level-card", _card_document(mltrl=1.1, **fields), Path("c.md"),
+                                   Position(1, 1))[0].hint for fields, at, _ in BAD_1_1_VALUES}
+    assert hints["datasets[0].role"] == "use one of: train, validation, test, monitoring, other (did you mean 'train'?)"
+    assert hints["deployment_tests[0].kind"].endswith("(did you mean 'a-b'?)")
+    assert hints["datasets[0].version"] == 'write it in quotes: "1.1"'
+    assert hints["monitoring.dashbord"] == "did you mean 'dashboard'?"
+
+
+def test_the_format_1_1_fixtures_are_valid() -> None:
+    cards = sorted(FORMAT_1_1.rglob("*.md"))
+    assert len(cards) == 3
+    for path in cards:
+        assert check("level-card", _frontmatter(path), path, Position(1, 1)) == [], path
+    glossary = FORMAT_1_1 / "ranker" / "glossary.yml"
+    assert check("glossary", read_yaml(glossary.read_text(encoding="utf-8")), glossary, Position(1, 1)) == []
+
+
+# --- every format 1 file stays valid ---------------------------------------------------------
+
+WALKED = (FIXTURES, REPO / "tests" / "corpus", REPO / "site_example")
+
+
+def _cards_and_glossaries() -> Iterator[tuple[str, Path]]:
+    """(schema name, file) for every card and glossary file of the test fixtures, the malformed
+    corpus and the example site."""
+    for folder in WALKED:
+        for path in sorted(folder.rglob("*")):
+            if not path.is_file():
+                continue
+            try:
+                text = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                continue
+            if path.suffix == ".md" and re.search(r"^level\s*:", text, re.MULTILINE):
+                yield "level-card", path
+            elif path.suffix in (".yml", ".yaml") and re.search(r"^terms\s*:", text, re.MULTILINE):
+                yield "glossary", path
+
+
+def _read(name: str, path: Path):
+    """The file's YAML document, or None for the corpus's files that are no YAML at all."""
+    from mltrl_docs.yamldata import YamlSyntaxError
+
+    text = path.read_text(encoding="utf-8")
+    try:
+        if name == "glossary":
+            return read_yaml(text)
+        parts = split(text)
+        return read_yaml(parts.frontmatter, parts.frontmatter_line)
+    except (YamlSyntaxError, AttributeError, TypeError):
+        return None
+
+
+def test_every_format_1_file_is_still_valid() -> None:
+    """Format 1.1 is backwards compatible. Every card and glossary of the fixtures and the
+    example site passes, whether it declares 1 or 1.1; no file of the malformed corpus gains a
+    finding about format 1.1 (test_corpus holds their exact findings)."""
+    versions: dict[str, int] = {}
+    for name, path in _cards_and_glossaries():
+        document = _read(name, path)
+        findings = check(name, document, path, Position(1, 1)) if document is not None else []
+        if "corpus" in path.relative_to(REPO).parts:
+            assert not any("format 1.1" in f.message for f in findings), path
+            continue
+        assert findings == [], (path, findings)
+        declared = document.data["mltrl"]
+        versions[f"{name} {declared}"] = versions.get(f"{name} {declared}", 0) + 1
+    assert versions.get("level-card 1", 0) >= 3 and versions.get("glossary 1", 0) >= 3, versions
+    assert versions.get("level-card 1.1", 0) >= 3 and versions.get("glossary 1.1", 0) >= 1, versions
+
+
+def test_the_format_document_describes_every_1_1_field() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    assert "mltrl: 1.1" in text and "is a format 1.1 field: write mltrl: 1.1" in text
+    for name in ("level-card", "glossary"):
+        for path in format_1_1_fields(name):
+            assert f"`{path[-1]}`" in text, path

@@ -3,6 +3,14 @@
 The requirement matrix follows each requirement id across the project's cards
 (an id keeps its meaning from card to card): its status at every card, and
 whether it appeared, changed its text or disappeared there.
+
+A requirement the development line no longer lists is not gone while the version
+in production still carries it (MLTRL level 9: the deployed version keeps running
+while the next one climbs again after 9 -> 4). Where a card leaves out a
+requirement that the level-9 card then in production lists, the cell shows that
+card's requirement, marked ``production``; it is ``removed`` only once that version
+has left production (a later level-9 card, or a card recording its retirement or
+replacement) and the card no longer lists it.
 """
 
 from __future__ import annotations
@@ -11,14 +19,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mltrl_docs.model import Card, Requirement, RequirementKind
+from mltrl_docs.production import ProductionLines, production_lines
 
 
 @dataclass(frozen=True, slots=True)
 class Cell:
     requirement: Requirement | None
-    """The requirement as written on this card; None where the card does not list it."""
+    """The requirement as written on this card; for a ``production`` cell, as the card in
+    production writes it; None where neither lists it."""
     mark: str = ""
-    """``new``, ``changed`` (text differs from the previous card), ``removed`` or empty."""
+    """``new``, ``changed`` (text differs from the previous card), ``removed``, ``production``
+    (this card leaves it out, the version in production carries it) or empty."""
+    production: Card | None = None
+    """For a ``production`` cell: the level-9 card whose version carries the requirement."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +50,13 @@ class RequirementMatrix:
 
 
 def requirement_matrix(cards: Sequence[Card]) -> RequirementMatrix:
+    """The matrix of one project's cards (in date order)."""
+    lines = production_lines(cards)
     latest: dict[str, Requirement] = {}
     for card in cards:
         for requirement in card.requirements:
             latest[requirement.id] = requirement
-    rows = [_row(rid, latest[rid], cards) for rid in sorted(latest, key=lambda i: latest[i].parts)]
+    rows = [_row(rid, latest[rid], cards, lines) for rid in sorted(latest, key=lambda i: latest[i].parts)]
     return RequirementMatrix(
         cards=tuple(cards),
         research=tuple(r for r in rows if r.latest.kind is RequirementKind.RESEARCH),
@@ -49,13 +64,19 @@ def requirement_matrix(cards: Sequence[Card]) -> RequirementMatrix:
     )
 
 
-def _row(requirement_id: str, latest: Requirement, cards: Sequence[Card]) -> Row:
+def _row(requirement_id: str, latest: Requirement, cards: Sequence[Card], lines: ProductionLines) -> Row:
     cells: list[Cell] = []
     previous: Requirement | None = None
     for index, card in enumerate(cards):
-        here = next((r for r in card.requirements if r.id == requirement_id), None)
+        here = _listed(card, requirement_id)
         if here is None:
-            cells.append(Cell(None, "removed" if previous is not None else ""))
+            tenure = lines.on(card.date)
+            carried = _listed(tenure.card, requirement_id) if tenure is not None else None
+            if tenure is not None and carried is not None:
+                cells.append(Cell(carried, "production", tenure.card))
+                here = carried
+            else:
+                cells.append(Cell(None, "removed" if previous is not None else ""))
         elif index and previous is None:
             cells.append(Cell(here, "new"))
         elif previous is not None and previous.text != here.text:
@@ -64,6 +85,10 @@ def _row(requirement_id: str, latest: Requirement, cards: Sequence[Card]) -> Row
             cells.append(Cell(here))
         previous = here
     return Row(requirement_id, latest, tuple(cells))
+
+
+def _listed(card: Card, requirement_id: str) -> Requirement | None:
+    return next((r for r in card.requirements if r.id == requirement_id), None)
 
 
 RISK_BANDS = ((15, "critical"), (10, "high"), (5, "medium"), (1, "low"))

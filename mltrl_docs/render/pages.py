@@ -7,20 +7,24 @@ static-site host expects them; the host decides the final URLs.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mltrl_docs.checklist import Checklist, read_checklist
 from mltrl_docs.dossier import CheckedDossier
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.glossary import Entry, Glossary, fold
 from mltrl_docs.model import Card, Dossier, Project, RequirementStatus
+from mltrl_docs.production import Line, ProductionLines, Tenure, production_lines
 from mltrl_docs.references import is_hidden, real_path
 from mltrl_docs.render.autolink import ScopeMatchers
 from mltrl_docs.render.coupling import coupling_graph
 from mltrl_docs.render.feed import history
 from mltrl_docs.render.matrix import requirement_matrix, risk_matrix
+from mltrl_docs.render.metrics_chart import metrics_page
 from mltrl_docs.render.timeline import timeline
 
 
@@ -58,7 +62,17 @@ def attachment_uri(prefix: str, project: Project, path: Path) -> str:
     return f"{prefix}/{project.id}/pages/{relative.as_posix()}.md"
 
 
-OPTIONAL_PAGES: tuple[str, ...] = ("levels", "history", "requirements", "findings", "glossary", "cards",
+def current_checklist(project: Project) -> Checklist | None:
+    """The answer counts of the page the current card's ``ethics.checklist`` names, when that
+    page is one of the project's attachments and follows the checklist template."""
+    ref = project.current.ethics.checklist if project.current else None
+    if ref is None or ref.is_url or ref.resolved is None:
+        return None
+    page = next((a for a in project.attachments if a.path == ref.resolved), None)
+    return read_checklist(page) if page is not None else None
+
+
+OPTIONAL_PAGES: tuple[str, ...] = ("levels", "history", "requirements", "findings", "metrics", "glossary", "cards",
                                    "attachments", "evidence")
 """Page kinds a site may leave out; the portfolio and the project dossiers are always built.
 Links to a page that is left out render as plain text. ``evidence`` is the evidence files."""
@@ -74,15 +88,16 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
     """Every generated page, portfolio first, in a stable order."""
     projects = sorted(dossier.projects.values(), key=lambda p: p.id)
     by_project = findings_by_project(dossier)
+    lines = {project.id: production_lines(project.cards) for project in projects}
     pages = [
         SitePage(f"{prefix}/index.md", "Portfolio", "portfolio.html",
-                 {"projects": projects, "open_findings": open_findings(dossier, by_project), "by_level": _by_level(projects),
-                  "gates": dossier.gates},
+                 {"projects": projects, "open_findings": open_findings(dossier, by_project),
+                  "by_level": _by_level(projects, lines), "lines": lines, "gates": dossier.gates},
                  in_nav=True),
     ]
     org_pages = {
         "levels": lambda: SitePage(f"{prefix}/levels.md", "Levels", "levels.html",
-                                   {"by_level": _by_level(projects), "gates": dossier.gates}, in_nav=True),
+                                   {"by_level": _by_level(projects, lines), "gates": dossier.gates}, in_nav=True),
         "history": lambda: SitePage(f"{prefix}/history.md", "History", "history.html",
                                     {"events": history(dossier.dossier)}, in_nav=True),
         "requirements": lambda: SitePage(f"{prefix}/requirements.md", "Requirements", "requirements.html",
@@ -90,6 +105,8 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
                                          in_nav=True),
         "findings": lambda: SitePage(f"{prefix}/findings.md", "Findings", "findings.html",
                                      {"findings": dossier.findings, "dossier": dossier}, in_nav=True),
+        "metrics": lambda: SitePage(f"{prefix}/metrics.md", "Metrics", "metrics.html",
+                                    metrics_page(dossier.dossier, dt.date.today()), in_nav=True),
     }
     pages += [make() for kind, make in org_pages.items() if kind in include]
     if "glossary" in include and dossier.glossary.entries:
@@ -103,6 +120,8 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
         project_gates = gates.projects.get(project.id)
         pages.append(SitePage(project_uri(prefix, project), f"{project.id}: {project.title}", "project.html",
                               {"project": project, "dossier": dossier, "gates": project_gates,
+                               "lines": lines[project.id],
+                               "checklist": current_checklist(project),
                                "graph": coupling_graph(project_gates.readiness, dossier.dossier) if project_gates else None,
                                "findings": by_project[project.id],
                                "t": timeline(project.cards, as_of) if as_of else None,
@@ -116,13 +135,15 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
                 card_uri(prefix, card), f"{project.id} level {card.level.number} ({card.date.isoformat()})",
                 "card.html", {"project": project, "card": card, "previous": previous, "next": following,
                               "findings": by_file.get(card.path, []),
-                              "earned": gates.earned.get(card.path)},
+                              "earned": gates.earned.get(card.path),
+                              "approval_holds": gates.approved.get(card.path, False)},
                 source=card.path, link_terms=True, project=project.id,
             ))
         for attachment in project.attachments if "attachments" in include else ():
             pages.append(SitePage(attachment_uri(prefix, project, attachment.path), attachment.title,
                                   "attachment.html", {"project": project, "attachment": attachment,
-                                                      "body": attachment.body},
+                                                      "body": attachment.body,
+                                                      "checklist": read_checklist(attachment)},
                                   source=attachment.path, link_terms=True, project=project.id))
     return pages
 
@@ -185,11 +206,41 @@ def evidence_files(dossier: Dossier, prefix: str = "dossier") -> dict[Path, str]
     return published
 
 
-def _by_level(projects: list[Project]) -> dict[int, list[Project]]:
-    by_level: dict[int, list[Project]] = {n: [] for n in range(10)}
+@dataclass(frozen=True, slots=True)
+class LevelEntry:
+    """A project's place on a level: the card that puts it there, and which of its lines that is."""
+
+    project: Project
+    card: Card
+    line: Line | None = None
+    """PRODUCTION for the version in production (at level 9, even when it is the newest card);
+    DEVELOPMENT for the next version climbing while one runs; None for a project with one
+    line below level 9, or whose newest card is a level-9 card that left production."""
+    tenure: Tenure | None = None
+    """For a level-9 card: its time in production (running for a PRODUCTION entry, ended otherwise)."""
+
+    @property
+    def current(self) -> bool:
+        """True for the project's newest card: the one its declared level and gates are about."""
+        return self.card is self.project.current
+
+
+def _by_level(projects: list[Project], lines: dict[str, ProductionLines]) -> dict[int, list[LevelEntry]]:
+    """Each level's projects: a project with a version in production is at level 9 with it,
+    and at its development line's level too (MLTRL's level 9 runs both lines)."""
+    by_level: dict[int, list[LevelEntry]] = {n: [] for n in range(10)}
     for project in projects:
-        if project.current:
-            by_level[project.current.level.number].append(project)
+        project_lines = lines[project.id]
+        production, development = project_lines.production, project_lines.development
+        if production is not None:
+            by_level[production.card.level.number].append(
+                LevelEntry(project, production.card, Line.PRODUCTION, production))
+        if development is not None:
+            by_level[development.level.number].append(
+                LevelEntry(project, development, Line.DEVELOPMENT if production is not None else None))
+        elif production is None and project.current is not None:
+            by_level[project.current.level.number].append(
+                LevelEntry(project, project.current, None, project_lines.tenure_of(project.current)))
     return by_level
 
 

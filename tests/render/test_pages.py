@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Callable
 from pathlib import Path
 
-from mltrl_docs.dossier import build_dossier
-from mltrl_docs.render.pages import card_stem, evidence_files, open_findings, site_pages
+from htmltext import INLINE
+
+from mltrl_docs.dossier import CheckedDossier, build_dossier
+from mltrl_docs.production import Line
+from mltrl_docs.render.html import Renderer
+from mltrl_docs.render.pages import SitePage, card_stem, evidence_files, open_findings, site_pages
 
 
 def test_open_findings_count_per_project_folder(write_card, write, tmp_path: Path) -> None:
@@ -24,7 +31,7 @@ def test_page_uris_and_nav_membership(write_card, write, tmp_path: Path) -> None
     cards = dossier.projects["C1"].cards
     assert {u for u, p in pages.items() if p.in_nav} == {
         "dossier/index.md", "dossier/levels.md", "dossier/history.md", "dossier/requirements.md",
-        "dossier/findings.md", "dossier/glossary/index.md", "dossier/C1/index.md"}
+        "dossier/findings.md", "dossier/metrics.md", "dossier/glossary/index.md", "dossier/C1/index.md"}
     assert f"dossier/C1/{card_stem(cards[0])}.md" in pages and "dossier/C1/pages/docs/ethics.md" in pages
     assert pages[f"dossier/C1/{card_stem(cards[1])}.md"].context["previous"] is cards[0]
 
@@ -55,3 +62,138 @@ def test_evidence_symlinked_out_of_the_project_is_not_published(write_card, writ
                      "evidence": ["leak.txt"]}]
     write_card("src/p/a.md", requirements=requirements)
     assert evidence_files(build_dossier([tmp_path / "src"])) == {}
+
+
+# --- the production line beside the development line (MLTRL level 9) ----------------------
+
+V1 = {"code": "1.8.3", "model": "1.2.0", "data": "2.2.0"}
+PRODUCT = {"id": "5", "kind": "product", "text": "Publish a mask for every tile.", "verification": "test",
+           "status": "verified"}
+
+
+def write_cloud_mask(write_card: Callable[..., Path], **l5: object) -> None:
+    """cloud-mask: v1 at level 9 since 2023-03-06, then 9 -> 4 for v2, now at level 5; and a plain project."""
+    write_card("src/cm/L8.md", project="P04.3", level=8, date="2022-11-21", requirements=[PRODUCT])
+    write_card("src/cm/L9.md", project="P04.3", level=9, date="2023-03-06", versions=V1,
+               transition={"from": 8, "kind": "advance"}, requirements=[PRODUCT])
+    write_card("src/cm/L4.md", project="P04.3", level=4, date="2025-09-08", versions={"model": "2.1.0"},
+               transition={"from": 9, "kind": "switchback", "switchback": "embedded"})
+    write_card("src/cm/L5.md", project="P04.3", level=5, date="2026-10-12", versions={"model": "2.1.0"},
+               transition={"from": 4, "kind": "advance"}, **l5)
+    write_card("src/mvbo/L4.md", project="R02.1", level=4, date="2024-01-01")
+
+
+def rendered(dossier: CheckedDossier) -> dict[str, str]:
+    """Every page's HTML, links left as page URIs."""
+    renderer = Renderer("dossier")
+    return {page.uri: renderer.render(page, lambda uri: uri, {}) for page in site_pages(dossier, "dossier")}
+
+
+def text(markup: str) -> str:
+    """Visible text: inline elements join the words around them, others separate them."""
+    spaced = re.sub(r"</?(\w+)[^>]*>", lambda m: "" if m.group(1) in INLINE else " ", markup)
+    return " ".join(html.unescape(spaced).split())
+
+
+def level_rows(markup: str) -> dict[int, str]:
+    """The levels page's "projects here now" text of each level."""
+    rows = re.findall(r'<tr id="level-(\d)">(.*?)</tr>', markup, re.DOTALL)
+    return {int(number): text(row.rsplit("<td>", 1)[1]) for number, row in rows}
+
+
+def test_a_project_in_production_is_listed_at_level_9_and_at_its_development_level(
+        write_card, tmp_path: Path) -> None:
+    write_cloud_mask(write_card)
+    dossier = build_dossier([tmp_path / "src"])
+    pages: dict[str, SitePage] = {p.uri: p for p in site_pages(dossier, "dossier")}
+    by_level = pages["dossier/levels.md"].context["by_level"]
+    cards = dossier.projects["P04.3"].cards
+    assert [(e.project.id, e.card, e.line, e.current) for e in by_level[9]] == [
+        ("P04.3", cards[1], Line.PRODUCTION, False)]
+    assert [(e.project.id, e.card, e.line, e.current) for e in by_level[5]] == [
+        ("P04.3", cards[3], Line.DEVELOPMENT, True)]
+    assert [(e.project.id, e.line, e.tenure) for e in by_level[4]] == [("R02.1", None, None)]
+    assert sum(len(entries) for entries in by_level.values()) == 3
+
+    out = rendered(dossier)
+    rows = level_rows(out["dossier/levels.md"])
+    assert rows[9] == "P04.3 in production (code 1.8.3, model 1.2.0, data 2.2.0)"
+    assert rows[5] == "P04.3 in development"
+    assert rows[4] == "R02.1" and rows[8] == "none"
+
+
+def test_the_portfolio_shows_the_version_in_production_beside_the_development_line(
+        write_card, tmp_path: Path) -> None:
+    write_cloud_mask(write_card)
+    portfolio = rendered(build_dossier([tmp_path / "src"]))["dossier/index.md"]
+    row = {project: text(found[0]) for project in ("P04.3", "R02.1")
+           if (found := re.findall(rf"<tr>\s*<td><a[^>]*>{re.escape(project)}</a>.*?</tr>", portfolio, re.DOTALL))}
+    assert "L5 Machine learning capability" in row["P04.3"]
+    assert "in production: level 9, code 1.8.3, model 1.2.0, data 2.2.0 since 2023-03-06" in row["P04.3"]
+    assert "in production" not in row["R02.1"]
+    # one board card per project (its newest card), and v1 as an extra production card at level 9
+    assert portfolio.count('class="mltrl-board-card"') == 2
+    assert portfolio.count('class="mltrl-board-card mltrl-board-card-production"') == 1
+    assert "in production since 2023-03-06" in text(portfolio.split('id="board"')[1])
+
+
+def test_the_dossier_shows_both_lines_and_marks_the_production_card_in_the_history(
+        write_card, tmp_path: Path) -> None:
+    write_cloud_mask(write_card)
+    page = text(rendered(build_dossier([tmp_path / "src"]))["dossier/P04.3/index.md"])
+    assert "In development L5 Machine learning capability (Prototyping) since 2026-10-12" in page
+    assert ("In production L9 Deployment (Deployment) since 2023-03-06 · code 1.8.3, model 1.2.0, data 2.2.0 · "
+            "level-9 card") in page
+    history = page.split("Level history")[-1].split("Requirement matrix")[0]
+    assert "L9 Deployment (Deployment) in production since 2023-03-06, still running" in history
+    assert "L5 Machine learning capability (Prototyping) in development" in history
+    matrix = page.split("Requirement matrix")[1]
+    assert "verified production" in matrix and "removed" not in matrix.split("removed: no longer listed")[1]
+
+
+def test_a_retired_version_leaves_one_line_and_its_reason_is_escaped(write_card, tmp_path: Path) -> None:
+    write_cloud_mask(write_card, mltrl="1.1",
+                     production={"change": "retired", "reason": "<script>alert(1)</script> v1 is switched off."})
+    out = rendered(build_dossier([tmp_path / "src"]))
+    rows = level_rows(out["dossier/levels.md"])
+    assert rows[9] == "none" and rows[5] == "P04.3"
+    project = out["dossier/P04.3/index.md"]
+    assert "<script>alert(1)" not in project
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; v1 is switched off." in project
+    page = text(project)
+    assert "Current level L5" in page and "In development" not in page
+    assert ("In production nothing: the version of the level-9 card ran 2023-03-06 to 2026-10-12, retired "
+            "(recorded on the L5 card of 2026-10-12): <script>alert(1)</script> v1 is switched off.") in page
+    assert "was in production 2023-03-06 to 2026-10-12, retired" in page
+    assert "retired here: the version in production since 2023-03-06" in page
+    assert "in production: nothing (retired 2026-10-12)" in text(out["dossier/index.md"])
+
+
+def test_a_level_9_card_that_records_its_own_retirement_stays_at_level_9(write_card, tmp_path: Path) -> None:
+    write_card("src/ranker/L9.md", mltrl="1.1", project="P03.1", level=9, date="2023-01-09",
+               production={"change": "replaced", "reason": "The learned re-ranker took over."})
+    out = rendered(build_dossier([tmp_path / "src"]))
+    assert level_rows(out["dossier/levels.md"])[9] == "P03.1 was in production (replaced outside the project)"
+    page = text(out["dossier/P03.1/index.md"])
+    assert ("In production nothing: the version of the level-9 card ran from 2023-01-09, replaced outside the "
+            "project: The learned re-ranker took over.") in page
+
+
+def test_when_the_next_version_reaches_level_9_it_replaces_the_one_in_production(write_card, tmp_path: Path) -> None:
+    write_cloud_mask(write_card)
+    for number, date in ((6, "2027-03-01"), (7, "2027-09-01"), (8, "2028-03-01"), (9, "2028-09-01")):
+        write_card(f"src/cm/L{number}b.md", project="P04.3", level=number, date=date, versions={"model": "2.1.0"},
+                   transition={"from": number - 1, "kind": "advance"})
+    out = rendered(build_dossier([tmp_path / "src"]))
+    rows = level_rows(out["dossier/levels.md"])
+    assert rows[9] == "P04.3 in production (model 2.1.0)" and rows[5] == "none"
+    page = text(out["dossier/P04.3/index.md"])
+    assert "Current level L9" in page and "In development" not in page
+    assert ("was in production 2023-03-06 to 2028-09-01, replaced by the next version (level-9 card of "
+            "2028-09-01)") in page
+    assert "in production since 2028-09-01, still running" in page
+
+
+def test_a_version_in_production_without_versions_is_listed_plainly(write_card, tmp_path: Path) -> None:
+    write_card("src/p/L9.md", project="P1", level=9, date="2024-01-01")
+    assert level_rows(rendered(build_dossier([tmp_path / "src"]))["dossier/levels.md"])[9] == "P1 in production"
