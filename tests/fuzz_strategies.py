@@ -25,7 +25,9 @@ from hypothesis import strategies as st
 
 from mltrl_docs.findings import Finding
 from mltrl_docs.gates import DEFAULT_SECTIONS, RULES
+from mltrl_docs.gates.catalogue import FIRST_PRINCIPLES
 from mltrl_docs.resources import load_schema
+from mltrl_docs.roles import BUILTIN_ROLES
 from mltrl_docs.yamldata import DataPath
 
 TESTS = Path(__file__).parent
@@ -151,9 +153,14 @@ web_urls = st.sampled_from(["https://x.example/y", "http://a.example", "mailto:a
 evidence_targets = st.sampled_from(["https://x.example/y", "ethics.md", "evidence/a.txt", "evidence/missing.txt",
                                     "../outside.md", "/abs/path", "evidence/", "#frag"])
 HEADINGS = [h for level_headings in DEFAULT_SECTIONS.values() for h in level_headings if h != "TL;DR"]
+GATE_HEADINGS = [*FIRST_PRINCIPLES, "Data slices", "Deployment tests", "Monitoring"]
+"""The sections the exit rules and the monitoring rule read (when they have text)."""
+ROLES = sorted(BUILTIN_ROLES)
 
 CARD_STATUSES = ["draft", "in-review", "approved", "rejected"]
 DECISIONS = ["pending", "approved", "changes-requested", "rejected"]
+DATASET_ROLES = ["train", "validation", "test", "monitoring", "other"]
+DEPLOYMENT_TESTS = ["shadow", "canary", "a-b", "blue-green"]
 REQ_STATUSES = ["not-started", "in-progress", "verified", "failed", "waived"]
 ETHICS = ["not-started", "in-progress", "complete", "not-applicable"]
 
@@ -180,9 +187,11 @@ def requirement(draw: st.DrawFn, rid: str, text: st.SearchStrategy[str] = safe_t
 @st.composite
 def card_data(draw: st.DrawFn, project: str | None = None, level: int | None = None, date: dt.date | None = None,
               text: st.SearchStrategy[str] = safe_text, known_ids: tuple[str, ...] = (),
-              urls: st.SearchStrategy[str] = web_urls) -> dict[str, Any]:
+              urls: st.SearchStrategy[str] = web_urls, format_11: bool = False) -> dict[str, Any]:
     """A level card's frontmatter that the schema accepts, with a random choice of optional fields
-    (``urls``: what links, evidence and the checklist point at; the schema takes any text)."""
+    (``urls``: what links, evidence and the checklist point at; the schema takes any text).
+    ``format_11``: sometimes a format 1.1 card, with reviewer roles, datasets, monitoring and
+    deployment tests, and links named as the exit rules look for them."""
     evidence = evidence_targets if urls is web_urls else urls
     owners = draw(st.lists(people, min_size=1, max_size=3))
     data: dict[str, Any] = {
@@ -215,22 +224,50 @@ def card_data(draw: st.DrawFn, project: str | None = None, level: int | None = N
         "tags": st.lists(text.map(lambda t: "t" + t), max_size=3),
         "x-extra": st.one_of(st.floats(allow_nan=False), text, st.lists(st.integers(), max_size=2)),
     }
+    if format_11 and draw(st.booleans()):
+        data["mltrl"] = 1.1
+        optional.update(_format_11_fields(text, urls, owners))
     for key in draw(st.lists(st.sampled_from(sorted(optional)), unique=True)):
         data[key] = draw(optional[key])
     return data
 
 
+def _format_11_fields(text: st.SearchStrategy[str], urls: st.SearchStrategy[str],
+                      owners: list[str]) -> dict[str, st.SearchStrategy[Any]]:
+    """Generators of the fields a format 1.1 card may have besides format 1's."""
+    words = text.map(lambda t: "w" + t)
+    return {
+        "reviewers": st.lists(st.fixed_dictionaries(
+            {"name": people | st.sampled_from(owners), "decision": st.sampled_from(DECISIONS)},
+            optional={"role": st.sampled_from(ROLES)}), max_size=4),
+        "links": st.dictionaries(st.sampled_from(["demo", "examples", "api", "datasheet", "code", "Demo"]), urls,
+                                 max_size=3),
+        "datasets": st.lists(st.fixed_dictionaries(
+            {"name": words}, optional={"version": semvers, "role": st.sampled_from(DATASET_ROLES),
+                                       "slices": st.lists(words, max_size=3)}), max_size=3),
+        "monitoring": st.fixed_dictionaries({}, optional={
+            "metrics": st.lists(st.fixed_dictionaries({"name": words, "threshold": words | st.integers(0, 100)},
+                                                      optional={"alert": words}), max_size=2),
+            "drift": st.lists(words, max_size=2)}),
+        "deployment_tests": st.lists(st.fixed_dictionaries(
+            {"kind": st.sampled_from(DEPLOYMENT_TESTS)}, optional={"text": words}), max_size=2),
+    }
+
+
 @st.composite
-def body(draw: st.DrawFn, text: st.SearchStrategy[str] = safe_text) -> str:
-    """A card body with a random subset of the expected sections, TL;DR and debrief."""
+def body(draw: st.DrawFn, text: st.SearchStrategy[str] = safe_text, headings: list[str] = HEADINGS,
+         blank: bool = False) -> str:
+    """A card body with a random subset of ``headings`` (by default the expected sections), TL;DR
+    and debrief; ``blank``: some sections have no text, or only a template's comment."""
     parts: list[str] = []
     tldr = draw(st.sampled_from(["lead", "heading", "none"]))
     if tldr == "lead":
         parts.append(f"**TL;DR**: {draw(text)}\n")
     elif tldr == "heading":
         parts.append(f"## TL;DR\n\n{draw(text)}\n")
-    for heading in draw(st.lists(st.sampled_from(HEADINGS), unique=True)):
-        parts.append(f"## {heading}\n\n{draw(text)}\n")
+    for heading in draw(st.lists(st.sampled_from(headings), unique=True)):
+        under = draw(st.sampled_from(["text", "text", "none", "comment"])) if blank else "text"
+        parts.append(f"## {heading}\n" + {"text": f"\n{draw(text)}\n", "none": "", "comment": "\n<!-- say it -->\n"}[under])
     debrief = draw(st.sampled_from(["answered", "questions", "empty", "none"]))
     if debrief == "answered":
         parts.append(f"## Stage debrief\n\n1. We did {draw(text)}.\n")
@@ -364,22 +401,34 @@ def glossary_data(draw: st.DrawFn, names: st.SearchStrategy[str] = term_names,
 
 
 SWITCHES: list[Any] = ["info", "warning", "error", "off", "on", True, False]
+RULE_NAMES = [rule.name for rule in RULES]
 _LEVEL_OR_NONE = st.none() | levels
+_LINK_NAMES = st.lists(st.sampled_from(["demo", "examples", "api", "datasheet", "notebook"]), min_size=1, max_size=3,
+                       unique=True)
 RULE_OPTIONS: dict[str, dict[str, st.SearchStrategy[Any]]] = {
+    "review-roles": {"table": st.dictionaries(st.sampled_from(string.digits),
+                                              st.lists(st.sampled_from(ROLES), max_size=3), max_size=3)},
     "research-requirements": {"from": levels, "to": _LEVEL_OR_NONE},
     "product-requirements": {"from": levels, "to": _LEVEL_OR_NONE},
+    "leave-first-principles": {"level": levels,
+                               "sections": st.lists(st.sampled_from([*GATE_HEADINGS, *HEADINGS]), min_size=1,
+                                                    max_size=3)},
     "leave-research": {"level": levels},
+    "leave-capability": {"level": levels, "links": _LINK_NAMES},
+    "leave-integrations": {"level": levels},
     "leave-product": {"level": levels},
+    "leave-flight-ready": {"level": levels, "links": _LINK_NAMES},
     "risk-scored": {"from": levels},
     "high-risk-open": {"from": levels, "score": st.integers(1, 25)},
-    "ethics-pre": {"from": levels},
+    "ethics-pre": {"started": _LEVEL_OR_NONE, "from": levels},
     "ethics-post": {"from": levels},
     "versions": {"code": _LEVEL_OR_NONE, "model": _LEVEL_OR_NONE, "data": _LEVEL_OR_NONE},
+    "monitoring": {"from": levels},
     "sections": {"table": st.dictionaries(st.sampled_from(string.digits),
                                           st.lists(st.sampled_from([*HEADINGS, "TL;DR", "Stage debrief", "Ethics"]),
                                                    max_size=3), max_size=4)},
     "embedded-switchback": {"pairs": st.lists(st.lists(levels, min_size=2, max_size=2), max_size=3)},
-    "stale": {"days": st.integers(0, 36500)},
+    "stale": {"days": st.integers(1, 36500)},
 }
 
 
@@ -387,7 +436,7 @@ RULE_OPTIONS: dict[str, dict[str, st.SearchStrategy[Any]]] = {
 def gate_settings_data(draw: st.DrawFn) -> dict[str, Any]:
     """A ``gates:`` mapping the settings schema accepts: severities, switches and options."""
     data: dict[str, Any] = {}
-    for rule in draw(st.lists(st.sampled_from(RULES), unique=True, max_size=10)):
+    for rule in draw(st.lists(st.sampled_from(RULE_NAMES), unique=True, max_size=10)):
         options = RULE_OPTIONS.get(rule, {})
         if draw(st.integers(0, 2)) == 0:
             value: dict[str, Any] = {}
@@ -403,7 +452,8 @@ def gate_settings_data(draw: st.DrawFn) -> dict[str, Any]:
 
 def _newer_settings() -> dict[str, st.SearchStrategy[Any]]:
     """Generators for settings the schema has gained (read from it, so the generator keeps up):
-    ``limits`` (each bound within its minimum and maximum) and ``image_hosts``."""
+    ``limits`` (each bound within its minimum and maximum), site reviewer ``roles`` and
+    ``image_hosts``."""
     properties = load_schema("settings")["properties"]
     found: dict[str, st.SearchStrategy[Any]] = {}
     if "limits" in properties:
@@ -411,6 +461,9 @@ def _newer_settings() -> dict[str, st.SearchStrategy[Any]]:
                                                                 + 200))
                   for name, spec in properties["limits"]["properties"].items() if spec.get("type") == "integer"}
         found["limits"] = st.fixed_dictionaries({}, optional=bounds)
+    if "roles" in properties:
+        found["roles"] = st.dictionaries(st.sampled_from(["legal", "data-steward", "sre", "qa"]),
+                                         st.sampled_from(["Legal counsel.", "Owns the data.", "x"]), max_size=2)
     if "image_hosts" in properties:
         found["image_hosts"] = st.lists(st.sampled_from(["assets.example.internal", "img.example:8443", "a", "x-1.y"]),
                                         unique=True, max_size=2)
@@ -452,7 +505,10 @@ GLOSSARY_SEEDS: list[str] = [*_example_files("glossary/*.yml", 1), *_example_fil
                              "mltrl: 1\nterms:\n  - term: V&V\n    definition: Verification.\n    aliases: [vv]\n"]
 SETTINGS_SEEDS: list[str] = [(EXAMPLE / "mltrl-docs.yml").read_text(encoding="utf-8"),
                              ("sources: [d]\ngates:\n  stale: {days: 30}\n  sections:\n    table: {'3': [Intended use]}\n"
-                              "  embedded-switchback: {pairs: [[4, 2]]}\n  high-risk-open: {score: 20, from: 6}\n")]
+                              "  embedded-switchback: {pairs: [[4, 2]]}\n  high-risk-open: {score: 20, from: 6}\n"),
+                             ("sources: [d]\nroles:\n  legal: Legal counsel.\ngates:\n  review-roles:\n    table:\n"
+                              "      7: [qa, product, legal]\n  versions: {data: null}\n  ethics-pre: {started: 2}\n"
+                              "  leave-capability: {links: [demo, notebook]}\n  monitoring: {from: 8}\n")]
 
 
 def clip(seed: str, limit: int = 3000) -> str:
@@ -552,10 +608,12 @@ def project_history(draw: st.DrawFn, count: int) -> list[tuple[int, dict[str, An
 @st.composite
 def dossier_files(draw: st.DrawFn, text: st.SearchStrategy[str] = safe_text, max_projects: int = 4,
                   max_cards: int = 6, dates: st.SearchStrategy[dt.date] | None = None,
-                  urls: st.SearchStrategy[str] = web_urls) -> dict[str, str]:
+                  urls: st.SearchStrategy[str] = web_urls, format_11: bool = False) -> dict[str, str]:
     """A dossier source ``src/``: 1-4 projects of 1-6 cards (random levels, transitions,
     statuses, reviewers, requirements with risks and evidence, ethics, coupled ids that may
-    form cycles or name nothing), attachments and evidence files."""
+    form cycles or name nothing), attachments and evidence files. ``format_11``: some cards
+    use format 1.1's fields, and bodies may have the sections the exit and monitoring rules
+    read, with text or without."""
     ids = draw(st.lists(project_ids, min_size=1, max_size=max_projects, unique_by=str.casefold))
     known = (*ids, "GHOST")
     start = dates if dates is not None else st.dates(dt.date(2000, 1, 1), dt.date(2040, 1, 1))
@@ -571,12 +629,14 @@ def dossier_files(draw: st.DrawFn, text: st.SearchStrategy[str] = safe_text, max
                     date = date + dt.timedelta(days=days)
                 except OverflowError:
                     pass
-            data = draw(card_data(project=project, level=level, date=date, text=text, known_ids=known, urls=urls))
+            data = draw(card_data(project=project, level=level, date=date, text=text, known_ids=known, urls=urls,
+                                  format_11=format_11))
             if transition is not None:
                 data["transition"] = transition
             else:
                 data.pop("transition", None)
-            files[f"{folder}/L{level}-{index}.md"] = frontmatter_file(data, draw(body(text)))
+            card_body = body(text, [*HEADINGS, *GATE_HEADINGS], blank=True) if format_11 else body(text)
+            files[f"{folder}/L{level}-{index}.md"] = frontmatter_file(data, draw(card_body))
         if draw(st.booleans()):
             files[f"{folder}/ethics.md"] = f"# Ethics {draw(text)}\n\n{draw(text)}\n"
         if draw(st.booleans()):

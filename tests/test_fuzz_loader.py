@@ -292,6 +292,9 @@ def load_settings_file(data: bytes) -> tuple[Settings | None, list[Finding]]:
             assert loaded.sources and all(s.is_absolute() for s in loaded.sources)
             assert all(s in (None, Severity.INFO, Severity.WARNING, Severity.ERROR)
                        for s in loaded.gates.severities.values())
+            # every role the review-roles table asks for is one a card may name
+            for roles in loaded.gates.option("review-roles", "table").values():
+                assert set(roles) <= set(loaded.roles), roles
         return loaded, findings
 
 

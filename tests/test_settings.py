@@ -1,4 +1,5 @@
-"""``mltrl-docs.yml``: limits, sources listed twice or nested, invisible characters."""
+"""``mltrl-docs.yml``: limits, sources listed twice or nested, invisible characters, site
+reviewer roles and the review-roles table."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from conftest import REPO
 
 from mltrl_docs.dossier import build_site
 from mltrl_docs.findings import Position, Severity
+from mltrl_docs.gates import GateSettings
+from mltrl_docs.roles import BUILTIN_ROLES
 from mltrl_docs.settings import Limits, load_settings
 
 
@@ -89,3 +92,80 @@ def test_a_bidi_control_in_the_settings_file_is_a_warning(write) -> None:
     settings, findings = load_settings(write("site/mltrl-docs.yml", "sources: [d]\n# note \u202e\n"))
     assert settings is not None and [(f.severity, f.rule) for f in findings] == [(Severity.WARNING, "bidi")]
     assert settings.findings == tuple(findings)
+
+
+# --- reviewer roles and the gate policy ----------------------------------------------------
+
+ROLES_SETTINGS = """sources: [d]
+roles:
+  legal: Legal counsel, who reviews licences and data agreements.
+gates:
+  review-roles:
+    table:
+      5: [legal]
+      7: [qa, product, legal]
+"""
+
+
+def test_site_roles_load_beside_the_built_in_ones(write) -> None:
+    settings, findings = load_settings(write("site/mltrl-docs.yml", ROLES_SETTINGS))
+    assert settings is not None and findings == []
+    assert settings.roles["legal"] == "Legal counsel, who reviews licences and data agreements."
+    assert set(BUILTIN_ROLES) < set(settings.roles)
+    assert settings.gates.option("review-roles", "table") == {5: ("legal",), 7: ("qa", "product", "legal")}
+    default, _ = load_settings(write("site/mltrl-docs.yml", "sources: [d]\n"))
+    assert default is not None and dict(default.roles) == dict(BUILTIN_ROLES)
+    assert default.gates == GateSettings()
+
+
+def test_a_card_may_name_a_site_role_and_the_gate_counts_it(write, write_card, tmp_path: Path) -> None:
+    write_card("site/d/p/L7.md", mltrl=1.1, level=7, reviewers=[
+        {"name": "Lin Chen", "decision": "approved", "role": "qa"},
+        {"name": "Sam Ode", "decision": "approved", "role": "product"},
+        {"name": "Kim Park", "decision": "approved", "role": "legal"}])
+    settings, _ = load_settings(write("site/mltrl-docs.yml", ROLES_SETTINGS))
+    assert settings is not None
+    dossier = build_site(settings)
+    assert not [f for f in dossier.findings if f.rule in ("reviewer-role", "review", "review-roles")]
+    assert dossier.gates.approved[tmp_path / "site" / "d" / "p" / "L7.md"]
+    without_site_roles, _ = load_settings(write("site/mltrl-docs.yml", "sources: [d]\n"))
+    assert without_site_roles is not None
+    assert [f.field for f in build_site(without_site_roles).findings if f.rule == "reviewer-role"] == [
+        "reviewers[2].role"]
+
+
+def test_an_unknown_role_in_the_review_roles_table_is_a_located_error(write) -> None:
+    path = write("site/mltrl-docs.yml", "sources: [d]\ngates:\n  review-roles:\n    table:\n"
+                                        "      7: [qa, prodcut]\n      '9': [legal]\n")
+    settings, findings = load_settings(path)
+    assert settings is None
+    assert [(f.severity, f.rule, f.position, f.field) for f in findings] == [
+        (Severity.ERROR, "settings", Position(5, 15), "gates.review-roles.table.7[1]"),
+        (Severity.ERROR, "settings", Position(6, 13), "gates.review-roles.table.9[0]"),
+    ]
+    assert findings[0].message == "review-roles asks level 7 for role 'prodcut', which is not a known role"
+    assert (findings[0].hint or "").startswith("did you mean 'product'? use one of: research-lead, peer, qa, product")
+    assert (findings[0].hint or "").endswith("(or add the role under roles:)")
+    assert not (findings[1].hint or "").startswith("did you mean")
+
+
+def test_a_role_differing_only_in_case_is_unknown_with_a_suggestion(write) -> None:
+    settings, findings = load_settings(write("site/mltrl-docs.yml", "sources: [d]\ngates:\n  review-roles: "
+                                                                    "{table: {7: [QA]}}\n"))
+    assert settings is None
+    assert [f.field for f in findings] == ["gates.review-roles.table.7[0]"]
+    assert (findings[0].hint or "").startswith("did you mean 'qa'?")
+
+
+def test_the_site_roles_are_checked_by_the_schema(write) -> None:
+    settings, findings = load_settings(write("site/mltrl-docs.yml", "sources: [d]\nroles:\n  Legal Team: x\n"))
+    assert settings is None and [f.field for f in findings] == ["roles.Legal Team"]
+
+
+def test_a_gate_setting_in_the_settings_file_is_read(write) -> None:
+    settings, findings = load_settings(write("site/mltrl-docs.yml", "sources: [d]\ngates:\n  versions: {data: null}\n"
+                                                                    "  ethics-pre: {started: 2}\n  stale: \"on\"\n"))
+    assert settings is not None and findings == []
+    assert settings.gates.option("versions", "data") is None and settings.gates.option("versions", "code") == 3
+    assert settings.gates.option("ethics-pre", "started") == 2
+    assert settings.gates.severity("stale") is Severity.WARNING

@@ -162,7 +162,8 @@ RULES: tuple[Rule, ...] = (
         "The named versions are present and are semantic versions.",
         "Cards carry semantic versions of code, models and data.",
         "code from 3, model and data from 4", reading=True,
-        options=(options.versions(DEFAULT_VERSIONS),),
+        options=tuple(options.optional_level(key, f"The first level that needs versions.{key}", start)
+                      for key, start in DEFAULT_VERSIONS.items()),
     ),
     Rule(
         "sections", Scope.LEVEL, content.sections,

@@ -139,7 +139,8 @@ def ethics_post(ctx: Context) -> Iterator[Shortfall]:
 
 def versions(ctx: Context) -> Iterator[Shortfall]:
     """The named versions are present and semantic."""
-    for key, start in ctx.option("versions").items():
+    for key in (option.name for option in ctx.rule.options):
+        start = ctx.option(key)
         if start is None or ctx.level < start:
             continue
         value = getattr(ctx.card.versions, key, None)

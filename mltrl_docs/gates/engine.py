@@ -115,7 +115,9 @@ def _level_shortfalls(judge: _Judge, card: Card, project: Project, level: int) -
         yield from judge.run(rule, card, project, level)
     for rule in judge.of(Scope.EXIT):
         left = judge.exit_level(rule)
-        if level > left:
+        # A card judged above its own level (the gap) leaves that level itself: an earlier
+        # card left there no longer counts, and ``_leaving`` checks this one.
+        if level > left and card.level.number > left:
             passed = [c for c in advanced_from(project, left) if c.date < card.date]
             if passed:
                 yield from judge.run(rule, passed[-1], project)

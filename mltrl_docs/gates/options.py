@@ -43,23 +43,6 @@ def number(name: str, description: str, default: int, minimum: int, maximum: int
     return Option(name, f"{description} (default {default}).", default, schema, whole)
 
 
-def versions(default: Mapping[str, int | None]) -> Option:
-    """From which level each of code, model and data needs a semantic version."""
-    shown = ", ".join(f"{key} from {start}" for key, start in default.items())
-
-    def parse(value: object) -> Mapping[str, int | None]:
-        merged = dict(default)
-        if isinstance(value, Mapping):
-            merged.update({str(k): None if v is None else whole(v) for k, v in value.items()})
-        return MappingProxyType(merged)
-
-    schema = {"type": "object", "additionalProperties": False,
-              "properties": {key: {"description": f"The first level that needs versions.{key}; null for never.",
-                                   "anyOf": [LEVEL_SCHEMA, {"type": "null"}]} for key in default}}
-    return Option("versions", f"From which level each version is needed ({shown}); the keys given replace "
-                  "their defaults.", MappingProxyType(dict(default)), schema, parse)
-
-
 def _level_table(value: object) -> Mapping[int, tuple[str, ...]]:
     if not isinstance(value, Mapping):
         raise TypeError(f"{value!r} is not a mapping of levels")
@@ -90,7 +73,8 @@ def pairs(name: str, description: str, default: frozenset[tuple[int, int]]) -> O
 
 
 def names(name: str, description: str, default: tuple[str, ...]) -> Option:
-    """A list of words (e.g. the link names that count as a demo)."""
-    schema = {"type": "array", "items": {"type": "string", "minLength": 1}}
+    """A list of words (e.g. the link names that count as a demo); at least one: an empty list
+    would fail every card (link names) or pass every one (sections), which ``off`` says."""
+    schema = {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}
     return Option(name, f"{description} (default: {', '.join(default)}).", default, schema,
                   lambda value: tuple(str(item) for item in _list(value)))
