@@ -52,6 +52,8 @@ class CheckedDossier:
     """Earned levels, gaps and system readiness under the site's gate policy."""
     findings: tuple[Finding, ...]
     """Every finding, sorted: loading, schema, cross-card rules, glossary and gates."""
+    today: dt.date
+    """The day the dossier was checked: what the gates and every "so far" count to."""
 
     @property
     def projects(self) -> Mapping[str, Project]:
@@ -129,10 +131,11 @@ def check_dossier(dossier: Dossier, findings: Sequence[Finding] = (), *, builtin
     glossary, glossary_findings = build_glossary(
         list(dossier.glossary), {p.id: list(p.glossary) for p in dossier.projects.values() if p.glossary},
         builtin_glossary)
+    today = today if today is not None else dt.date.today()
     report = evaluate(dossier, gates if gates is not None else GateSettings.none(), today)
     found += glossary_findings
     found += report.findings
-    return CheckedDossier(dossier, glossary, report, tuple(sorted(set(found), key=Finding.sort_key)))
+    return CheckedDossier(dossier, glossary, report, tuple(sorted(set(found), key=Finding.sort_key)), today)
 
 
 @dataclass(slots=True, eq=False)

@@ -142,7 +142,7 @@ def render_site(files: dict[str, str], mode: str, include: tuple[str, ...]) -> d
         uris = {page.uri for page in pages}
         published = {page.source: page.uri for page in pages if page.source is not None}
         renderer = RENDERER
-        renderer.use_glossary(dossier.terms, mode)  # type: ignore[arg-type]
+        renderer.use_glossary(dossier.glossary, mode)  # type: ignore[arg-type]
         out: dict[str, str] = {}
         for page in pages:
             def url_for(uri: str, here: str = page.uri) -> str | None:

@@ -7,7 +7,6 @@ static-site host expects them; the host decides the final URLs.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,7 +105,7 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
         "findings": lambda: SitePage(f"{prefix}/findings.md", "Findings", "findings.html",
                                      {"findings": dossier.findings, "dossier": dossier}, in_nav=True),
         "metrics": lambda: SitePage(f"{prefix}/metrics.md", "Metrics", "metrics.html",
-                                    metrics_page(dossier.dossier, dt.date.today()), in_nav=True),
+                                    metrics_page(dossier.dossier, dossier.today), in_nav=True),
     }
     pages += [make() for kind, make in org_pages.items() if kind in include]
     if "glossary" in include and dossier.glossary.entries:
