@@ -26,6 +26,7 @@ from mltrl_docs.model import (
     SwitchbackKind,
     TransitionKind,
 )
+from mltrl_docs.production import production_lines
 
 UNNAMED = "unnamed"
 """The kind shown for a switchback that names none (the rules report it; it still counts)."""
@@ -74,13 +75,21 @@ class LevelTime:
 
 
 def stays(project: Project, today: dt.date) -> tuple[Stay, ...]:
-    """The project's valid cards as stays, in date order. A current card dated after
-    ``today`` has a stay of 0 days, never a negative one."""
+    """The project's valid cards as stays, in date order. A level-9 card's stay is its
+    version's time in production, which runs on past a switchback while that version is
+    deployed (level 9: monitor the current version, improve the next). A current card dated
+    after ``today`` has a stay of 0 days, never a negative one."""
     cards = project.cards
+    lines = production_lines(cards)
     found = []
     for index, card in enumerate(cards):
         ongoing = index + 1 == len(cards)
         until = today if ongoing else cards[index + 1].date
+        tenure = lines.tenure_of(card)
+        if tenure is not None and tenure.running:
+            until, ongoing = today, True
+        elif tenure is not None and tenure.until is not None:
+            until, ongoing = tenure.until, False
         found.append(Stay(project.id, card.level.number, card.date, max(until, card.date), ongoing))
     return tuple(found)
 

@@ -246,3 +246,23 @@ def _object_cards() -> tuple[Card, Card]:
         return Card(Path(f"{number}.md"), "A", "T", level(number), date, CardStatus.APPROVED, ("O",), read_body(""))
 
     return card(3, dt.date(2020, 1, 1)), card(2, dt.date(2020, 6, 1))
+
+
+def test_a_version_in_production_stays_at_level_9_while_the_next_one_climbs() -> None:
+    """9 -> 4 (embedded): v1's level-9 stay runs on to ``today`` beside v2's stays; once v2
+    reaches 9, v1's stay ends there and v2's runs."""
+
+    def card(number: int, date: str, before: int | None = None) -> Card:
+        kind = None if before is None else (TransitionKind.ADVANCE if number == before + 1 else TransitionKind.SWITCHBACK)
+        return Card(Path(f"{date}.md"), "A", "T", level(number), dt.date.fromisoformat(date), CardStatus.APPROVED,
+                    ("O",), read_body(""), transition=None if before is None else Transition(before, kind))
+
+    v1 = card(9, "2020-01-01")
+    climbing = (v1, card(4, "2020-06-01", 9), card(5, "2021-01-01", 4))
+    project = Project("A", Path("a"), Path("."), climbing)
+    assert [(s.level, s.end, s.ongoing) for s in stays(project, TODAY)] == [
+        (9, TODAY, True), (4, dt.date(2021, 1, 1), False), (5, TODAY, True)]
+    arrived = Project("A", Path("a"), Path("."), (*climbing, card(9, "2021-06-01", 5)))
+    assert [(s.level, s.end, s.ongoing) for s in stays(arrived, TODAY)] == [
+        (9, dt.date(2021, 6, 1), False), (4, dt.date(2021, 1, 1), False), (5, dt.date(2021, 6, 1), False),
+        (9, TODAY, True)]

@@ -382,9 +382,18 @@ def test_dossier_page_shows_why_and_the_gap_to_the_next_level(example: Path) -> 
     assert "To pass the gates of level 5" in mvbo.text and "Verify or waive research requirement 5" in mvbo.text
 
 
+def test_dossier_shows_who_reviewed_each_level_in_which_role(example: Path) -> None:
+    page = Page(example / "dossier" / "P04.3" / "index.html")
+    assert "Gated reviews" in page.text
+    assert "L7 (2022-05-16) Lukas Brandt product approved 2022-11-07 2022-11-10" in page.text
+    assert "Reviewer(s) Olu Bamgbose research-lead: approved (2026-10-23)" in page.text
+    neuropath = Page(example / "dossier" / "P07.1" / "index.html")
+    assert "Fatima Haddad ethics changes-requested" in neuropath.text and "rejected" in neuropath.text
+
+
 def test_coupled_components_graph_names_the_limiting_project(example: Path) -> None:
     page = Page(example / "dossier" / "P12.2" / "index.html")
-    assert "System readiness L4 Proof of concept development (Prototyping) over 2 coupled components, " \
+    assert "System readiness L4 Proof of concept development (Prototyping) earned over 2 coupled components, " \
            "limited by R02.1" in page.text
     assert "Coupling cycle: P12.2 → R02.1 → P12.2" in page.text
     svg = (example / "dossier" / "P12.2" / "index.html").read_text(encoding="utf-8")
@@ -393,7 +402,7 @@ def test_coupled_components_graph_names_the_limiting_project(example: Path) -> N
     assert graph.count('<g class="mltrl-node') == 2 and graph.count("mltrl-node-limiting") == 1
     assert "L8 Flight-ready" in graph and "L4 PoC (limiting)" in graph and 'href="../R02.1/"' in graph
     alone = Page(example / "dossier" / "P07.1" / "index.html")
-    assert "not coupled: the project's own level" in alone.text
+    assert "not coupled: the project's own earned level" in alone.text
 
 
 def test_a_gate_rule_set_to_error_fails_the_build_without_strict(site_with, tmp_path: Path) -> None:

@@ -119,7 +119,7 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
         project_gates = gates.projects.get(project.id)
         pages.append(SitePage(project_uri(prefix, project), f"{project.id}: {project.title}", "project.html",
                               {"project": project, "dossier": dossier, "gates": project_gates,
-                               "lines": lines[project.id],
+                               "lines": lines[project.id], "approved": gates.approved,
                                "checklist": current_checklist(project),
                                "graph": coupling_graph(project_gates.readiness, dossier.dossier) if project_gates else None,
                                "findings": by_project[project.id],
