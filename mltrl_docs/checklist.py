@@ -21,12 +21,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from mltrl_docs.body import heading_key
-from mltrl_docs.model import Attachment
+from mltrl_docs.model import Attachment, Card, Project
 
 TEMPLATE = "mltrl-ethics"
 """The frontmatter marker's name: ``checklist: mltrl-ethics/1``."""
@@ -126,7 +127,30 @@ def read_checklist(attachment: Attachment) -> Checklist | None:
     follows, version = template_version(attachment.checklist)
     if not follows:
         return None
-    return Checklist(version, tuple(questions(attachment.body, attachment.body_line)))
+    return Checklist(version, _questions(attachment.body, attachment.body_line))
+
+
+def checklist_page(card: Card, project: Project) -> Attachment | None:
+    """The attachment page of ``project`` that the card's ``ethics.checklist`` names (a path
+    relative to the card that resolves to the page's file), or None (a URL, or no such page)."""
+    ref = card.ethics.checklist
+    if ref is None or ref.is_url or ref.resolved is None:
+        return None
+    return next((a for a in project.attachments if a.path == ref.resolved), None)
+
+
+def card_checklist(card: Card, project: Project) -> Checklist | None:
+    """The answer counts of the page the card's ``ethics.checklist`` names, when that page is
+    one of the project's attachments and follows the checklist template."""
+    page = checklist_page(card, project)
+    return read_checklist(page) if page is not None else None
+
+
+@lru_cache(maxsize=8)
+def _questions(markdown: str, first_line: int) -> tuple[Question, ...]:
+    """``questions`` of a page, kept for the next card that cites the same page (every card of a
+    project may name one checklist, and the gates and the site both read it)."""
+    return tuple(questions(markdown, first_line))
 
 
 def questions(markdown: str, first_line: int = 1) -> list[Question]:

@@ -143,6 +143,7 @@ def _load_text(path: Path, project_id: str, text: str, limits: Limits) -> tuple[
 def _card(path: Path, project_id: str, parts: frontmatter.SplitText,
           document: YamlDocument, limits: Limits) -> tuple[Loaded, list[Finding]]:
     fence = Position(parts.frontmatter_line - 1, 1)
+    document.problems += format_version_problems(document)
     findings = schema.check("level-card", document, path, fence)
     findings += _too_long(document, ("title",), "title", limits.title, "limits.title", path)
     findings += yaml_findings(document.warnings, path, Severity.WARNING)
@@ -152,6 +153,34 @@ def _card(path: Path, project_id: str, parts: frontmatter.SplitText,
         return _invalid(path, project_id, findings, document.data, limits.title), findings
     body = read_body(parts.body, parts.body_line)
     return assemble.card(document.data, body, path, document.keys | _values_only(document)), findings
+
+
+FORMAT_VERSIONS_WRITTEN = ("1", "1.1")
+"""How a format version is written as a YAML number; ``mltrl: "1.1"`` in quotes is text."""
+
+
+def format_version_problems(document: YamlDocument) -> list[YamlProblem]:
+    """``mltrl`` written as a number YAML reads as a format version, but not as one is written:
+    ``mltrl: 1.10`` is the number 1.1 and ``mltrl: 1.0`` the number 1, which the schema would
+    take for formats 1.1 and 1 (a YAML 1.1 surprise, card-format.md). Other numbers are the
+    schema's to reject; a spelling the reader already reported (``01``, YAML 1.1 octal) is not
+    reported twice."""
+    data = document.data
+    if not isinstance(data, dict):
+        return []
+    value, written = data.get("mltrl"), document.raw.get(("mltrl",))
+    if written is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return []
+    if written.strip() in FORMAT_VERSIONS_WRITTEN or value not in (1, 1.1):
+        return []
+    if any(problem.path == ("mltrl",) for problem in document.problems):
+        return []
+    read = "1.1" if value == 1.1 else "1"
+    position = document.values.get(("mltrl",)) or document.where(("mltrl",)) or Position(1, 1)
+    return [YamlProblem(f"mltrl is written '{written}', which YAML reads as the number {read}; a format "
+                        "version is written exactly 1 or 1.1",
+                        f"write 'mltrl: {read}' if you mean format {read} (the formats are 1 and 1.1)",
+                        position, ("mltrl",))]
 
 
 def _values_only(document: YamlDocument) -> dict:
@@ -267,6 +296,7 @@ def load_glossary(path: Path, project: str | None = None,
     if document.data is None:
         return [], found + [error("glossary", "glossary file is empty", path, Position(1, 1),
                                   hint="start it with 'mltrl: 1' and a 'terms:' list")]
+    document.problems += format_version_problems(document)
     findings = schema.check("glossary", document, path, Position(1, 1))
     bad_terms = _bad_terms(findings) if has_errors(findings) else set()
     found += yaml_findings(document.warnings, path, Severity.WARNING)

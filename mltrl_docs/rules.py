@@ -14,8 +14,9 @@ from pathlib import Path, PurePosixPath
 
 from mltrl_docs.findings import Finding, Severity, cut, error
 from mltrl_docs.images import host, images, is_external
-from mltrl_docs.model import Card, Dossier, Project, Reference, TransitionKind
+from mltrl_docs.model import Card, Dossier, ProductionChange, Project, Reference, TransitionKind
 from mltrl_docs.paths import relative
+from mltrl_docs.production import DEPLOYMENT, production_lines
 from mltrl_docs.references import SAFE_SCHEMES, is_hidden, scheme_of
 from mltrl_docs.roles import known_roles
 from mltrl_docs.schema import field_name
@@ -29,6 +30,7 @@ def check(dossier: Dossier, image_hosts: Collection[str] = (), roles: Mapping[st
     for project in dossier.projects.values():
         findings += dates(project)
         findings += transitions(project)
+        findings += production_changes(project)
         for card in project.cards:
             findings += requirement_ids(card)
             findings += coupled(card, dossier)
@@ -87,14 +89,16 @@ EARLIEST, LATEST = dt.date(1950, 1, 1), dt.date(2100, 12, 31)
 
 
 def dates(project: Project) -> Iterator[Finding]:
-    """Card and review dates are plausible, and two cards of one project never share a date
-    (the date tells them apart)."""
+    """Card and review dates are plausible and in order, and two cards of one project never
+    share a date (the date tells them apart)."""
     first_by_date: dict[object, Card] = {}
     for card in project.cards:
         yield from _plausible(card, card.date, ("date",))
         for index, review in enumerate(card.reviewers):
-            if review.date is not None:
-                yield from _plausible(card, review.date, ("reviewers", index, "date"))
+            for name, date in (("requested", review.requested), ("date", review.date)):
+                if date is not None:
+                    yield from _plausible(card, date, ("reviewers", index, name))
+            yield from _review_dates(card, index)
         other = first_by_date.setdefault(card.date, card)
         if other is not card:
             yield error(
@@ -110,6 +114,60 @@ def _plausible(card: Card, date: dt.date, path: tuple[str | int, ...]) -> Iterat
         yield error("date", f"date {date.isoformat()} is outside {EARLIEST.year}..{LATEST.year}",
                     card.path, card.where(*path), field=field_name(path), project=card.project_id,
                     hint="check the year; write the date as YYYY-MM-DD")
+
+
+def _review_dates(card: Card, index: int) -> Iterator[Finding]:
+    """A review is decided after it was requested (an error: one of the dates is wrong), and
+    requested after the card's date, the day the project entered the level the review judges
+    (a warning: the request may have been prepared early, but more likely a date is wrong)."""
+    review = card.reviewers[index]
+    at = f"reviewers[{index}]"
+    if review.requested is not None and review.date is not None and review.date < review.requested:
+        yield error(
+            "date", f"reviewer {review.name} decided on {review.date.isoformat()}, before the review was "
+            f"requested on {review.requested.isoformat()}", card.path, card.where("reviewers", index, "date"),
+            field=f"{at}.date", project=card.project_id,
+            hint=f"a decision comes after its request: correct {at}.date or {at}.requested (YYYY-MM-DD)",
+        )
+    if review.requested is not None and review.requested < card.date:
+        yield Finding(
+            Severity.WARNING, "date", f"reviewer {review.name}'s review was requested on "
+            f"{review.requested.isoformat()}, before the card's date {card.date.isoformat()} (the day the project "
+            f"entered level {card.level.number})", card.path, card.where("reviewers", index, "requested"),
+            field=f"{at}.requested", project=card.project_id,
+            hint=f"the review of a level is requested once the project is at it: correct {at}.requested "
+                 "or the card's date",
+        )
+
+
+def production_changes(project: Project) -> Iterator[Finding]:
+    """A card below level 9 that records ``production: {change: retired|replaced}`` ends the
+    version then in production (production.py); with none in production it ends nothing, and
+    says something that did not happen. A level-9 card's own change is about its own version
+    (production.py), so it always has one to end."""
+    lines = production_lines(project.cards)
+    for card in project.cards:
+        change = card.production
+        if change is None or card.level.number == DEPLOYMENT or lines.ended_at(card) is not None:
+            continue
+        verb = "retire" if change.change is ProductionChange.RETIRED else "replace"
+        earlier = [t for t in lines.tenures if t.since < card.date]
+        last = earlier[-1] if earlier else None
+        if last is None:
+            why = f"the project has no level-{DEPLOYMENT} card before this one"
+            hint = (f"remove production: (it records the end of a version a level-{DEPLOYMENT} card put in "
+                    f"production), or add the project's level-{DEPLOYMENT} card")
+        elif (ended_by := last.ended_by) is None:  # pragma: no cover - a version running then ends at this card
+            continue
+        else:
+            how = "as that card records" if ended_by is last.card else f"as {ended_by.path.name} records"
+            why = f"the version of {last.card.path.name} already left production ({last.ending.value}, {how})"
+            hint = "remove production: from this card; the change is recorded where it happened"
+        yield Finding(
+            Severity.WARNING, "production", f"there is no version in production to {verb}: {why}",
+            card.path, card.where("production", "change"), field="production.change", project=project.id,
+            hint=hint,
+        )
 
 
 def transitions(project: Project) -> Iterator[Finding]:

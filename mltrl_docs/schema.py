@@ -88,8 +88,13 @@ def _fast_validator(name: str) -> Any:
 
 def fast_accepts(name: str, document: YamlDocument) -> bool:
     """True only when the document is certainly valid; False means: ask jsonschema.
-    fastjsonschema takes 3.0 for an integer, so documents with floats always go to jsonschema."""
-    if document.has_float or document.problems:
+
+    fastjsonschema takes a whole-number float (``3.0``) for an integer, where jsonschema, with
+    ``_is_whole_number``, does not: a document holding one always goes to jsonschema. Every
+    other float is judged alike by both (neither takes ``1.1`` or ``0.7`` for an integer;
+    ``enum``, ``const``, ``minimum`` and ``maximum`` compare numbers as Python does), so a
+    format 1.1 card (``mltrl: 1.1``) takes the fast path like a format 1 card."""
+    if document.has_whole_float or document.problems:
         return False
     try:
         _fast_validator(name)(document.data)

@@ -109,8 +109,10 @@ class YamlDocument:
     """Where each mapping key is written (the line a reader looks for)."""
     raw: dict[DataPath, str] = field(default_factory=dict)
     """Source text of scalars YAML turned into numbers or booleans, for hints."""
-    has_float: bool = False
-    """A float was read outside the free-form ``x-`` fields (decides the fast schema path)."""
+    has_whole_float: bool = False
+    """A float with a whole-number value (``3.0``, ``1.0``) was read outside the free-form ``x-``
+    fields: the fast schema path would take it for an integer (see ``schema.fast_accepts``).
+    Other floats (``mltrl: 1.1``, ``threshold: 0.7``) leave the fast path open."""
     problems: list[YamlProblem] = field(default_factory=list)
     warnings: list[YamlProblem] = field(default_factory=list)
     """Problems that do not make the data wrong (a bidirectional control written as an
@@ -366,12 +368,13 @@ class _Builder:
                     f"write {number} if you mean the number, or \"{text}\" in quotes for the text",
                 )
             return number
-        if not (path and isinstance(path[0], str) and path[0].startswith("x-")):
-            self.doc.has_float = True
         try:
-            return _scalars.construct_yaml_float(node)
+            real: float = _scalars.construct_yaml_float(node)
         except (ValueError, IndexError):
             return self.not_a_number(node, path, text, "!!float")
+        if real.is_integer() and not (path and isinstance(path[0], str) and path[0].startswith("x-")):
+            self.doc.has_whole_float = True
+        return real
 
     def not_a_number(self, node: ScalarNode, path: DataPath, text: str, tag: str) -> str:
         """An explicit number tag on text that is no number: reported, and kept as the text."""

@@ -236,22 +236,31 @@ def _format_11_fields(text: st.SearchStrategy[str], urls: st.SearchStrategy[str]
                       owners: list[str]) -> dict[str, st.SearchStrategy[Any]]:
     """Generators of the fields a format 1.1 card may have besides format 1's."""
     words = text.map(lambda t: "w" + t)
+    days = st.dates(dt.date(1990, 1, 1), dt.date(2060, 1, 1)).map(dt.date.isoformat)
     return {
         "reviewers": st.lists(st.fixed_dictionaries(
             {"name": people | st.sampled_from(owners), "decision": st.sampled_from(DECISIONS)},
-            optional={"role": st.sampled_from(ROLES)}), max_size=4),
+            optional={"role": st.sampled_from(ROLES), "requested": days, "date": days}), max_size=4),
         "links": st.dictionaries(st.sampled_from(["demo", "examples", "api", "datasheet", "code", "Demo"]), urls,
                                  max_size=3),
         "datasets": st.lists(st.fixed_dictionaries(
             {"name": words}, optional={"version": semvers, "role": st.sampled_from(DATASET_ROLES),
                                        "slices": st.lists(words, max_size=3)}), max_size=3),
         "monitoring": st.fixed_dictionaries({}, optional={
-            "metrics": st.lists(st.fixed_dictionaries({"name": words, "threshold": words | st.integers(0, 100)},
-                                                      optional={"alert": words}), max_size=2),
+            "metrics": st.lists(st.fixed_dictionaries(
+                {"name": words, "threshold": words | st.integers(0, 100) | st.sampled_from(THRESHOLDS)},
+                optional={"alert": words}), max_size=2),
             "drift": st.lists(words, max_size=2)}),
         "deployment_tests": st.lists(st.fixed_dictionaries(
             {"kind": st.sampled_from(DEPLOYMENT_TESTS)}, optional={"text": words}), max_size=2),
+        "production": st.fixed_dictionaries({"change": st.sampled_from(["retired", "replaced"])},
+                                            optional={"reason": words}),
     }
+
+
+THRESHOLDS = [0.7, 0.05, 1.5, 99.9]
+"""Alert thresholds written as numbers that are not whole: a format 1.1 card with one still
+takes the fast schema path (``schema.fast_accepts``)."""
 
 
 @st.composite
@@ -369,14 +378,15 @@ def mutated_data(draw: st.DrawFn, base: st.SearchStrategy[Any], fields: tuple[st
     return data
 
 
-def has_float(data: Any, path: DataPath = ()) -> bool:
-    """What the YAML reader sets YamlDocument.has_float to: a float outside the ``x-`` fields."""
+def has_whole_float(data: Any, path: DataPath = ()) -> bool:
+    """What the YAML reader sets YamlDocument.has_whole_float to: a float with a whole-number
+    value (``3.0``) outside the ``x-`` fields."""
     if isinstance(data, float):
-        return not (path and isinstance(path[0], str) and path[0].startswith("x-"))
+        return data.is_integer() and not (path and isinstance(path[0], str) and path[0].startswith("x-"))
     if isinstance(data, dict):
-        return any(has_float(v, (*path, k)) for k, v in data.items())
+        return any(has_whole_float(v, (*path, k)) for k, v in data.items())
     if isinstance(data, list):
-        return any(has_float(v, (*path, i)) for i, v in enumerate(data))
+        return any(has_whole_float(v, (*path, i)) for i, v in enumerate(data))
     return False
 
 
@@ -384,7 +394,10 @@ def has_float(data: Any, path: DataPath = ()) -> bool:
 
 @st.composite
 def glossary_data(draw: st.DrawFn, names: st.SearchStrategy[str] = term_names,
-                  text: st.SearchStrategy[str] = safe_text) -> dict[str, Any]:
+                  text: st.SearchStrategy[str] = safe_text, format_11: bool = False) -> dict[str, Any]:
+    """A glossary file's data that the schema accepts; ``format_11``: sometimes a format 1.1
+    file (``mltrl: 1.1``), whose terms may name their ``source``."""
+    version = 1.1 if format_11 and draw(st.booleans()) else 1
     terms: list[dict[str, Any]] = []
     for name in draw(st.lists(names, max_size=5)):
         term: dict[str, Any] = {"term": name, "definition": "Means " + draw(text)}
@@ -394,10 +407,12 @@ def glossary_data(draw: st.DrawFn, names: st.SearchStrategy[str] = term_names,
             "see_also": st.lists(names, max_size=2),
             "level": st.none() | levels,
         }
+        if version == 1.1:
+            optional["source"] = text.map(lambda t: "Source " + t)
         for key in draw(st.lists(st.sampled_from(sorted(optional)), unique=True)):
             term[key] = draw(optional[key])
         terms.append(term)
-    return {"mltrl": 1, "terms": terms}
+    return {"mltrl": version, "terms": terms}
 
 
 SWITCHES: list[Any] = ["info", "warning", "error", "off", "on", True, False]
@@ -606,14 +621,30 @@ def project_history(draw: st.DrawFn, count: int) -> list[tuple[int, dict[str, An
 
 
 @st.composite
+def checklist_page(draw: st.DrawFn, text: st.SearchStrategy[str] = safe_text) -> str:
+    """An ethics page after the shipped checklist template (``checklist: mltrl-ethics/1``):
+    pre- and post-development parts of 0-3 questions each (a part may be missing), each
+    answered, left at the placeholder or marked open."""
+    answers = st.sampled_from(["*Not answered yet.*", "**Open:** still with legal.", "Settled: we checked."])
+    parts = ["---\ntitle: Ethics checklist\nchecklist: mltrl-ethics/1\n---\n"]
+    for heading in ("## Part 1: Pre-development", "## Part 2: Post-development"):
+        if draw(st.integers(0, 4)) == 0:
+            continue
+        parts.append(f"\n{heading}\n")
+        for number in range(1, draw(st.integers(0, 3)) + 1):
+            parts.append(f"\n{number}. **Question {number} {draw(text)}?**\n\n   {draw(answers)}\n")
+    return "".join(parts)
+
+
+@st.composite
 def dossier_files(draw: st.DrawFn, text: st.SearchStrategy[str] = safe_text, max_projects: int = 4,
                   max_cards: int = 6, dates: st.SearchStrategy[dt.date] | None = None,
                   urls: st.SearchStrategy[str] = web_urls, format_11: bool = False) -> dict[str, str]:
     """A dossier source ``src/``: 1-4 projects of 1-6 cards (random levels, transitions,
     statuses, reviewers, requirements with risks and evidence, ethics, coupled ids that may
     form cycles or name nothing), attachments and evidence files. ``format_11``: some cards
-    use format 1.1's fields, and bodies may have the sections the exit and monitoring rules
-    read, with text or without."""
+    use format 1.1's fields, bodies may have the sections the exit and monitoring rules
+    read, with text or without, and an ethics page may follow the checklist template."""
     ids = draw(st.lists(project_ids, min_size=1, max_size=max_projects, unique_by=str.casefold))
     known = (*ids, "GHOST")
     start = dates if dates is not None else st.dates(dt.date(2000, 1, 1), dt.date(2040, 1, 1))
@@ -638,7 +669,8 @@ def dossier_files(draw: st.DrawFn, text: st.SearchStrategy[str] = safe_text, max
             card_body = body(text, [*HEADINGS, *GATE_HEADINGS], blank=True) if format_11 else body(text)
             files[f"{folder}/L{level}-{index}.md"] = frontmatter_file(data, draw(card_body))
         if draw(st.booleans()):
-            files[f"{folder}/ethics.md"] = f"# Ethics {draw(text)}\n\n{draw(text)}\n"
+            files[f"{folder}/ethics.md"] = (draw(checklist_page(text)) if format_11 and draw(st.booleans())
+                                            else f"# Ethics {draw(text)}\n\n{draw(text)}\n")
         if draw(st.booleans()):
             files[f"{folder}/evidence/a.txt"] = "evidence\n"
     return files

@@ -168,14 +168,35 @@ def test_glossary_project_scope(site: Path, write) -> None:
 
 
 def test_glossary_exports_json_and_csv(site: Path) -> None:
+    """Every field of a glossary file (format 1.1's term source too), then the term's project
+    and where it is defined."""
     data = json.loads(run("glossary", "--format", "json", cwd=site).output)
+    assert data["mltrl"] == 1.1
     names = [t["term"] for t in data["terms"]]
     assert "Portal" in names and "Switchback" in names and len(names) > 60
     switchback = next(t for t in data["terms"] if t["term"] == "Switchback")
-    assert switchback["teams"]["Research"] == "revisit" and switchback["source"] == "built-in"
+    assert switchback["teams"]["Research"] == "revisit"
+    assert (switchback["source"], switchback["defined_in"]) == ("MLTRL (Lavin et al., 2022)", "built-in")
+    portal = next(t for t in data["terms"] if t["term"] == "Portal")
+    assert portal["source"] is None and portal["defined_in"].endswith("org.yml:3")
     rows = run("glossary", "--format", "csv", cwd=site).output.splitlines()
-    assert rows[0] == "term,definition,aliases,teams,see_also,level,project,source"
+    assert rows[0] == "term,definition,aliases,teams,see_also,level,source,project,defined_in"
     assert len(rows) == len(names) + 1
+    assert any(row.startswith("Portal,The internal site.,,,,,,,") for row in rows)
+
+
+def test_glossary_shows_and_exports_a_terms_source(write, tmp_path: Path) -> None:
+    write("s/mltrl-docs.yml", "sources: [d]\nglossary: [g.yml]\nbuiltin_glossary: false\n")
+    write("s/d/.keep", "")
+    write("s/g.yml", "mltrl: 1.1\nterms:\n  - term: Judged query\n    definition: A query raters scored.\n"
+                     "    source: Search relevance team\n")
+    site = str(tmp_path / "s")
+    described = run("glossary", "--site", site, "judged query").output
+    assert "\nSource: Search relevance team\nDefined in: " in described
+    [term] = json.loads(run("glossary", "--site", site, "--format", "json").output)["terms"]
+    assert term["source"] == "Search relevance team"
+    rows = run("glossary", "--site", site, "--format", "csv", "judged query").output.splitlines()
+    assert rows[1].startswith("Judged query,A query raters scored.,,,,,Search relevance team,,")
 
 
 def test_glossary_csv_defuses_formulas(write, tmp_path: Path) -> None:

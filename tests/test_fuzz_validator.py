@@ -16,7 +16,7 @@ from fuzz_strategies import (
     budget,
     card_data,
     glossary_data,
-    has_float,
+    has_whole_float,
     hostile_values,
     mutated_data,
     settings_data,
@@ -32,21 +32,24 @@ from mltrl_docs.yamldata import YamlDocument, YamlSyntaxError, read_yaml
 PATH = Path("/fuzz/card.md").resolve()
 ROOT = Position(1, 1)
 GENERATORS: dict[str, st.SearchStrategy[Any]] = {
-    "level-card": card_data(),
-    "glossary": glossary_data(),
+    "level-card": card_data(format_11=True),
+    "glossary": glossary_data(format_11=True),
     "settings": settings_data(),
 }
+"""Valid documents; cards and glossaries are sometimes format 1.1 (``mltrl: 1.1``, its fields,
+and alert thresholds such as 0.7: floats that are not whole numbers)."""
 FIELDS = {
-    "level-card": ("level", "project", "date", "requirements", "transition", "mltrl"),
-    "glossary": ("terms", "mltrl", "term", "level"),
+    "level-card": ("level", "project", "date", "requirements", "transition", "mltrl", "reviewers", "monitoring",
+                   "threshold", "production"),
+    "glossary": ("terms", "mltrl", "term", "level", "source"),
     "settings": ("sources", "gates", "link_terms", "days", "pairs"),
 }
 
 
 def documents(data: Any) -> list[YamlDocument]:
-    """The data as the reader would hand it over: directly (the reader's has_float rule
+    """The data as the reader would hand it over: directly (the reader's has_whole_float rule
     applied), and after a round trip through YAML text (the real path, when dumpable)."""
-    docs = [YamlDocument(data=data, has_float=has_float(data))]
+    docs = [YamlDocument(data=data, has_whole_float=has_whole_float(data))]
     try:
         text = yaml.safe_dump(data, allow_unicode=True)
     except (yaml.YAMLError, ValueError, OverflowError):  # pragma: no cover - plain data always dumps
@@ -75,9 +78,9 @@ def check_document(name: str, document: YamlDocument) -> None:
         assert has_errors(findings), "jsonschema rejects the document, check() reports nothing"
     if not errors and not document.problems:
         assert findings == [], f"check() reports errors jsonschema does not: {findings}"
-        if not document.has_float:
-            # The converse, as information: a document jsonschema accepts, without floats or
-            # YAML problems, should take the fast path (else it is merely slow).
+        if not document.has_whole_float:
+            # The converse, as information: a document jsonschema accepts, without whole-number
+            # floats or YAML problems, should take the fast path (else it is merely slow).
             event(f"{name}: valid, fast path " + ("taken" if schema.fast_accepts(name, document) else "MISSED"))
     else:
         event(f"{name}: invalid")
@@ -116,12 +119,13 @@ def test_hostile_documents(name: str, data: Any) -> None:
 @budget(0.8)
 @given(st.sampled_from(sorted(GENERATORS)).flatmap(lambda name: st.tuples(st.just(name), GENERATORS[name])))
 def test_valid_documents_take_the_fast_path(case: tuple[str, Any]) -> None:
-    """The generators' valid documents: jsonschema accepts them, and (with no float outside
-    the x- fields) so does the fast path."""
+    """The generators' valid documents, format 1.1 ones included: jsonschema accepts them,
+    and (with no whole-number float such as 3.0 outside the x- fields) so does the fast path.
+    ``mltrl: 1.1`` and a threshold of 0.7 are floats, but not whole numbers."""
     name, data = case
     for document in documents(data):
         assert list(schema.validator(name).iter_errors(document.data)) == []
-        assert schema.fast_accepts(name, document) is not document.has_float
+        assert schema.fast_accepts(name, document) is not document.has_whole_float
         assert schema.check(name, document, PATH, ROOT) == []
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+import pytest
 from conftest import card_text
 
 from mltrl_docs.findings import Position, Severity
@@ -207,3 +208,38 @@ def test_glossary_control_characters_are_reported_and_replaced(write) -> None:
     terms, findings = load_glossary(write("g.yml", GLOSSARY.replace("frozen", "fro\x1bzen")))
     assert [f.rule for f in findings if f.rule != "schema"] == ["control-character"]
     assert terms[0].definition.startswith("The fro\ufffdzen")
+
+
+@pytest.mark.parametrize("written,read", [("1.10", "1.1"), ("1.100", "1.1"), ("1.1_0", "1.1"), ("1.0", "1"),
+                                          ("+1", "1"), ("1.00", "1")])
+def test_a_format_version_yaml_reads_as_another_number_is_an_error(write, written: str, read: str) -> None:
+    """``mltrl: 1.10`` is the number 1.1 to YAML: without this check it would pass as format 1.1."""
+    card, findings = load_markdown(write("p/card.md", card_text().replace("mltrl: 1\n", f"mltrl: {written}\n")), "p")
+    assert isinstance(card, InvalidCard)
+    [finding] = findings
+    assert (finding.severity, finding.rule, finding.field, finding.position) == (
+        Severity.ERROR, "yaml", "mltrl", Position(2, 8))
+    assert finding.message == (f"mltrl is written '{written}', which YAML reads as the number {read}; "
+                               "a format version is written exactly 1 or 1.1")
+    assert finding.hint == f"write 'mltrl: {read}' if you mean format {read} (the formats are 1 and 1.1)"
+
+
+@pytest.mark.parametrize("written,version", [("1", "1"), ("1.1", "1.1"), ('"1.1"', "1.1"), ("'1.1'", "1.1")])
+def test_a_format_version_written_as_such_loads(write, written: str, version: str) -> None:
+    card, findings = load_markdown(write("p/card.md", card_text().replace("mltrl: 1\n", f"mltrl: {written}\n")), "p")
+    assert findings == [] and isinstance(card, Card) and card.format == version
+
+
+def test_a_format_version_surprise_is_reported_once(write) -> None:
+    """'01' is YAML 1.1's octal 1: the reader reports that, and nothing is added."""
+    _, findings = load_markdown(write("p/card.md", card_text().replace("mltrl: 1\n", "mltrl: 01\n")), "p")
+    assert [(f.field, "YAML 1.1" in f.message) for f in findings] == [("mltrl", True)]
+
+
+def test_a_glossary_format_version_yaml_reads_as_another_number_drops_the_file(write) -> None:
+    terms, findings = load_glossary(write("g.yml", "mltrl: 1.10\nterms:\n  - {term: A, definition: B.}\n"))
+    assert terms == []
+    assert [(f.rule, f.field, f.position) for f in findings] == [("yaml", "mltrl", Position(1, 8))]
+    assert "written '1.10'" in findings[0].message and "mltrl: 1.1" in (findings[0].hint or "")
+    terms, findings = load_glossary(write("h.yml", "mltrl: 1.1\nterms:\n  - {term: A, definition: B., source: C}\n"))
+    assert findings == [] and [t.source for t in terms] == ["C"]

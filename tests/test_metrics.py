@@ -95,7 +95,10 @@ def portfolio(write_card: Callable[..., Path], tmp_path: Path) -> Dossier:
     write_card("src/c/1.md", **card, project="C", level=0, date="2021-03-01",
                reviewers=[_review("S", date="2021-03-08", requested="2021-03-01")])
     checked = build_dossier([tmp_path / "src"])
-    assert [f for f in checked.findings if f.severity is Severity.ERROR] == []
+    # The one error is V's decision dated before its request (rules.py): the card still
+    # loads, and the metrics count that review as inconsistent.
+    assert [(f.rule, f.path.parent.name, f.field) for f in checked.findings if f.severity is Severity.ERROR] == [
+        ("date", "a", "reviewers[0].date")]
     return checked.dossier
 
 

@@ -163,3 +163,120 @@ def test_images_from_outside_the_site_are_reported_unless_their_host_is_allowed(
         ("page.md", 3, 9, "image 'https://cdn.example.com/logo.png' is loaded from outside the site "
                            "(cdn.example.com); the site shows its alt text instead"),
     ]
+
+
+# --- review dates (format 1.1: reviewers[].requested) ----------------------------------------
+
+
+def _reviewer(requested: str | None, date: str | None) -> dict:
+    fields = {"requested": requested, "date": date}
+    return {"name": "Lin Chen", "decision": "approved", **{k: v for k, v in fields.items() if v is not None}}
+
+
+def test_review_dates_in_order_are_clean(write_card, tmp_path: Path) -> None:
+    write_card("src/p/a.md", mltrl=1.1, date="2024-03-01", reviewers=[
+        _reviewer("2024-03-01", "2024-03-01"), _reviewer("2024-04-02", "2024-04-20"), _reviewer("2024-04-02", None),
+        _reviewer(None, "2024-02-01")])
+    assert findings(tmp_path) == []
+
+
+def test_a_decision_before_its_request_is_an_error_at_the_decision(write_card, tmp_path: Path) -> None:
+    path = write_card("src/p/a.md", mltrl=1.1, date="2024-03-01",
+                      reviewers=[_reviewer("2024-03-02", "2024-03-05"), _reviewer("2024-03-20", "2024-03-19")])
+    [finding] = build_dossier([tmp_path / "src"]).findings
+    assert (finding.severity, finding.rule, finding.field, finding.project) == (
+        Severity.ERROR, "date", "reviewers[1].date", "C1")
+    assert finding.position == (_line(path, "date: '2024-03-19'"), 3)
+    assert finding.message == "reviewer Lin Chen decided on 2024-03-19, before the review was requested on 2024-03-20"
+    assert finding.hint == ("a decision comes after its request: correct reviewers[1].date or reviewers[1].requested "
+                            "(YYYY-MM-DD)")
+
+
+def test_a_request_before_the_cards_date_is_a_warning_at_the_request(write_card, tmp_path: Path) -> None:
+    """The card's date is the day the project entered the level; the review of that level is
+    requested once the project is at it."""
+    path = write_card("src/p/a.md", mltrl=1.1, level=4, date="2024-03-01",
+                      reviewers=[_reviewer("2024-02-28", "2024-03-05")])
+    [finding] = build_dossier([tmp_path / "src"]).findings
+    assert (finding.severity, finding.rule, finding.field) == (Severity.WARNING, "date", "reviewers[0].requested")
+    assert finding.position == (_line(path, "requested: '2024-02-28'"), 3)
+    assert finding.message == ("reviewer Lin Chen's review was requested on 2024-02-28, before the card's date "
+                               "2024-03-01 (the day the project entered level 4)")
+    assert finding.hint and "reviewers[0].requested" in finding.hint
+
+
+def test_a_request_date_is_checked_for_plausibility_too(write_card, tmp_path: Path) -> None:
+    write_card("src/p/a.md", mltrl=1.1, date="2024-03-01", reviewers=[_reviewer("2224-03-02", None)])
+    assert [(f.field, f.message) for f in build_dossier([tmp_path / "src"]).findings] == [
+        ("reviewers[0].requested", "date 2224-03-02 is outside 1950..2100")]
+
+
+def _line(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().split("\n"), 1) if text in line)
+
+
+# --- production changes (format 1.1: production.change) --------------------------------------
+
+
+def _production_history(write_card, changes: dict[int, dict], levels: tuple[int, ...] = (8, 9, 4, 5)) -> list[Path]:
+    """One project's cards a year apart (level 8, 9, then 9 -> 4 and 5 by default), with
+    ``production:`` on the cards ``changes`` names."""
+    paths, before = [], None
+    for index, number in enumerate(levels):
+        transition = None if before is None else adv(before) if number == before + 1 else sb(before, "embedded")
+        paths.append(write_card(f"src/p/L{number}-{index}.md", mltrl=1.1, level=number, date=f"{2020 + index}-01-01",
+                                transition=transition, **changes.get(index, {})))
+        before = number
+    return paths
+
+
+def production_findings(tmp_path: Path) -> list:
+    return [f for f in build_dossier([tmp_path / "src"]).findings if f.rule == "production"]
+
+
+@pytest.mark.parametrize("index", [2, 3])
+def test_a_change_that_ends_the_version_in_production_is_clean(write_card, tmp_path: Path, index: int) -> None:
+    _production_history(write_card, {index: {"production": {"change": "replaced", "reason": "Vendor model."}}})
+    assert build_dossier([tmp_path / "src"]).findings == ()
+
+
+def test_a_level_9_card_recording_its_own_end_is_clean(write_card, tmp_path: Path) -> None:
+    """production.py: a change on a level-9 card is about its own version."""
+    _production_history(write_card, {1: {"production": {"change": "retired"}}}, levels=(8, 9))
+    assert production_findings(tmp_path) == []
+
+
+@pytest.mark.parametrize("change,verb", [("retired", "retire"), ("replaced", "replace")])
+def test_a_change_with_no_level_9_card_before_is_a_warning(write_card, tmp_path: Path, change: str, verb: str) -> None:
+    paths = _production_history(write_card, {1: {"production": {"change": change}}}, levels=(3, 4))
+    [finding] = production_findings(tmp_path)
+    assert (finding.severity, finding.path, finding.field, finding.project) == (
+        Severity.WARNING, paths[1], "production.change", "C1")
+    assert finding.position == (_line(paths[1], f"change: {change}"), 3)
+    assert finding.message == (f"there is no version in production to {verb}: the project has no level-9 card "
+                               "before this one")
+    assert finding.hint and "remove production:" in finding.hint
+
+
+def test_a_second_change_after_the_version_left_is_a_warning(write_card, tmp_path: Path) -> None:
+    paths = _production_history(write_card, {2: {"production": {"change": "retired"}},
+                                             3: {"production": {"change": "replaced"}}})
+    [finding] = production_findings(tmp_path)
+    assert finding.path == paths[3]
+    assert finding.message == ("there is no version in production to replace: the version of L9-1.md already "
+                               "left production (retired, as L4-2.md records)")
+
+
+def test_a_change_after_a_level_9_card_recorded_its_own_end_is_a_warning(write_card, tmp_path: Path) -> None:
+    paths = _production_history(write_card, {1: {"production": {"change": "retired"}},
+                                             2: {"production": {"change": "retired"}}})
+    [finding] = production_findings(tmp_path)
+    assert finding.path == paths[2]
+    assert finding.message == ("there is no version in production to retire: the version of L9-1.md already left "
+                               "production (retired, as that card records)")
+
+
+def test_a_change_with_the_version_in_production_superseded_is_clean(write_card, tmp_path: Path) -> None:
+    """A later level-9 card replaces the one before by itself; a change after it ends the new one."""
+    _production_history(write_card, {4: {"production": {"change": "retired"}}}, levels=(8, 9, 8, 9, 4))
+    assert build_dossier([tmp_path / "src"]).findings == ()

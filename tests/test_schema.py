@@ -388,3 +388,45 @@ def test_the_format_document_describes_every_1_1_field() -> None:
     for name in ("level-card", "glossary"):
         for path in format_1_1_fields(name):
             assert f"`{path[-1]}`" in text, path
+
+
+# --- the fast path (schema.fast_accepts) -----------------------------------------------------
+
+
+def test_format_1_1_files_take_the_fast_path() -> None:
+    """``mltrl: 1.1`` is a float, but no whole number: fastjsonschema and jsonschema judge it
+    alike, so a valid 1.1 card (and one with a threshold of 0.7) is accepted without jsonschema."""
+    from mltrl_docs.schema import fast_accepts
+
+    for path in sorted(FORMAT_1_1.rglob("*.md")):
+        document = _frontmatter(path)
+        assert document.data["mltrl"] in (1.1, "1.1") and fast_accepts("level-card", document), path
+    document = _card_document(mltrl=1.1, monitoring={"metrics": [{"name": "NDCG@10", "threshold": 0.7}]})
+    assert not document.has_whole_float and fast_accepts("level-card", document)
+    glossary = read_yaml("mltrl: 1.1\nterms:\n  - {term: A, definition: B., source: C}\n")
+    assert fast_accepts("glossary", glossary)
+
+
+@pytest.mark.parametrize("fields,field", [
+    ({"level": 3.0}, "level"),
+    ({"requirements": [{**REQUIREMENT, "risk": {"likelihood": 2.0, "impact": 3}}]}, "requirements[0].risk.likelihood"),
+])
+def test_a_whole_number_float_goes_to_jsonschema_which_explains_it(fields: dict[str, Any], field: str) -> None:
+    """fastjsonschema would take 3.0 for a level: such a card is judged by jsonschema, in
+    format 1.1 as in format 1, with the same message."""
+    from mltrl_docs.schema import fast_accepts
+
+    found = []
+    for mltrl in (1, 1.1):
+        document = _card_document(mltrl=mltrl, **fields)
+        assert document.has_whole_float and not fast_accepts("level-card", document)
+        [finding] = check("level-card", document, Path("c.md"), Position(1, 1))
+        found.append((finding.field, finding.message, finding.hint))
+    assert found[0] == found[1] and found[0][0] == field and "without the decimal point" in (found[0][2] or "")
+
+
+def test_an_invalid_1_1_card_is_explained_as_before() -> None:
+    """The fast path only ever says yes: an invalid 1.1 card gets jsonschema's explanation."""
+    document = _card_document(mltrl=1.1, status="finished", monitoring={"metrics": [{"name": "m", "threshold": 0.7}]})
+    [finding] = check("level-card", document, Path("c.md"), Position(1, 1))
+    assert (finding.field, finding.message) == ("status", "'finished' is not a valid status")

@@ -240,3 +240,14 @@ def test_a_tag_on_the_wrong_kind_of_node_is_a_located_problem(text: str, message
     assert document.data == {text.split(":")[0]: None}
     column = text.index(":") + 3
     assert [(p.message, p.position) for p in document.problems] == [(message, Position(1, column))]
+
+
+@pytest.mark.parametrize("text,whole", [
+    ("level: 3.0", True), ("mltrl: 1.0", True), ("risk: {impact: -0.0}", True), ("x: 1.0e+308", True),
+    ("mltrl: 1.1", False), ("threshold: 0.7", False), ("x: .inf", False), ("x: .nan", False), ("level: 3", False),
+    ("x-extra: 3.0", False), ("x-extra: {a: [2.0]}", False),
+])
+def test_only_a_whole_number_float_outside_x_fields_is_flagged(text: str, whole: bool) -> None:
+    """fastjsonschema takes 3.0 for an integer, jsonschema (here) does not: only such floats
+    decide the slow schema path; 1.1 or 0.7 is no integer to either."""
+    assert read_yaml(text + "\n").has_whole_float is whole

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from mltrl_docs.findings import Severity
-from mltrl_docs.gates import content, exits, history, options, reviews
+from mltrl_docs.gates import content, ethics, exits, history, options, reviews
 from mltrl_docs.gates.rule import Rule, Scope
 
 DEFAULT_SECTIONS: Mapping[int, tuple[str, ...]] = MappingProxyType({
@@ -156,6 +156,14 @@ RULES: tuple[Rule, ...] = (
         "card has it completed.",
         "from level 8", reading=True,
         options=(options.level("from", "The first level the rule applies at", 8),),
+    ),
+    Rule(
+        "ethics-answers", Scope.CARD, ethics.ethics_answers,
+        "When the card's ethics checklist is a page following the shipped template, a part the card "
+        "calls complete has every question of that part answered.",
+        "The ethics checklist is answered per project: the pre-development questions at intake, the "
+        "post-development questions when development is done.",
+        "on", reading=True,
     ),
     Rule(
         "versions", Scope.LEVEL, content.versions,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mltrl_docs.checklist import Checklist, read_checklist
+from mltrl_docs.checklist import Checklist, card_checklist, read_checklist
 from mltrl_docs.dossier import CheckedDossier
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.glossary import Entry, Glossary, fold
@@ -64,11 +64,7 @@ def attachment_uri(prefix: str, project: Project, path: Path) -> str:
 def current_checklist(project: Project) -> Checklist | None:
     """The answer counts of the page the current card's ``ethics.checklist`` names, when that
     page is one of the project's attachments and follows the checklist template."""
-    ref = project.current.ethics.checklist if project.current else None
-    if ref is None or ref.is_url or ref.resolved is None:
-        return None
-    page = next((a for a in project.attachments if a.path == ref.resolved), None)
-    return read_checklist(page) if page is not None else None
+    return card_checklist(project.current, project) if project.current else None
 
 
 OPTIONAL_PAGES: tuple[str, ...] = ("levels", "history", "requirements", "findings", "metrics", "glossary", "cards",

@@ -11,7 +11,9 @@ from mltrl_docs.glossary import Entry
 from mltrl_docs.paths import display
 from mltrl_docs.terminal import line_start, one_line
 
-CSV_COLUMNS = ("term", "definition", "aliases", "teams", "see_also", "level", "project", "source")
+CSV_COLUMNS = ("term", "definition", "aliases", "teams", "see_also", "level", "source", "project", "defined_in")
+"""A glossary file's fields (``source``, where the term comes from, is format 1.1's), then the
+term's project (its scope) and where it is defined."""
 
 
 def record(entry: Entry) -> dict[str, object]:
@@ -23,13 +25,20 @@ def record(entry: Entry) -> dict[str, object]:
         "teams": dict(term.teams),
         "see_also": list(term.see_also),
         "level": term.level,
+        "source": term.source,
         "project": term.project,
-        "source": "built-in" if entry.builtin else f"{display(term.path)}:{term.position.line}",
+        "defined_in": defined_in(entry),
     }
 
 
+def defined_in(entry: Entry) -> str:
+    """``built-in`` for the shipped terms, else the glossary file and line."""
+    return "built-in" if entry.builtin else f"{display(entry.term.path)}:{entry.term.position.line}"
+
+
 def to_json(entries: Sequence[Entry]) -> str:
-    return json.dumps({"mltrl": 1, "terms": [record(e) for e in entries]}, indent=2, ensure_ascii=False) + "\n"
+    """``mltrl`` is 1.1: the records carry the format 1.1 field ``source``."""
+    return json.dumps({"mltrl": 1.1, "terms": [record(e) for e in entries]}, indent=2, ensure_ascii=False) + "\n"
 
 
 def to_csv(entries: Sequence[Entry]) -> str:
@@ -43,7 +52,7 @@ def to_csv(entries: Sequence[Entry]) -> str:
         writer.writerow([_cell(row["term"]), _cell(row["definition"]), _cell("; ".join(entry.term.aliases)),
                          _cell("; ".join(f"{t}: {w}" for t, w in entry.term.teams.items())),
                          _cell("; ".join(entry.term.see_also)), "" if row["level"] is None else row["level"],
-                         _cell(row["project"] or ""), _cell(row["source"])])
+                         _cell(row["source"] or ""), _cell(row["project"] or ""), _cell(row["defined_in"])])
     return out.getvalue()
 
 
@@ -75,8 +84,9 @@ def describe(entry: Entry, asked: str) -> str:
         lines.append("See also: " + ", ".join(term.see_also))
     if term.level is not None:
         lines.append(f"Level: {term.level}")
-    lines.append("Defined in: " + ("the built-in MLTRL glossary" if entry.builtin
-                                   else f"{display(term.path)}:{term.position.line}"))
+    if term.source:
+        lines.append(f"Source: {term.source}")
+    lines.append("Defined in: " + ("the built-in MLTRL glossary" if entry.builtin else defined_in(entry)))
     return "\n".join(map(line_start, map(one_line, lines))) + "\n"
 
 

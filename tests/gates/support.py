@@ -225,6 +225,40 @@ def settings(**rules: object) -> GateSettings:
     return GateSettings.from_data({name.replace("_", "-"): value for name, value in rules.items()})
 
 
+CHECKLIST_PAGE = """---
+title: Ethics checklist
+checklist: mltrl-ethics/1
+---
+
+## Part 1: Pre-development
+
+1. **Who owns the data?**
+
+   The hospital trust, under research agreement 2023-17.
+
+2. **May the data go into a commercial product?**
+
+   *Not answered yet.*
+
+## Part 2: Post-development
+
+1. **How is the model monitored?**
+
+   Weekly drift reports to the on-call.
+"""
+"""A checklist page after the shipped template: pre-development 1 of 2 answered, post-development 1 of 1."""
+
+
+def with_checklist(card: Path, text: str = CHECKLIST_PAGE, name: str = "ethics.md") -> Path:
+    """Write the checklist page ``name`` next to ``card``; returns the page."""
+    page = card.parent / name
+    page.write_text(text, encoding="utf-8")
+    return page
+
+
+CHECKLIST_ETHICS = {"pre_development": "complete", "post_development": "complete", "checklist": "ethics.md"}
+
+
 # --- a failing scenario for every rule ---------------------------------------------------
 
 
@@ -248,6 +282,7 @@ def _failing_scenarios(write_card: WriteCard) -> dict[str, Callable[[], object]]
         "ethics-pre": lambda: one_card(write_card, 5, ethics={"pre_development": "in-progress",
                                                               "post_development": "not-started"}),
         "ethics-post": lambda: one_card(write_card, 8, ethics={"pre_development": "complete"}),
+        "ethics-answers": lambda: with_checklist(one_card(write_card, 2, ethics=CHECKLIST_ETHICS)),
         "versions": lambda: one_card(write_card, 3, versions={"code": "1.0"}),
         "sections": lambda: one_card(write_card, 3, body=without("Testing status")),
         "monitoring": lambda: one_card(write_card, 9, body=without("Monitoring")),

@@ -34,6 +34,7 @@ gates:
   high-risk-open: {from: 7, score: 15}
   ethics-pre: {started: 1, from: 5}
   ethics-post: {from: 8}
+  ethics-answers: warning
   versions: {code: 3, model: 4, data: 4}
   sections:
     table: {0: ["TL;DR", "Model / algorithm info"], 2: ["Data considerations"], 3: ["Testing status"],
