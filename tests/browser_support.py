@@ -18,6 +18,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,7 +27,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from conftest import REPO
 
@@ -184,15 +185,29 @@ class Visit:
         self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
+    def element_screenshot(self, selector: str, name: str) -> Path:
+        """A picture of the first element ``selector`` matches, in test-artifacts/. Cut from the whole
+        page, not the window, so a sticky header never covers a tall element's top."""
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        box = self.page.locator(selector).first.bounding_box()
+        assert box is not None, f"{selector} is not shown"
+        left, top = self.page.evaluate("[window.scrollX, window.scrollY]")
+        self.page.screenshot(path=str(path), full_page=True, clip={
+            "x": box["x"] + left, "y": box["y"] + top, "width": box["width"], "height": box["height"]})
+        return path
+
     def close(self) -> None:
         self.page.close()
 
 
 def open_page(browser: Browser, site: Site, path: str = "", *, width: int = 1400, height: int = 1000,
-              wait: bool = True) -> Visit:
+              wait: bool = True, color_scheme: Literal["light", "dark"] | None = None) -> Visit:
     """Open ``path`` of ``site`` in a new page with every recorder in place before the first
-    request; waits for the network to go quiet (scripts, search index, worker) unless told not to."""
-    page = browser.new_page(viewport={"width": width, "height": height})
+    request; waits for the network to go quiet (scripts, search index, worker) unless told not to.
+    ``color_scheme`` ("light", "dark") is the reader's system preference, which Material's palette
+    follows when the site offers a scheme for it."""
+    page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=color_scheme)
     visit = Visit(page, site, first_report=len(site.reports))
     page.expose_function("__mltrlCspViolation", lambda text: visit.violations.append(_violation(text)))
     page.add_init_script(_VIOLATION_LISTENER)
@@ -263,3 +278,100 @@ def search(page: Page, query: str, timeout: float = 30000) -> list[str]:
     box.press("End")
     page.locator(".md-search-result__item").first.wait_for(timeout=timeout)
     return page.locator(".md-search-result__item").all_inner_texts()
+
+
+# --- what a reader sees: contrast, room, print ------------------------------------------------
+
+_CONTRAST = """([selector, exclude]) => {
+  function parse(c) {
+    let m = c.match(/^rgba?\\(([^)]+)\\)/);
+    if (m) {
+      const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
+      return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+    }
+    m = c.match(/^color\\(srgb ([^)]+)\\)/);
+    if (m) {
+      const p = m[1].split(/[\\s\\/]+/).filter(Boolean).map(Number);
+      return [p[0] * 255, p[1] * 255, p[2] * 255, p.length > 3 ? p[3] : 1];
+    }
+    return null;
+  }
+  const over = (top, under) => [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3])).concat([1]);
+  function ground(el) {  /* the backgrounds behind el, laid over the page's white canvas */
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const bg = parse(getComputedStyle(e).backgroundColor);
+      if (bg && bg[3] > 0) { layers.push(bg); if (bg[3] >= 1) break; }
+    }
+    return layers.reverse().reduce((under, layer) => over(layer, under), [255, 255, 255, 1]);
+  }
+  function opacity(el) {
+    let o = 1;
+    for (let e = el; e; e = e.parentElement) o *= Number(getComputedStyle(e).opacity);
+    return o;
+  }
+  function luminance(c) {
+    const [r, g, b] = c.slice(0, 3).map(v => (v /= 255) <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  }
+  const found = [];
+  for (const el of document.querySelectorAll(selector)) {
+    if (exclude && el.closest(exclude)) continue;
+    const words = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!words || !el.getClientRects().length) continue;
+    const style = getComputedStyle(el);
+    const fg = parse(el instanceof SVGElement ? style.fill : style.color);
+    const bg = ground(el.ownerSVGElement || el);
+    if (!fg) { found.push([el.textContent.trim().slice(0, 40), 0, style.color]); continue; }
+    fg[3] *= opacity(el);
+    const [hi, lo] = [luminance(over(fg, bg)), luminance(bg)].sort((a, b) => b - a);
+    found.push([el.textContent.trim().slice(0, 40), (hi + 0.05) / (lo + 0.05), style.color]);
+  }
+  return found;
+}"""
+
+
+def contrast(page: Page, selector: str, exclude: str = "") -> list[tuple[str, float]]:
+    """(text, WCAG contrast ratio) for every visible element ``selector`` matches that holds text of
+    its own (not inside ``exclude``): its colour (an SVG text's fill), with the opacity of it and
+    its ancestors, against the backgrounds behind it. What matters is the ratio, not the colours,
+    so a scheme can be judged without knowing its palette."""
+    return [(text, round(ratio, 2)) for text, ratio, _ in page.evaluate(_CONTRAST, [selector, exclude])]
+
+
+_OUTSIDE = """([selector, left, right, frames]) => {
+  const found = [];
+  for (const el of document.querySelectorAll(selector)) {
+    if (!el.getClientRects().length) continue;
+    let frame = el;  /* a table in a scrolling frame of ours may be wider: the frame may not */
+    for (let p = el.parentElement; frames && p && p.closest('.mltrl'); p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX;
+      if (o === 'auto' || o === 'scroll') { frame = p; break; }
+    }
+    const box = frame.getBoundingClientRect();
+    if (box.left < left - 0.5 || box.right > right + 0.5)
+      found.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`
+                 + ` spans ${Math.round(box.left)}..${Math.round(box.right)}`);
+  }
+  return found;
+}"""
+
+
+def outside(page: Page, selector: str, left: float = 0, right: float | None = None, *,
+            frames: bool = True) -> list[str]:
+    """The elements ``selector`` matches that reach past ``left``..``right`` (default: the
+    viewport), each judged by its own box or, inside a sideways-scrolling frame of the dossier's,
+    by that frame's. On paper nothing scrolls, so a print layout is checked with ``frames=False``."""
+    if right is None:
+        right = page.evaluate("document.documentElement.clientWidth")
+    return page.evaluate(_OUTSIDE, [selector, left, right, frames])
+
+
+def scrolls_sideways(page: Page) -> bool:
+    """Whether the page itself is wider than the window (the reader would have to scroll it sideways)."""
+    return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """How many pages a PDF from Chromium has (its page objects; /Pages, the tree's root, is not one)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
