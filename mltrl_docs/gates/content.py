@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from mltrl_docs.gates.locate import (
     body_start,
+    key_of,
     requirement_at,
     requirement_field,
     section_key,
@@ -158,7 +159,7 @@ def versions(ctx: Context) -> Iterator[Shortfall]:
 def sections(ctx: Context) -> Iterator[Shortfall]:
     """The body has every heading the levels up to the judged one need."""
     card = ctx.card
-    present = {section_key(s.title) for s in card.body.sections}
+    present = {key_of(s) for s in card.body.sections}
     if card.body.tldr:
         present.add(TLDR)
     for start, headings in sorted(ctx.option("table").items()):

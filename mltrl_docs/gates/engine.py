@@ -83,10 +83,13 @@ class _Judge:
     def __init__(self, dossier: Dossier, settings: GateSettings, today: dt.date) -> None:
         self.dossier, self.settings, self.today = dossier, settings, today
         self.rules = settings.enabled()
+        self.by_scope = {scope: tuple(rule for rule in self.rules if rule.scope is scope) for scope in Scope}
         self.system: dict[str, Any] = {}
+        self._left: dict[tuple[str, Path], tuple[Shortfall, ...]] = {}
+        self._advanced: dict[tuple[str, int], list[Card]] = {}
 
     def of(self, scope: Scope) -> tuple[Rule, ...]:
-        return tuple(rule for rule in self.rules if rule.scope is scope)
+        return self.by_scope[scope]
 
     def context(self, rule: Rule, card: Card, project: Project, level: int | None = None) -> Context:
         return Context(rule, card, card.level.number if level is None else level, project, self.dossier,
@@ -98,6 +101,20 @@ class _Judge:
 
     def run(self, rule: Rule, card: Card, project: Project, level: int | None = None) -> Iterator[Shortfall]:
         yield from rule.check(self.context(rule, card, project, level))
+
+    def left(self, rule: Rule, card: Card, project: Project) -> tuple[Shortfall, ...]:
+        """An exit rule's shortfalls on a card the project left: the same whatever later card
+        or level asks, so worked out once (every later card's earned level asks at every level)."""
+        key = (rule.name, card.path)
+        if key not in self._left:
+            self._left[key] = tuple(self.run(rule, card, project))
+        return self._left[key]
+
+    def advanced_from(self, project: Project, level: int) -> list[Card]:
+        key = (project.id, level)
+        if key not in self._advanced:
+            self._advanced[key] = advanced_from(project, level)
+        return self._advanced[key]
 
 
 def advanced_from(project: Project, level: int) -> list[Card]:
@@ -118,9 +135,9 @@ def _level_shortfalls(judge: _Judge, card: Card, project: Project, level: int) -
         # A card judged above its own level (the gap) leaves that level itself: an earlier
         # card left there no longer counts, and ``_leaving`` checks this one.
         if level > left and card.level.number > left:
-            passed = [c for c in advanced_from(project, left) if c.date < card.date]
+            passed = [c for c in judge.advanced_from(project, left) if c.date < card.date]
             if passed:
-                yield from judge.run(rule, passed[-1], project)
+                yield from judge.left(rule, passed[-1], project)
 
 
 def _earned(judge: _Judge, card: Card, project: Project) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from mltrl_docs.body import Section, heading_key
 from mltrl_docs.findings import Position
 from mltrl_docs.model import Card, Requirement
@@ -32,9 +34,16 @@ def requirement_field(requirement: Requirement, name: str) -> str:
     return f"requirements[{requirement.index}].{name}"
 
 
+@lru_cache(maxsize=256)
 def section_key(title: str) -> str:
-    """``heading_key`` without spaces, so 'Model/algorithm info' is 'Model / algorithm info'."""
+    """``heading_key`` without spaces, so 'Model/algorithm info' is 'Model / algorithm info'.
+    Cached: the names asked for are the policy's few headings, asked of every card."""
     return heading_key(title).replace(" ", "")
+
+
+def key_of(section: Section) -> str:
+    """A card section's ``section_key``, from the key the body already computed."""
+    return section.key.replace(" ", "")
 
 
 def has_text(section: Section) -> bool:
@@ -47,13 +56,13 @@ def has_text(section: Section) -> bool:
 def written_section(card: Card, title: str) -> Section | None:
     """The card's section called ``title`` (any depth, matched loosely) when it has text."""
     key = section_key(title)
-    return next((s for s in card.body.sections if section_key(s.title) == key and has_text(s)), None)
+    return next((s for s in card.body.sections if key_of(s) == key and has_text(s)), None)
 
 
 def named_section(card: Card, title: str) -> Section | None:
     """The card's section called ``title``, with or without text."""
     key = section_key(title)
-    return next((s for s in card.body.sections if section_key(s.title) == key), None)
+    return next((s for s in card.body.sections if key_of(s) == key), None)
 
 
 def _without_comments(text: str) -> str:

@@ -25,6 +25,14 @@ class GateSettings:
     """Each rule's severity, None when the rule is off."""
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
     """The options the site wrote, parsed, by rule then option name."""
+    _values: Mapping[str, Mapping[str, Any]] = field(init=False, repr=False, compare=False)
+    """Every option of every rule, written or default: checks read options hundreds of
+    thousands of times in a large check, so they are resolved once."""
+
+    def __post_init__(self) -> None:
+        values = {rule.name: MappingProxyType({option.name: self.options.get(rule.name, {}).get(option.name, option.default)
+                                               for option in rule.options}) for rule in RULES}
+        object.__setattr__(self, "_values", MappingProxyType(values))
 
     def severity(self, rule: str) -> Severity | None:
         """The rule's severity, None when it is off."""
@@ -36,10 +44,7 @@ class GateSettings:
 
     def option(self, rule: str, name: str) -> Any:
         """The value of a rule's option: as written, or the rule's default."""
-        written = self.options.get(rule, {})
-        if name in written:
-            return written[name]
-        return BY_NAME[rule].option(name).default
+        return self._values[rule][name]
 
     def enabled(self) -> tuple[Rule, ...]:
         """The rules that are on, in catalogue order."""
