@@ -87,6 +87,7 @@ class _Judge:
         self.system: dict[str, Any] = {}
         self._left: dict[tuple[str, Path], tuple[Shortfall, ...]] = {}
         self._advanced: dict[tuple[str, int], list[Card]] = {}
+        self._order: dict[str, dict[Path, int]] = {}
 
     def of(self, scope: Scope) -> tuple[Rule, ...]:
         return self.by_scope[scope]
@@ -116,6 +117,14 @@ class _Judge:
             self._advanced[key] = advanced_from(project, level)
         return self._advanced[key]
 
+    def before(self, project: Project, card: Card, cards: list[Card]) -> list[Card]:
+        """Those of ``cards`` that come before ``card`` in the project's history (its order,
+        not the dates: two cards dated alike are an error, and still have an order)."""
+        order = self._order.get(project.id)
+        if order is None:
+            order = self._order[project.id] = {c.path: i for i, c in enumerate(project.cards)}
+        return [c for c in cards if order[c.path] < order[card.path]]
+
 
 def advanced_from(project: Project, level: int) -> list[Card]:
     """The project's cards at ``level`` that the next card advanced from, in date order."""
@@ -135,7 +144,7 @@ def _level_shortfalls(judge: _Judge, card: Card, project: Project, level: int) -
         # A card judged above its own level (the gap) leaves that level itself: an earlier
         # card left there no longer counts, and ``_leaving`` checks this one.
         if level > left and card.level.number > left:
-            passed = [c for c in judge.advanced_from(project, left) if c.date < card.date]
+            passed = judge.before(project, card, judge.advanced_from(project, left))
             if passed:
                 yield from judge.left(rule, passed[-1], project)
 
