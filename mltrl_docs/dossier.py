@@ -85,12 +85,13 @@ def build_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (), 
 
 def build_site(settings: Settings, today: dt.date | None = None) -> CheckedDossier:
     """The dossier of a site's settings: what `mltrl-docs check` and `mkdocs build` both see
-    (the settings file's own warnings among its findings)."""
+    (the settings file's own warnings among its findings), as of ``today``: by default the
+    settings' ``build_date``, else the day it runs."""
     with _gc_paused():
         dossier, findings = load_dossier(settings.sources, settings.glossary, settings.limits)
         return check_dossier(dossier, [*findings, *settings.findings], builtin_glossary=settings.builtin_glossary,
-                             gates=settings.gates, today=today, image_hosts=settings.image_hosts,
-                             roles=settings.roles)
+                             gates=settings.gates, today=today or settings.build_date,
+                             image_hosts=settings.image_hosts, roles=settings.roles)
 
 
 def load_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (),
@@ -125,13 +126,14 @@ def load_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (),
 def check_dossier(dossier: Dossier, findings: Sequence[Finding] = (), *, builtin_glossary: bool = True,
                   gates: GateSettings | None = None, today: dt.date | None = None,
                   image_hosts: Collection[str] = (), roles: Mapping[str, str] | None = None) -> CheckedDossier:
-    """The cross-card rules, the glossary and the gates over a loaded dossier; ``roles`` are
-    the reviewer roles cards may name (default: the built-in ones)."""
-    found = [*findings, *rules.check(dossier, image_hosts, roles)]
+    """The cross-card rules, the glossary and the gates over a loaded dossier, as of ``today``
+    (default: the day it runs); ``roles`` are the reviewer roles cards may name (default: the
+    built-in ones)."""
     glossary, glossary_findings = build_glossary(
         list(dossier.glossary), {p.id: list(p.glossary) for p in dossier.projects.values() if p.glossary},
         builtin_glossary)
     today = today if today is not None else dt.date.today()
+    found = [*findings, *rules.check(dossier, image_hosts, roles, today)]
     report = evaluate(dossier, gates if gates is not None else GateSettings.none(), today)
     found += glossary_findings
     found += report.findings

@@ -6,12 +6,15 @@ attachment; ``on_nav`` adds a "Dossier" section listing projects (never every
 card: every page carries the nav, so a nav of thousands of cards makes the site
 quadratic); ``on_page_content`` replaces each generated page's HTML with the
 core's rendering, which never passes through Python-Markdown (card text is
-rendered with raw HTML off); ``on_serve`` watches cards outside ``docs_dir``.
+rendered with raw HTML off), and gives the page the table of contents and heading
+permalinks a hand-written page gets from the toc extension (``render.outline``);
+``on_serve`` watches cards outside ``docs_dir``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from html import escape
 from pathlib import Path
 from urllib.parse import quote
@@ -24,6 +27,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure import StructureItem
 from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import get_relative_url
 
 from mltrl_docs.csp import CONTENT_MARKS
@@ -32,9 +36,11 @@ from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.frontmatter import yaml_scalar
 from mltrl_docs.references import real_path
 from mltrl_docs.render.html import Renderer
+from mltrl_docs.render.outline import Heading, Permalink, outline
 from mltrl_docs.render.pages import OPTIONAL_PAGES, SitePage, evidence_files, site_pages
 from mltrl_docs.report import text_line
 from mltrl_docs.resources import resource_dir
+from mltrl_docs.revision import as_of
 from mltrl_docs.settings import SETTINGS_FILE, Settings, load_settings
 
 if TYPE_CHECKING:
@@ -44,6 +50,8 @@ if TYPE_CHECKING:
 
 log = get_plugin_logger(__name__)
 CSS_URI = "mltrl/mltrl.css"
+PRINT_CSS_URI = "mltrl/mltrl-print.css"
+"""The print layout (all of it under ``@media print``), after mltrl.css so that it wins on paper."""
 JS_URI = "mltrl/mltrl.js"
 
 
@@ -58,6 +66,9 @@ class MltrlConfig(base.Config):
     pages = c.ListOfItems(c.Choice(OPTIONAL_PAGES), default=list(OPTIONAL_PAGES))
     """Page kinds to generate besides the portfolio and the project dossiers (which are
     always built); links to a kind left out render as plain text."""
+    custom_templates = c.Optional(c.Dir(exists=True))
+    """A folder of templates that replace the plugin's own by file name (e.g. ``card.html``,
+    ``_macros.html``), relative to mkdocs.yml; the rest stay the shipped ones."""
 
 
 class MltrlPlugin(BasePlugin[MltrlConfig]):
@@ -83,9 +94,13 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         if settings is None:
             raise PluginError("mltrl: cannot use " + str(path) + ":\n" + "\n".join(map(text_line, findings)))
         self.settings = settings
-        self.renderer = Renderer(self.config.prefix.strip("/"), root=Path(config.config_file_path).parent)
+        custom = self.config.custom_templates
+        self.renderer = Renderer(self.config.prefix.strip("/"), [Path(custom)] if custom else (),
+                                 root=Path(config.config_file_path).parent)
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
+        if PRINT_CSS_URI not in config.extra_css:
+            config.extra_css.append(PRINT_CSS_URI)
         if JS_URI not in [str(script) for script in config.extra_javascript]:
             config.extra_javascript.append(JS_URI)
         return config
@@ -99,6 +114,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         if self.renderer is not None:
             self.renderer.use_glossary(dossier.glossary, self.settings.link_terms)
             self.renderer.allow_images(self.settings.image_hosts)
+            self.renderer.stamp(as_of(dossier.today, self.settings.sources))
         for finding in dossier.findings:
             _log(finding)
         self.pages = {page.uri: page for page in site_pages(dossier, self.config.prefix.strip("/"),
@@ -111,15 +127,17 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             self.published.update(evidence)
         for page in self.pages.values():
             # MkDocs themes print page titles unescaped (nav, <title>, search): a card
-            # title like "<img onerror=...>" must reach them as text.
-            # The TOC sidebar is hidden: generated HTML has no Markdown headings to list,
-            # and matrices need the width.
-            front = f"---\ntitle: {yaml_scalar(escape(page.title))}\nhide: [toc]\n---\n"
+            # title like "<img onerror=...>" must reach them as text, and so must a tag
+            # (Material's tags plugin reads page.meta["tags"] and prints each name as it is).
+            front = f"---\ntitle: {yaml_scalar(escape(page.title))}\n"
+            if page.tags:
+                front += "tags: [" + ", ".join(yaml_scalar(escape(tag)) for tag in page.tags) + "]\n"
+            front += "---\n"
             generated = File.generated(config, page.uri, content=front, inclusion=InclusionLevel.NOT_IN_NAV)
             if page.source is not None:
                 generated.edit_uri = _edit_uri(page.source, config.docs_dir)
             files.append(generated)
-        for uri in (CSS_URI, JS_URI):
+        for uri in (CSS_URI, PRINT_CSS_URI, JS_URI):
             asset = (resource_dir("templates") / uri).read_text(encoding="utf-8")
             files.append(File.generated(config, uri, content=asset))
         return files
@@ -145,8 +163,13 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             target = files.get_file_from_path(uri)
             return get_relative_url(target.url, page.url) if target is not None else None
 
+        # The page's headings become its table of contents, with permalinks as the site's
+        # toc extension gives hand-written pages.
+        shaped = outline(self.renderer.render(generated, url_for, self.published), _permalink(config))
+        page.toc = TableOfContents([_anchor_link(heading) for heading in shaped.toc])
+        page.present_anchor_ids = set(shaped.anchors)
         start, end = CONTENT_MARKS
-        return f"<!--{start}-->{self.renderer.render(generated, url_for, self.published)}<!--{end}-->"
+        return f"<!--{start}-->{shaped.html}<!--{end}-->"
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """The site is written (so it can be looked at), then gate errors fail the build."""
@@ -189,6 +212,39 @@ def _edit_uri(source: Path, docs_dir: str) -> str:
     wherever it lives in the repository. Percent-encoded: themes print ``page.edit_url``
     unescaped into an ``href``, so a quote in a file or folder name must not reach them."""
     return quote(Path(os.path.relpath(source, docs_dir)).as_posix(), safe="/")
+
+
+def _permalink(config: MkDocsConfig) -> Permalink | None:
+    """The permalink hand-written pages get from the toc extension's options (none when
+    ``permalink`` is off), written the way the extension writes it."""
+    options = config.mdx_configs.get("toc") or config.mdx_configs.get("markdown.extensions.toc") or {}
+    value = options.get("permalink", False)
+    on = _switch(value)
+    if on is False:
+        return None
+    text = "&para;" if on is True else _AMP.sub("&amp;", str(value)).replace("<", "&lt;").replace(">", "&gt;")
+    return Permalink(text, str(options.get("permalink_title", "Permanent link")),
+                     str(options.get("permalink_class", "headerlink")),
+                     _switch(options.get("permalink_leading", False)) is True)
+
+
+def _switch(value: object) -> bool | None:
+    """A toc option as Python-Markdown reads it: a boolean, a word for one ('true', 'off'...),
+    or None for any other text (for ``permalink``: the link's text)."""
+    if not isinstance(value, str):
+        return bool(value)
+    return {"true": True, "yes": True, "y": True, "on": True, "1": True, "false": False, "no": False,
+            "n": False, "off": False, "0": False, "none": False}.get(value.lower())
+
+
+_AMP = re.compile(r"&(?!(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);)", re.IGNORECASE)
+"""An '&' that does not start an entity (Python-Markdown's rule for the permalink's text)."""
+
+
+def _anchor_link(heading: Heading) -> AnchorLink:
+    link = AnchorLink(heading.title, heading.id, heading.level)
+    link.children = [_anchor_link(child) for child in heading.children]
+    return link
 
 
 def _log(finding: Finding) -> None:

@@ -22,13 +22,17 @@ from mltrl_docs.roles import known_roles
 from mltrl_docs.schema import field_name
 
 
-def check(dossier: Dossier, image_hosts: Collection[str] = (), roles: Mapping[str, str] | None = None) -> list[Finding]:
+def check(dossier: Dossier, image_hosts: Collection[str] = (), roles: Mapping[str, str] | None = None,
+          today: dt.date | None = None) -> list[Finding]:
     """Every cross-card finding of the dossier; ``image_hosts`` may serve images to its pages;
-    ``roles`` are the reviewer roles a card may name (default: the built-in ones)."""
+    ``roles`` are the reviewer roles a card may name (default: the built-in ones); ``today`` is
+    the build date, after which no card may be dated (None: that rule is not checked)."""
     known = roles if roles is not None else known_roles()
     findings: list[Finding] = list(project_ids(dossier))
     for project in dossier.projects.values():
         findings += dates(project)
+        if today is not None:
+            findings += future_cards(project, today)
         findings += transitions(project)
         findings += production_changes(project)
         for card in project.cards:
@@ -106,6 +110,21 @@ def dates(project: Project) -> Iterator[Finding]:
                 card.path, card.where("date"), field="date", project=project.id,
                 hint=f"a project's cards are told apart by date; correct this one or {other.path.name}",
                 related=(f"{relative(other.path, project.source)}:{other.where('date').line}",),
+            )
+
+
+def future_cards(project: Project, today: dt.date) -> Iterator[Finding]:
+    """A card is written once the project has entered its level, so its date is no later
+    than the build date (``build_date`` in the settings, else the day of the build): a later
+    one is a typo, or a card written ahead of a review, and every "so far" on the site would
+    count from a day still to come. Dates outside EARLIEST..LATEST are reported by ``dates``."""
+    for card in project.cards:
+        if today < card.date and EARLIEST <= card.date <= LATEST:
+            yield Finding(
+                Severity.WARNING, "future-date", f"card is dated {card.date.isoformat()}, after the build date "
+                f"{today.isoformat()}", card.path, card.where("date"), field="date", project=project.id,
+                hint="write the day the project entered the level (YYYY-MM-DD); if the site is built as of an "
+                     "earlier day on purpose, move build_date in mltrl-docs.yml",
             )
 
 

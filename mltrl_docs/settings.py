@@ -6,6 +6,7 @@ and ``mkdocs build`` always look at the same cards.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -67,6 +68,9 @@ class Settings:
     """The settings file these came from, if any."""
     limits: Limits = field(default_factory=Limits)
     """How much the loader reads at most (the ``limits:`` setting)."""
+    build_date: dt.date | None = None
+    """The day the site is built as of (``build_date:``): what durations count to and the
+    gates judge by, so that a build is the same whenever it runs; None: the day it runs."""
     findings: tuple[Finding, ...] = ()
     """Warnings about the settings file itself (a source listed twice), which ``build_site``
     reports with the dossier's findings: the adapters only show a settings file's errors."""
@@ -105,6 +109,7 @@ def load_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
         roles=roles,
         file=resolved(path),
         limits=Limits(**data.get("limits", {})),
+        build_date=dt.date.fromisoformat(data["build_date"]) if "build_date" in data else None,
         findings=tuple(findings),
     ), findings
 

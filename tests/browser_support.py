@@ -202,12 +202,14 @@ class Visit:
 
 
 def open_page(browser: Browser, site: Site, path: str = "", *, width: int = 1400, height: int = 1000,
-              wait: bool = True, color_scheme: Literal["light", "dark"] | None = None) -> Visit:
+              wait: bool = True, color_scheme: Literal["light", "dark"] | None = None,
+              has_touch: bool = False) -> Visit:
     """Open ``path`` of ``site`` in a new page with every recorder in place before the first
     request; waits for the network to go quiet (scripts, search index, worker) unless told not to.
     ``color_scheme`` ("light", "dark") is the reader's system preference, which Material's palette
-    follows when the site offers a scheme for it."""
-    page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=color_scheme)
+    follows when the site offers a scheme for it; ``has_touch``: a touch screen (``page.tap``)."""
+    page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=color_scheme,
+                            has_touch=has_touch)
     visit = Visit(page, site, first_report=len(site.reports))
     page.expose_function("__mltrlCspViolation", lambda text: visit.violations.append(_violation(text)))
     page.add_init_script(_VIOLATION_LISTENER)
@@ -337,6 +339,61 @@ def contrast(page: Page, selector: str, exclude: str = "") -> list[tuple[str, fl
     its ancestors, against the backgrounds behind it. What matters is the ratio, not the colours,
     so a scheme can be judged without knowing its palette."""
     return [(text, round(ratio, 2)) for text, ratio, _ in page.evaluate(_CONTRAST, [selector, exclude])]
+
+
+_STROKE_CONTRAST = _CONTRAST.split("const found = [];")[0] + """
+  const found = [];
+  for (const el of document.querySelectorAll(selector)) {
+    if ((exclude && el.closest(exclude)) || !el.getClientRects().length) continue;
+    const style = getComputedStyle(el);
+    const stroked = style.stroke !== 'none' && Number(style.strokeWidth.replace('px', '')) > 0;
+    const paint = parse(stroked ? style.stroke : style.fill);
+    const name = el.tagName.toLowerCase() + '.' + [...el.classList].join('.');
+    if (!paint) { found.push([name, 0]); continue; }
+    paint[3] *= Number(stroked ? style.strokeOpacity : style.fillOpacity) * opacity(el);
+    const bg = ground(el.ownerSVGElement || el);
+    const [hi, lo] = [luminance(over(paint, bg)), luminance(bg)].sort((a, b) => b - a);
+    found.push([name, (hi + 0.05) / (lo + 0.05)]);
+  }
+  return found;
+}"""
+
+
+def stroke_contrast(page: Page, selector: str, exclude: str = "") -> list[tuple[str, float]]:
+    """(element, WCAG contrast ratio) for every drawn SVG element ``selector`` matches (not inside
+    ``exclude``): its stroke (its fill where it has none), with its opacity, against the backgrounds
+    behind its drawing. For chart lines and markers, which WCAG asks to contrast 3:1 (non-text)."""
+    return [(name, round(ratio, 2)) for name, ratio in page.evaluate(_STROKE_CONTRAST, [selector, exclude])]
+
+
+_BROKEN_TOKENS = """([root, exclude, pattern]) => {
+  const found = [];
+  for (const top of document.querySelectorAll(root)) {
+    const walker = document.createTreeWalker(top, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (exclude && node.parentElement.closest(exclude)) continue;
+      const re = new RegExp(pattern, 'g');
+      for (let m = re.exec(node.textContent); m; m = re.exec(node.textContent)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (lines.size > 1) found.push(`${m[0]} in ${node.parentElement.tagName.toLowerCase()}.${node.parentElement.className}`);
+      }
+    }
+  }
+  return found;
+}"""
+DATES_AND_LEVELS = r"\d{4}-\d\d-\d\d|\bL\d\b"
+"""What a line never breaks inside: a date (Chromium would break it at a hyphen), a level ("L5")."""
+STATUS_WORDS = r"\b(?:in-review|in-progress|not-started|changes-requested)\b"
+"""Status and decision values with a hyphen, which a table shows whole."""
+
+
+def broken_tokens(page: Page, root: str, exclude: str = "", pattern: str = DATES_AND_LEVELS) -> list[str]:
+    """The matches of ``pattern`` (a JavaScript regular expression) in the text under ``root`` (not
+    inside ``exclude``) that the browser set on more than one line, e.g. a date broken at a hyphen."""
+    return page.evaluate(_BROKEN_TOKENS, [root, exclude, pattern])
 
 
 _OUTSIDE = """([selector, left, right, frames]) => {

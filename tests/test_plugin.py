@@ -15,6 +15,7 @@ from conftest import REPO, card_text
 from htmltext import Page
 from mltrl_docs.dossier import build_dossier
 from mltrl_docs.render.pages import card_stem
+from mltrl_docs.render.transitions import move
 from mltrl_docs.settings import load_settings
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
@@ -53,13 +54,9 @@ def test_project_pages_show_every_card_and_transition(example: Path, dossier) ->
     for project in dossier.projects.values():
         page = Page(example / "dossier" / project.id / "index.html")
         assert project.current.title in page.text
-        for card in project.cards:
+        for index, card in enumerate(project.cards):
             assert f"{card_stem(card)}/" in page.links
-            if card.transition and card.transition.kind and card.transition.from_level is not None:
-                how = f"{card.transition.kind.value}"
-                if card.transition.kind.value == "switchback":
-                    how += f" ({card.transition.switchback.value})"
-                assert f"{how} from L{card.transition.from_level}" in page.text
+            assert move(card, first=index == 0).text in page.text
 
 
 def test_card_pages_show_every_requirement_and_link_through_history(example: Path, dossier) -> None:
@@ -235,6 +232,11 @@ def test_builds_readable_pages_with_the_mkdocs_theme(tmp_path: Path) -> None:
     assert "L4 Proof of concept development (Prototyping)" in page.text and "Level history" in page.text
     loads = [a.get("src") or a.get("href") for tag, a in page.tags if tag in ("script", "link", "img")]
     assert not [u for u in loads if u and u.startswith(("http:", "https:", "//"))]
+    # The theme's TOC box lists the page's sections (it was empty: generated pages had no TOC).
+    html = (tmp_path / "site" / "dossier" / "R02.1" / "index.html").read_text(encoding="utf-8")
+    toc = html[html.index('id="toc-collapse"'):html.index('role="main"')]
+    assert re.findall(r'href="(#[^"]+)"', toc)[:4] == ["#r021-mixed-variable-bayesian-optimisation", "#gates",
+                                                       "#level-history", "#gated-reviews"]
 
 
 def test_history_table_shows_time_at_each_level(example: Path, dossier) -> None:
@@ -243,6 +245,80 @@ def test_history_table_shows_time_at_each_level(example: Path, dossier) -> None:
     first, second = project.cards[:2]
     assert f"{(second.date - first.date).days} days" in page.text
     assert "days so far" in page.text
+
+
+def test_generated_pages_have_a_toc_and_heading_permalinks_like_hand_written_ones(example: Path) -> None:
+    hand_written = (example / "gates" / "index.html").read_text(encoding="utf-8")
+    assert 'class="headerlink" href="#' in hand_written  # mkdocs.yml: toc: {permalink: true}
+    html = (example / "dossier" / "P07.1" / "index.html").read_text(encoding="utf-8")
+    toc = html[html.index('class="md-nav md-nav--secondary"'):html.index('class="md-content"')]
+    entries = re.findall(r'href="#([^"]+)"', toc)
+    assert entries[:5] == ["gates", "gap-to-next-level", "findings", "level-history", "gated-reviews"]
+    assert "current-card" in entries and "model-algorithm-info" in entries  # the card's own sections too
+    assert '<h2 id="level-history">Level history<a class="headerlink" href="#level-history" ' \
+           'title="Permanent link">&para;</a></h2>' in html
+    for path in sorted((example / "dossier").rglob("index.html")):
+        page = path.read_text(encoding="utf-8")
+        content = page[page.index('<article'):page.index('</article>')]
+        headings = re.findall(r"<h([1-6])([^>]*)>(.*?)</h\1>", content, re.DOTALL)
+        ids = re.findall(r'\sid="([^"]+)"', content)
+        assert len(ids) == len(set(ids)), path
+        for level, attributes, inner in headings:
+            anchor = re.search(r'id="([^"]+)"', attributes)
+            assert anchor and f'<a class="headerlink" href="#{anchor.group(1)}"' in inner, (path, inner)
+
+
+@pytest.mark.parametrize(("extensions", "expected"), [
+    (["toc"], None),  # permalinks off, as on hand-written pages; the TOC is still built
+    ([{"toc": {"permalink": True}}], ("&para;", "Permanent link", "headerlink", False)),
+    ([{"toc": {"permalink": "#", "permalink_title": "Link", "permalink_class": "anchor"}}],
+     ("#", "Link", "anchor", False)),
+    ([{"toc": {"permalink": "<§ & &sect;>", "permalink_leading": "true"}}],
+     ("&lt;§ &amp; &sect;&gt;", "Permanent link", "headerlink", True)),
+    ([{"toc": {"permalink": "off"}}], None),
+])
+def test_permalinks_follow_the_sites_toc_options(tmp_path: Path, extensions, expected) -> None:
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from mltrl_docs.plugin import _permalink
+
+    config = MkDocsConfig(config_file_path=str(tmp_path / "mkdocs.yml"))
+    (tmp_path / "docs").mkdir()
+    config.load_dict({"site_name": "t", "docs_dir": str(tmp_path / "docs"), "markdown_extensions": extensions})
+    assert config.validate() == ([], [])
+    found = _permalink(config)
+    assert (found and (found.text, found.title, found.css_class, found.leading)) == expected
+
+
+def test_the_history_says_a_project_entered_at_its_first_level(example: Path) -> None:
+    """solar-array's first card is level 6, with kind: advance and no from (it was "advance from LNone")."""
+    page = Page(example / "dossier" / "P12.2" / "index.html")
+    assert "entered MLTRL at level 6" in page.text and "None" not in page.text
+    card = Page(example / "dossier" / "P12.2" / "L6-2024-11-11" / "index.html")
+    assert "Entered 2024-11-11, entered MLTRL at level 6: Entered MLTRL at level 6." in card.text
+
+
+def test_card_tags_are_shown_and_reach_materials_tags_plugin_escaped(site_with, tmp_path: Path) -> None:
+    root = site_with({})
+    card = root / "site_example" / "dossiers" / "solar-array" / "L8-2026-07-06.md"
+    _edit(card, "tags: [energy,", "tags: ['<img src=x onerror=alert(1)>', energy,")
+    _edit(root / "mkdocs.yml", "  - search\n", "  - search\n  - tags\n")
+    (root / "site_example" / "docs" / "tags.md").write_text("# Tags\n\n<!-- material/tags -->\n", encoding="utf-8")
+    result = mkdocs_build(root / "mkdocs.yml", root / "site", strict=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "WARNING" not in result.stderr, result.stderr[-3000:]
+    for path in ("dossier/P12.2/index.html", "dossier/P12.2/L8-2026-07-06/index.html"):
+        html = (root / "site" / path).read_text(encoding="utf-8")
+        assert "<img src=x" not in html, path
+        themes = html[html.index('<nav class="md-tags"'):]
+        themes = themes[:themes.index("</nav>")]  # Material's own tag list, linked to the index
+        assert "&lt;img src=x onerror=alert(1)&gt;" in themes and ">shadow-testing</a>" in themes
+        assert '<span class="mltrl-tag md-tag">&lt;img src=x onerror=alert(1)&gt;</span>' in html  # the summary's
+    older = (root / "site" / "dossier" / "P12.2" / "L6-2024-11-11" / "index.html").read_text(encoding="utf-8")
+    assert "onerror" not in older and "shadow-testing" not in older
+    index = (root / "site" / "tags" / "index.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in index and "&lt;img src=x onerror=alert(1)&gt;" in index
+    assert "P12.2 level 8 (2026-07-06)" in index and "P12.2: Solar-array power controller" in index
 
 
 def _broken_links(site: Path) -> list[str]:

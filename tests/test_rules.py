@@ -280,3 +280,28 @@ def test_a_change_with_the_version_in_production_superseded_is_clean(write_card,
     """A later level-9 card replaces the one before by itself; a change after it ends the new one."""
     _production_history(write_card, {4: {"production": {"change": "retired"}}}, levels=(8, 9, 8, 9, 4))
     assert build_dossier([tmp_path / "src"]).findings == ()
+
+
+def test_a_card_dated_after_the_build_date_is_a_warning_at_its_date(write_card, tmp_path: Path) -> None:
+    import datetime as dt
+
+    write_card("src/p/a.md", level=2, date="2024-03-01")
+    path = write_card("src/p/b.md", level=3, date="2024-04-02", transition=adv(2))
+    write_card("src/q/a.md", project="Q", level=2, date="2100-12-31")  # far too late: plausible, so reported
+    found = [f for f in build_dossier([tmp_path / "src"], today=dt.date(2024, 4, 1)).findings
+             if f.rule == "future-date"]
+    assert [(f.path.name, f.severity, f.field, f.message) for f in found] == [
+        ("b.md", Severity.WARNING, "date", "card is dated 2024-04-02, after the build date 2024-04-01"),
+        ("a.md", Severity.WARNING, "date", "card is dated 2100-12-31, after the build date 2024-04-01")]
+    assert found[0].line == _line(path, "date: '2024-04-02'")
+    assert found[0].hint and "build_date" in found[0].hint
+    later = build_dossier([tmp_path / "src"], today=dt.date(2024, 4, 2)).findings
+    assert [f.path.name for f in later if f.rule == "future-date"] == ["a.md"]  # the build date's own day is fine
+
+
+def test_an_implausible_date_is_not_also_reported_as_after_the_build_date(write_card, tmp_path: Path) -> None:
+    import datetime as dt
+
+    write_card("src/p/a.md", level=2, date="2224-05-01")
+    rules = [f.rule for f in build_dossier([tmp_path / "src"], today=dt.date(2024, 1, 1)).findings]
+    assert rules == ["date"]

@@ -169,3 +169,37 @@ def test_a_gate_setting_in_the_settings_file_is_read(write) -> None:
     assert settings.gates.option("versions", "data") is None and settings.gates.option("versions", "code") == 3
     assert settings.gates.option("ethics-pre", "started") == 2
     assert settings.gates.severity("stale") is Severity.WARNING
+
+
+def test_build_date_pins_the_day_a_check_and_a_build_count_to(write, write_card, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from click.testing import CliRunner
+
+    from mltrl_docs.cli import main
+
+    write_card("site/d/p/L2.md", date="2024-03-01")
+    write_card("site/d/p/L3.md", level=3, date="2024-06-01", transition={"from": 2, "kind": "advance"})
+    path = write("site/mltrl-docs.yml", "sources: [d]\nbuild_date: 2024-05-01\n")
+    settings, findings = load_settings(path)
+    assert findings == [] and settings is not None and settings.build_date == dt.date(2024, 5, 1)
+    dossier = build_site(settings)
+    assert dossier.today == dt.date(2024, 5, 1)
+    assert [f.path.name for f in dossier.findings if f.rule == "future-date"] == ["L3.md"]
+    later = build_site(settings, today=dt.date(2024, 7, 1))  # an explicit day wins
+    assert later.today == dt.date(2024, 7, 1) and not [f for f in later.findings if f.rule == "future-date"]
+    message = "card is dated 2024-06-01, after the build date 2024-05-01"
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "site")], catch_exceptions=False)
+    assert result.exit_code == 1 and message in result.output
+    write("site/mltrl-docs.yml", "sources: [d]\nbuild_date: 2024-06-01\n")
+    assert "after the build date" not in CliRunner().invoke(main, ["check", str(tmp_path / "site")]).output
+    unpinned, _ = load_settings(write("site/mltrl-docs.yml", "sources: [d]\n"))
+    before = dt.date.today()
+    assert unpinned is not None and unpinned.build_date is None
+    assert before <= build_site(unpinned).today <= dt.date.today()  # the day it runs
+
+
+def test_a_malformed_build_date_is_a_located_error(write) -> None:
+    for value in ("2024-13-01", "'2024-5-1'", "20240501", "yesterday"):
+        settings, findings = load_settings(write("site/mltrl-docs.yml", f"sources: [d]\nbuild_date: {value}\n"))
+        assert settings is None and [(f.line, f.column, f.field) for f in findings] == [(2, 13, "build_date")], value

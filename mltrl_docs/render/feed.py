@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from mltrl_docs.model import Card, Dossier, Project, TransitionKind
+from mltrl_docs.model import Card, Dossier, Project
+from mltrl_docs.render.transitions import move
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,7 +15,7 @@ class Event:
     project: Project
     card: Card
     kind: str
-    """``entered``, ``advance``, ``switchback`` or ``review``."""
+    """``entered``, ``advance``, ``switchback``, ``move`` (a later card naming no kind) or ``review``."""
     summary: str
 
 
@@ -30,17 +31,12 @@ def history(dossier: Dossier) -> list[Event]:
                     events.append(Event(review.date, project, card, "review",
                                         f"{review.name} {review.decision.value} the level-{card.level.number} "
                                         f"card{note}"))
-    order = {"switchback": 0, "advance": 0, "entered": 0, "review": 1}
+    order = {"switchback": 0, "advance": 0, "entered": 0, "move": 0, "review": 1}
     return sorted(events, key=lambda e: (-e.date.toordinal(), order[e.kind], e.project.id))
 
 
 def _move(project: Project, card: Card) -> Event:
+    how = move(card, first=card is project.cards[0])
     t = card.transition
-    if t is None or t.from_level is None or t.kind is None:
-        return Event(card.date, project, card, "entered", f"entered MLTRL at level {card.level.number}")
-    if t.kind is TransitionKind.SWITCHBACK:
-        kind = f"{t.switchback.value} " if t.switchback else ""
-        text = f"{kind}switchback from level {t.from_level} to {card.level.number}"
-    else:
-        text = f"advanced from level {t.from_level} to {card.level.number}"
-    return Event(card.date, project, card, t.kind.value, text + (f": {t.reason}" if t.reason else ""))
+    reason = f": {t.reason}" if t is not None and t.reason else ""
+    return Event(card.date, project, card, how.kind, how.text + reason)

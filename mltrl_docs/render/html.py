@@ -24,7 +24,9 @@ from mltrl_docs.references import resolve_path
 from mltrl_docs.render.autolink import ScopeMatchers, link_terms
 from mltrl_docs.render.markdown import Relink, to_html
 from mltrl_docs.render.pages import SitePage
+from mltrl_docs.render.transitions import transition_text
 from mltrl_docs.resources import resource_dir
+from mltrl_docs.revision import AsOf
 
 _TEXT_SLOT = Markup("<mltrl-term-text></mltrl-term-text>")
 """Where the term's text goes in ``_term.html``: a tag, which escaped card text can never hold."""
@@ -53,6 +55,8 @@ class Renderer:
             project_uri=partial(pages.project_uri, prefix),
             card_uri=partial(pages.card_uri, prefix),
             attachment_uri=partial(pages.attachment_uri, prefix),
+            transition_text=transition_text,
+            packet_uri=partial(pages.packet_uri, prefix),
             portfolio_uri=f"{prefix}/index.md",
             findings_uri=f"{prefix}/findings.md",
             levels_uri=f"{prefix}/levels.md",
@@ -61,10 +65,16 @@ class Renderer:
         )
         self.use_glossary(None)
         self.allow_images(())
+        self.stamp(None)
 
     def allow_images(self, hosts: Sequence[str]) -> None:
         """Hosts whose images card and attachment bodies may show (settings.image_hosts)."""
         self.env.globals["image_hosts"] = tuple(hosts)
+
+    def stamp(self, as_of: AsOf | None) -> None:
+        """What every page says it is true as of: the build date and the sources' commits
+        (``revision.as_of``, asked once per build); None: pages say nothing of it."""
+        self.env.globals["as_of"] = as_of
 
     def use_glossary(self, glossary: Glossary | None, mode: LinkMode = "first") -> None:
         """Terms to link on pages that ask for it (SitePage.link_terms), and how often."""

@@ -2,7 +2,9 @@
 
 The requirement matrix follows each requirement id across the project's cards
 (an id keeps its meaning from card to card): its status at every card, and
-whether it appeared, changed its text or disappeared there.
+whether it appeared, changed its text or disappeared there. Its columns run from
+the current card back to the first, so the status a reviewer needs is the first
+one shown, however long the history; the marks are worked out in date order.
 
 A requirement the development line no longer lists is not gone while the version
 in production still carries it (MLTRL level 9: the deployed version keeps running
@@ -45,12 +47,13 @@ class Row:
 @dataclass(frozen=True, slots=True)
 class RequirementMatrix:
     cards: tuple[Card, ...]
+    """The columns: the current card first, then the earlier ones, newest first (a row's cells follow them)."""
     research: tuple[Row, ...]
     product: tuple[Row, ...]
 
 
 def requirement_matrix(cards: Sequence[Card]) -> RequirementMatrix:
-    """The matrix of one project's cards (in date order)."""
+    """The matrix of one project's cards (given in date order), its columns newest first."""
     lines = production_lines(cards)
     latest: dict[str, Requirement] = {}
     for card in cards:
@@ -58,7 +61,7 @@ def requirement_matrix(cards: Sequence[Card]) -> RequirementMatrix:
             latest[requirement.id] = requirement
     rows = [_row(rid, latest[rid], cards, lines) for rid in sorted(latest, key=lambda i: latest[i].parts)]
     return RequirementMatrix(
-        cards=tuple(cards),
+        cards=tuple(reversed(cards)),
         research=tuple(r for r in rows if r.latest.kind is RequirementKind.RESEARCH),
         product=tuple(r for r in rows if r.latest.kind is RequirementKind.PRODUCT),
     )
@@ -84,7 +87,7 @@ def _row(requirement_id: str, latest: Requirement, cards: Sequence[Card], lines:
         else:
             cells.append(Cell(here))
         previous = here
-    return Row(requirement_id, latest, tuple(cells))
+    return Row(requirement_id, latest, tuple(reversed(cells)))
 
 
 def _listed(card: Card, requirement_id: str) -> Requirement | None:
@@ -122,3 +125,19 @@ def risk_matrix(card: Card) -> tuple[tuple[RiskCell, ...], ...]:
         )
         for likelihood in range(5, 0, -1)
     )
+
+
+def recent_matrix(cards: Sequence[Card], count: int = 2) -> RequirementMatrix:
+    """The requirement matrix limited to the project's last ``count`` cards (the review packet's:
+    the current card and the one before it), its columns in the full matrix's order. Cells keep
+    what the whole history says (``new`` is new at that card, not in the excerpt); a row is kept
+    when one of these cards lists the requirement, or marks it removed or carried by production."""
+    full = requirement_matrix(cards)
+    wanted = {id(card) for card in cards[-count:]} if count > 0 else set()
+    columns = [index for index, card in enumerate(full.cards) if id(card) in wanted]
+
+    def limited(rows: tuple[Row, ...]) -> tuple[Row, ...]:
+        kept = (Row(row.id, row.latest, tuple(row.cells[i] for i in columns)) for row in rows)
+        return tuple(row for row in kept if any(cell.requirement is not None or cell.mark for cell in row.cells))
+
+    return RequirementMatrix(tuple(full.cards[i] for i in columns), limited(full.research), limited(full.product))

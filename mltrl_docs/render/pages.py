@@ -7,7 +7,7 @@ static-site host expects them; the host decides the final URLs.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from mltrl_docs.references import is_hidden, real_path
 from mltrl_docs.render.autolink import ScopeMatchers
 from mltrl_docs.render.coupling import coupling_graph
 from mltrl_docs.render.feed import history
-from mltrl_docs.render.matrix import requirement_matrix, risk_matrix
+from mltrl_docs.render.matrix import recent_matrix, requirement_matrix, risk_matrix
 from mltrl_docs.render.metrics_chart import metrics_page
 from mltrl_docs.render.timeline import timeline
 
@@ -41,6 +41,8 @@ class SitePage:
     """Link glossary terms in this page's text (cards, dossiers, attachments)."""
     project: str | None = None
     """The project whose glossary scope applies, if the page belongs to one."""
+    tags: tuple[str, ...] = ()
+    """The card's ``tags`` (the current card's on a dossier), for the host's tags (Material's plugin)."""
 
 
 def project_uri(prefix: str, project: Project) -> str:
@@ -56,6 +58,11 @@ def card_uri(prefix: str, card: Card) -> str:
     return f"{prefix}/{card.project_id}/{card_stem(card)}.md"
 
 
+def packet_uri(prefix: str, project: Project) -> str:
+    """The project's review packet; no card stem ("L4-...") nor folder ("pages", "files") takes its name."""
+    return f"{prefix}/{project.id}/packet.md"
+
+
 def attachment_uri(prefix: str, project: Project, path: Path) -> str:
     relative = path.relative_to(project.folder).with_suffix("")
     return f"{prefix}/{project.id}/pages/{relative.as_posix()}.md"
@@ -68,9 +75,10 @@ def current_checklist(project: Project) -> Checklist | None:
 
 
 OPTIONAL_PAGES: tuple[str, ...] = ("levels", "history", "requirements", "findings", "metrics", "glossary", "cards",
-                                   "attachments", "evidence")
+                                   "attachments", "evidence", "packets")
 """Page kinds a site may leave out; the portfolio and the project dossiers are always built.
-Links to a page that is left out render as plain text. ``evidence`` is the evidence files."""
+Links to a page that is left out render as plain text. ``evidence`` is the evidence files,
+``packets`` each project's review packet."""
 
 EVIDENCE_SUFFIXES = frozenset({".txt", ".csv", ".tsv", ".json", ".jsonl", ".log", ".yml", ".yaml",
                                ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp"})
@@ -106,23 +114,25 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
     pages += [make() for kind, make in org_pages.items() if kind in include]
     if "glossary" in include and dossier.glossary.entries:
         pages += glossary_pages(dossier.dossier, dossier.glossary, prefix)
-    as_of = max((card.date for card in dossier.cards), default=None)
     by_file: dict[Path, list[Finding]] = {}
     for finding in dossier.findings:
         by_file.setdefault(finding.path, []).append(finding)
     gates = dossier.gates
     for project in projects:
         project_gates = gates.projects.get(project.id)
-        pages.append(SitePage(project_uri(prefix, project), f"{project.id}: {project.title}", "project.html",
+        pages.append(dossier_page := SitePage(project_uri(prefix, project), f"{project.id}: {project.title}", "project.html",
                               {"project": project, "dossier": dossier, "gates": project_gates,
                                "lines": lines[project.id], "approved": gates.approved,
                                "checklist": current_checklist(project),
                                "graph": coupling_graph(project_gates.readiness, dossier.dossier) if project_gates else None,
                                "findings": by_project[project.id],
-                               "t": timeline(project.cards, as_of) if as_of else None,
+                               "t": timeline(project.cards, dossier.today),
                                "matrix": requirement_matrix(project.cards),
                                "risks": risk_matrix(project.current) if project.current else None},
-                              in_nav=True, link_terms=True, project=project.id))
+                              in_nav=True, link_terms=True, project=project.id,
+                              tags=project.current.tags if project.current else ()))
+        if "packets" in include:
+            pages.append(packet_page(prefix, project, dossier_page.context))
         for index, card in enumerate(project.cards if "cards" in include else ()):
             previous = project.cards[index - 1] if index else None
             following = project.cards[index + 1] if index + 1 < len(project.cards) else None
@@ -132,7 +142,7 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
                               "findings": by_file.get(card.path, []),
                               "earned": gates.earned.get(card.path),
                               "approval_holds": gates.approved.get(card.path, False)},
-                source=card.path, link_terms=True, project=project.id,
+                source=card.path, link_terms=True, project=project.id, tags=card.tags,
             ))
         for attachment in project.attachments if "attachments" in include else ():
             pages.append(SitePage(attachment_uri(prefix, project, attachment.path), attachment.title,
@@ -141,6 +151,17 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
                                                       "checklist": read_checklist(attachment)},
                                   source=attachment.path, link_terms=True, project=project.id))
     return pages
+
+
+def packet_page(prefix: str, project: Project, dossier_context: Mapping[str, Any]) -> SitePage:
+    """The review packet of a project, for the gate meeting and for printing: the dossier page's
+    context, with the requirement matrix of the current and the previous card only, and the open
+    findings (errors and warnings) only; ``dossier_uri`` is the dossier page it comes from."""
+    context = {**dossier_context, "matrix": recent_matrix(project.cards),
+               "findings": [f for f in dossier_context["findings"] if f.severity is not Severity.INFO],
+               "dossier_uri": project_uri(prefix, project)}
+    return SitePage(packet_uri(prefix, project), f"Review packet: {project.id}", "packet.html", context,
+                    link_terms=True, project=project.id)
 
 
 def glossary_pages(dossier: Dossier, glossary: Glossary, prefix: str) -> list[SitePage]:

@@ -79,6 +79,29 @@
   document.addEventListener("mouseover", placeTooltip);
   document.addEventListener("focusin", placeTooltip);
 
+  /* On a touch screen there is no hover: the first tap on a term shows its definition (it
+     focuses the term, and a focused term shows it, as for the keyboard) instead of leaving
+     the page; a second tap on the same term follows its link to the glossary. Tapping
+     anywhere else takes the focus, and the definition, away. */
+  var touching = false;
+  document.addEventListener("pointerdown", function (event) {
+    touching = event.pointerType === "touch" || event.pointerType === "pen";
+  }, true);
+  document.addEventListener("keydown", function () { touching = false; }, true);  /* Enter follows at once */
+  document.addEventListener("click", function (event) {
+    var term = event.target.closest ? event.target.closest("a.mltrl-term") : null;
+    if (!term || !touching || term.hasAttribute("data-mltrl-shown")) return;
+    event.preventDefault();
+    event.stopPropagation();  /* Material's instant navigation follows links without asking defaultPrevented */
+    term.setAttribute("data-mltrl-shown", "");
+    placeTooltip({ target: term });
+    term.focus();
+  }, true);
+  document.addEventListener("focusout", function (event) {
+    var term = event.target.closest ? event.target.closest("a.mltrl-term") : null;
+    if (term) term.removeAttribute("data-mltrl-shown");
+  });
+
   function setUp() {
     document.querySelectorAll("table.mltrl-sortable:not([data-mltrl-ready])").forEach(function (t) {
       t.setAttribute("data-mltrl-ready", "");

@@ -22,11 +22,13 @@ def test_matrix_follows_ids_and_marks_changes(write_card, tmp_path: Path) -> Non
     assert [r.id for r in matrix.research] == ["1", "1.2", "1.10", "2"]
     assert [r.id for r in matrix.product] == ["9"]
     one, one_two, one_ten, two = matrix.research
+    # The columns run newest first: the current card's status is the first a reviewer sees.
+    assert [c.date.isoformat() for c in matrix.cards] == ["2021-01-01", "2020-01-01"]
     assert [(c.requirement.status.value if c.requirement else None, c.mark) for c in one.cells] == [
-        ("in-progress", ""), ("verified", "changed")]
+        ("verified", "changed"), ("in-progress", "")]
     assert one.latest.text == "Shall, reworded."
-    assert [c.mark for c in one_ten.cells] == ["", "new"]
-    assert [(c.requirement, c.mark) for c in two.cells][1] == (None, "removed")
+    assert [c.mark for c in one_ten.cells] == ["new", ""]
+    assert (two.cells[0].requirement, two.cells[0].mark) == (None, "removed")
 
     grid = risk_matrix(cards[-1])
     assert [row[0].likelihood for row in grid] == [5, 4, 3, 2, 1]
@@ -58,8 +60,10 @@ def test_requirements_of_the_version_in_production_are_not_removed_while_it_runs
     matrix = requirement_matrix(cards)
     rows = {row.id: row for row in (*matrix.research, *matrix.product)}
 
-    def seen(rid: str) -> list[tuple[str | None, str]]:
-        return [(c.requirement.status.value if c.requirement else None, c.mark) for c in rows[rid].cells]
+    assert matrix.cards == tuple(reversed(cards))
+
+    def seen(rid: str) -> list[tuple[str | None, str]]:  # in date order, oldest card first
+        return [(c.requirement.status.value if c.requirement else None, c.mark) for c in reversed(rows[rid].cells)]
 
     # v1's research requirement left before level 9: removed as before
     assert seen("1") == [("verified", ""), (None, "removed"), (None, ""), (None, "")]
@@ -67,7 +71,7 @@ def test_requirements_of_the_version_in_production_are_not_removed_while_it_runs
     assert seen("5") == [("verified", ""), ("verified", ""), ("verified", "production"), ("in-progress", "")]
     assert seen("6") == seen("7") == [("verified", ""), ("verified", ""), ("verified", "production"),
                                       ("verified", "production")]
-    carried = rows["6"].cells[2]
+    carried = rows["6"].cells[1]  # the L4 card's column: the second, newest first
     assert carried.production is l9 and carried.requirement is l9.requirements[1]
     assert "removed" not in {c.mark for row in matrix.product for c in row.cells}
     assert seen("10") == [(None, ""), (None, ""), ("verified", "new"), ("verified", "")]
@@ -87,7 +91,7 @@ def test_requirements_are_removed_once_the_version_leaves_production(write_card,
     five = requirement_matrix(cards).product[0]
     assert five.id == "5"
     assert [(c.requirement is not None, c.mark) for c in five.cells] == [
-        (True, ""), (True, ""), (True, "production"), (False, "removed")]
+        (False, "removed"), (True, "production"), (True, ""), (True, "")]
 
 
 def test_a_retired_version_carries_nothing(write_card, tmp_path: Path) -> None:
@@ -99,4 +103,4 @@ def test_a_retired_version_carries_nothing(write_card, tmp_path: Path) -> None:
     write_card("src/cm/L5.md", mltrl="1.1", level=5, date="2025-01-01", transition={"from": 4, "kind": "advance"},
                production={"change": "retired", "reason": "Customers moved to v2 previews."})
     cards = build_dossier([tmp_path / "src"]).projects["C1"].cards
-    assert [c.mark for c in requirement_matrix(cards).product[0].cells] == ["", "", "production", "removed"]
+    assert [c.mark for c in requirement_matrix(cards).product[0].cells] == ["removed", "production", "", ""]

@@ -98,7 +98,7 @@ def text(markup: str) -> str:
 def level_rows(markup: str) -> dict[int, str]:
     """The levels page's "projects here now" text of each level."""
     rows = re.findall(r'<tr id="level-(\d)">(.*?)</tr>', markup, re.DOTALL)
-    return {int(number): text(row.rsplit("<td>", 1)[1]) for number, row in rows}
+    return {int(number): text(re.split(r"<td[^>]*>", row)[-1]) for number, row in rows}
 
 
 def test_a_project_in_production_is_listed_at_level_9_and_at_its_development_level(
@@ -127,7 +127,7 @@ def test_the_portfolio_shows_the_version_in_production_beside_the_development_li
     write_cloud_mask(write_card)
     portfolio = rendered(build_dossier([tmp_path / "src"]))["dossier/index.md"]
     row = {project: text(found[0]) for project in ("P04.3", "R02.1")
-           if (found := re.findall(rf"<tr>\s*<td><a[^>]*>{re.escape(project)}</a>.*?</tr>", portfolio, re.DOTALL))}
+           if (found := re.findall(rf"<tr>\s*<td[^>]*><a[^>]*>{re.escape(project)}</a>.*?</tr>", portfolio, re.DOTALL))}
     assert "L5 Machine learning capability" in row["P04.3"]
     assert "in production: level 9, code 1.8.3, model 1.2.0, data 2.2.0 since 2023-03-06" in row["P04.3"]
     assert "in production" not in row["R02.1"]
@@ -197,3 +197,33 @@ def test_when_the_next_version_reaches_level_9_it_replaces_the_one_in_production
 def test_a_version_in_production_without_versions_is_listed_plainly(write_card, tmp_path: Path) -> None:
     write_card("src/p/L9.md", project="P1", level=9, date="2024-01-01")
     assert level_rows(rendered(build_dossier([tmp_path / "src"]))["dossier/levels.md"])[9] == "P1 in production"
+
+
+def test_time_at_the_current_level_counts_to_the_build_date(write_card, tmp_path: Path) -> None:
+    """Not to the portfolio's newest card (B's, here): A has been at level 2 all year."""
+    import datetime as dt
+
+    write_card("src/a/L2.md", project="A", date="2024-01-01")
+    write_card("src/b/L2.md", project="B", date="2024-06-01")
+    out = rendered(build_dossier([tmp_path / "src"], today=dt.date(2024, 12, 31)))
+    assert "365 days so far" in text(out["dossier/A/index.md"])
+    assert "213 days so far" in text(out["dossier/B/index.md"])
+
+
+def test_tags_reach_the_page_list_and_show_as_escaped_chips(write_card, tmp_path: Path) -> None:
+    write_card("src/a/L2.md", project="A", date="2024-01-01", tags=["retired-tag"])
+    write_card("src/a/L3.md", project="A", level=3, date="2024-02-01", transition={"from": 2, "kind": "advance"},
+               tags=["<b>bold</b>", "vision"])
+    dossier = build_dossier([tmp_path / "src"])
+    first, current = dossier.projects["A"].cards
+    pages = {p.uri: p for p in site_pages(dossier, "dossier")}
+    assert pages["dossier/A/index.md"].tags == ("<b>bold</b>", "vision")  # the project's tags: its current card's
+    assert pages[f"dossier/A/{card_stem(first)}.md"].tags == ("retired-tag",)
+    assert pages[f"dossier/A/{card_stem(current)}.md"].tags == ("<b>bold</b>", "vision")
+    assert pages["dossier/index.md"].tags == ()
+    out = rendered(dossier)
+    chips = ('<span class="mltrl-tags"><span class="mltrl-tag md-tag">&lt;b&gt;bold&lt;/b&gt;</span> '
+             '<span class="mltrl-tag md-tag">vision</span></span>')
+    assert chips in out["dossier/A/index.md"] and chips in out[f"dossier/A/{card_stem(current)}.md"]
+    assert "<b>bold" not in out["dossier/A/index.md"] and "retired-tag" not in out["dossier/A/index.md"]
+    assert "Tags" not in text(out["dossier/index.md"])
