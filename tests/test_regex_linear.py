@@ -105,6 +105,16 @@ AUDITED: dict[tuple[str, str], str] = {
         "fullmatch at one start; identifiers are split by '.', which no class matches, so each "
         "is read at most twice",
     ("glossary.py", r"[^a-z0-9]+"): "one run per match",
+    ("plugin.py", r"&(?!(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);)"):
+        "the lookahead reads the run of letters and digits after one '&', which no other '&' shares",
+    ("render/outline.py", r"<h([1-6])((?:\s[^<>]*)?)>(.*?)</h\1\s*>"):
+        "run on the plugin's own rendered HTML, where every heading is closed and none nests (card "
+        "text is escaped, raw HTML off): each lazy scan ends at its own heading's close",
+    ("render/outline.py", r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"""):
+        "run on one heading's attributes; each alternative is one run ended by its own delimiter",
+    ("render/outline.py", r"<[^<>]*>"): "one run per match, ended by the next '<' or '>'",
+    ("render/outline.py", r"[^\w\s-]+"): "one run per match",
+    ("render/outline.py", r"[\s-]+"): "one run per match",
     ("ids.py", r"[A-Za-z0-9][A-Za-z0-9._-]*"): "fullmatch at one start, one run",
     ("ids.py", r"[^A-Za-z0-9._-]+"): "one run per match",
     ("load.py", rb"^level[ \t]*:"): "tried at line starts only, one run each",
