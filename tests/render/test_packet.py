@@ -187,8 +187,9 @@ def test_every_generated_page_says_as_of_what(example: CheckedDossier) -> None:
                                                   "attachment.html", "levels.html", "history.html", "metrics.html",
                                                   "requirements.html", "findings.html", "glossary.html",
                                                   "glossary_teams.html"}
-    line = ('<p class="mltrl-as-of" data-search-exclude>As of <time datetime="2026-12-01">2026-12-01</time> '
-            '(build date) · source: <code>site_example/dossiers</code> at commit <code>abc1234</code> + local changes</p>')
+    line = ('<p class="mltrl-as-of" data-search-exclude><small>As of <time datetime="2026-12-01">2026-12-01</time> '
+            '(build date) · source: <code>site_example/dossiers</code> at commit <code>abc1234</code> + local changes'
+            '</small></p>')
     for page in pages:
         html = renderer.render(page, lambda uri: uri, {})
         assert line in html.split("\n", 2)[1], page.uri  # right under the title
