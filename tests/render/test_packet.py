@@ -14,7 +14,7 @@ from mltrl_docs.dossier import CheckedDossier, build_dossier, build_site
 from mltrl_docs.findings import Severity
 from mltrl_docs.render.html import Renderer
 from mltrl_docs.render.matrix import recent_matrix, requirement_matrix
-from mltrl_docs.render.pages import OPTIONAL_PAGES, SitePage, packet_uri, project_uri, site_pages
+from mltrl_docs.render.pages import OPTIONAL_PAGES, SitePage, packet_uri, site_pages
 from mltrl_docs.revision import AsOf, Revision, SourceRevision
 from mltrl_docs.settings import load_settings
 
