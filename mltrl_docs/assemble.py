@@ -15,8 +15,10 @@ from mltrl_docs.body import Body
 from mltrl_docs.findings import Position
 from mltrl_docs.levels import level
 from mltrl_docs.model import (
+    Acceptance,
     Card,
     CardStatus,
+    Comparison,
     Dataset,
     DatasetRole,
     DebtChange,
@@ -80,9 +82,9 @@ def card(data: Mapping[str, Any], body: Body, path: Path, positions: Mapping[Dat
 
 
 def format_version(mltrl: float | str) -> str:
-    """The format a schema-valid ``mltrl:`` names: ``1``, or ``1.1`` written as a YAML number or
-    quoted (the schema allows no other value)."""
-    return "1" if mltrl == 1 else "1.1"
+    """The format a schema-valid ``mltrl:`` names: ``1``, or ``1.1`` or ``1.2`` written as a YAML
+    number or quoted (the schema allows no other value)."""
+    return "1" if mltrl == 1 else str(mltrl)
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -133,6 +135,26 @@ def _requirement(data: Mapping[str, Any], index: int, path: Path) -> Requirement
         reason=data.get("reason"),
         index=index,
         validation=_validation(data.get("validation")),
+        acceptance=tuple(_acceptance(a, i, path) for i, a in enumerate(data.get("acceptance", ()))),
+    )
+
+
+def _acceptance(data: Mapping[str, Any], index: int, path: Path) -> Acceptance:
+    """A criterion: the schema has made sure it is either ``tests`` (with an optional select)
+    or ``op``, ``value``, ``source`` and ``select``."""
+    tests = "tests" in data
+    op = data.get("op")
+    return Acceptance(
+        source=reference(data["tests"] if tests else data["source"], path),
+        index=index,
+        tests=tests,
+        metric=data.get("metric"),
+        op=Comparison(op) if op else None,
+        value=data.get("value"),
+        select=data.get("select"),
+        slice=data.get("slice"),
+        unit=data.get("unit"),
+        note=data.get("note"),
     )
 
 

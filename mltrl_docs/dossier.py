@@ -11,10 +11,11 @@ import gc
 from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mltrl_docs import rules
+from mltrl_docs.evidence import NO_EVIDENCE, EvidenceReport, evaluate_evidence
 from mltrl_docs.findings import Finding, Severity, error
 from mltrl_docs.gates import GateReport, GateSettings, evaluate
 from mltrl_docs.glossary import Glossary, build_glossary
@@ -22,6 +23,8 @@ from mltrl_docs.ids import folder_id
 from mltrl_docs.load import load_glossary, load_markdown
 from mltrl_docs.model import Attachment, Card, Dossier, GlossaryTerm, InvalidCard, Project
 from mltrl_docs.paths import relative
+from mltrl_docs.provenance import NO_PROVENANCE, ProvenanceReport
+from mltrl_docs.provenance import provenance as read_provenance
 from mltrl_docs.settings import Limits, Settings
 from mltrl_docs.sources import ProjectFolder, discover
 
@@ -54,6 +57,12 @@ class CheckedDossier:
     """Every finding, sorted: loading, schema, cross-card rules, glossary and gates."""
     today: dt.date
     """The day the dossier was checked: what the gates and every "so far" count to."""
+    evidence: EvidenceReport = NO_EVIDENCE
+    """Every acceptance criterion judged against its evidence, once, before the gates; its
+    ``verified`` is what counts as verified on every page."""
+    provenance: ProvenanceReport = NO_PROVENANCE
+    """Provenance from git: who created and changed each card and cited file, and who recorded
+    each decision; empty unless ``build_site`` was asked for it (see ``mltrl_docs.provenance``)."""
 
     @property
     def projects(self) -> Mapping[str, Project]:
@@ -83,15 +92,22 @@ def build_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (), 
                              today=today, image_hosts=image_hosts)
 
 
-def build_site(settings: Settings, today: dt.date | None = None) -> CheckedDossier:
+def build_site(settings: Settings, today: dt.date | None = None, *, provenance: bool = False,
+               cache_dir: Path | None = None) -> CheckedDossier:
     """The dossier of a site's settings: what `mltrl-docs check` and `mkdocs build` both see
     (the settings file's own warnings among its findings), as of ``today``: by default the
-    settings' ``build_date``, else the day it runs."""
+    settings' ``build_date``, else the day it runs. With ``provenance`` (and the setting on),
+    git is asked who wrote what, cached in ``cache_dir``; its notes stay in the report's own
+    ``findings``, so a shallow CI clone never changes what a check reports."""
     with _gc_paused():
         dossier, findings = load_dossier(settings.sources, settings.glossary, settings.limits)
-        return check_dossier(dossier, [*findings, *settings.findings], builtin_glossary=settings.builtin_glossary,
-                             gates=settings.gates, today=today or settings.build_date,
-                             image_hosts=settings.image_hosts, roles=settings.roles)
+        checked = check_dossier(dossier, [*findings, *settings.findings], builtin_glossary=settings.builtin_glossary,
+                                gates=settings.gates, today=today or settings.build_date,
+                                image_hosts=settings.image_hosts, roles=settings.roles)
+        if not provenance or not settings.provenance.enabled:
+            return checked
+        return replace(checked, provenance=read_provenance(checked.dossier, cache_dir,
+                                                           max_commits=settings.provenance.max_commits))
 
 
 def load_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (),
@@ -134,10 +150,13 @@ def check_dossier(dossier: Dossier, findings: Sequence[Finding] = (), *, builtin
         builtin_glossary)
     today = today if today is not None else dt.date.today()
     found = [*findings, *rules.check(dossier, image_hosts, roles, today)]
-    report = evaluate(dossier, gates if gates is not None else GateSettings.none(), today)
+    policy = gates if gates is not None else GateSettings.none()
+    evidence = evaluate_evidence(dossier, applied=policy.blocks("evidence-contradicts"))
+    report = evaluate(dossier, policy, today, evidence)
     found += glossary_findings
     found += report.findings
-    return CheckedDossier(dossier, glossary, report, tuple(sorted(set(found), key=Finding.sort_key)), today)
+    return CheckedDossier(dossier, glossary, report, tuple(sorted(set(found), key=Finding.sort_key)), today,
+                          evidence)
 
 
 @dataclass(slots=True, eq=False)

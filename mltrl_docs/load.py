@@ -155,14 +155,16 @@ def _card(path: Path, project_id: str, parts: frontmatter.SplitText,
     return assemble.card(document.data, body, path, document.keys | _values_only(document)), findings
 
 
-FORMAT_VERSIONS_WRITTEN = ("1", "1.1")
+FORMAT_VERSIONS_WRITTEN = ("1", "1.1", "1.2")
 """How a format version is written as a YAML number; ``mltrl: "1.1"`` in quotes is text."""
+FORMAT_VERSIONS: dict[float, str] = {1: "1", 1.1: "1.1", 1.2: "1.2"}
+"""Each format version as YAML reads it, and as it is written."""
 
 
 def format_version_problems(document: YamlDocument) -> list[YamlProblem]:
     """``mltrl`` written as a number YAML reads as a format version, but not as one is written:
-    ``mltrl: 1.10`` is the number 1.1 and ``mltrl: 1.0`` the number 1, which the schema would
-    take for formats 1.1 and 1 (a YAML 1.1 surprise, card-format.md). Other numbers are the
+    ``mltrl: 1.10`` is the number 1.1, ``mltrl: 1.20`` 1.2 and ``mltrl: 1.0`` the number 1, which the
+    schema would take for formats 1.1, 1.2 and 1 (a YAML 1.1 surprise, card-format.md). Other numbers are the
     schema's to reject; a spelling the reader already reported (``01``, YAML 1.1 octal) is not
     reported twice."""
     data = document.data
@@ -171,15 +173,15 @@ def format_version_problems(document: YamlDocument) -> list[YamlProblem]:
     value, written = data.get("mltrl"), document.raw.get(("mltrl",))
     if written is None or isinstance(value, bool) or not isinstance(value, int | float):
         return []
-    if written.strip() in FORMAT_VERSIONS_WRITTEN or value not in (1, 1.1):
+    if written.strip() in FORMAT_VERSIONS_WRITTEN or value not in FORMAT_VERSIONS:
         return []
     if any(problem.path == ("mltrl",) for problem in document.problems):
         return []
-    read = "1.1" if value == 1.1 else "1"
+    read = FORMAT_VERSIONS[value]
     position = document.values.get(("mltrl",)) or document.where(("mltrl",)) or Position(1, 1)
     return [YamlProblem(f"mltrl is written '{written}', which YAML reads as the number {read}; a format "
-                        "version is written exactly 1 or 1.1",
-                        f"write 'mltrl: {read}' if you mean format {read} (the formats are 1 and 1.1)",
+                        "version is written exactly 1, 1.1 or 1.2",
+                        f"write 'mltrl: {read}' if you mean format {read} (the formats are 1, 1.1 and 1.2)",
                         position, ("mltrl",))]
 
 

@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from mltrl_docs.evidence.report import EvidenceReport
 from mltrl_docs.model import (
     Card,
     Decision,
     Dossier,
     Project,
+    Requirement,
     RequirementStatus,
     Review,
     SwitchbackKind,
@@ -281,21 +283,60 @@ class VerifiedPoint:
     """How many projects' cards the counts add up (the org series; 1 for a project's)."""
 
 
-def verified_counts(card: Card) -> tuple[int, int]:
-    """(verified, listed) on one card. Only ``verified`` counts: a waived requirement is
-    closed for the gates, but it was not verified."""
-    return sum(r.status is RequirementStatus.VERIFIED for r in card.requirements), len(card.requirements)
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """How many requirements stand at each status: counted here once, for every page and
+    series that says "n of m verified"."""
+
+    counts: Mapping[RequirementStatus, int]
+    """As declared."""
+    total: int
+    contradicted: int = 0
+    """Declared verified, but their acceptance evidence misses a criterion (``EvidenceReport``)."""
+
+    @property
+    def verified(self) -> int:
+        """Only ``verified`` counts: a waived requirement is closed for the gates, but it was not
+        verified; nor is one whose evidence contradicts it."""
+        return self.counts.get(RequirementStatus.VERIFIED, 0) - self.contradicted
+
+    @property
+    def waived(self) -> int:
+        return self.counts.get(RequirementStatus.WAIVED, 0)
+
+    def of(self, status: str) -> int:
+        """The count of a status by its value (``"verified"``), for tables with a column per status."""
+        return self.counts.get(RequirementStatus(status), 0)
 
 
-def project_series(project: Project) -> tuple[VerifiedPoint, ...]:
+def tally(requirements: Iterable[Requirement], verified: Callable[[Requirement], bool] | None = None) -> Tally:
+    """Counts by status; ``verified`` says whether a requirement declared verified counts as such
+    (``EvidenceReport.verified_on(card)``; default: as declared)."""
+    counts: dict[RequirementStatus, int] = {}
+    total = contradicted = 0
+    for requirement in requirements:
+        counts[requirement.status] = counts.get(requirement.status, 0) + 1
+        total += 1
+        if verified is not None and requirement.status is RequirementStatus.VERIFIED and not verified(requirement):
+            contradicted += 1
+    return Tally(counts, total, contradicted)
+
+
+def verified_counts(card: Card, evidence: EvidenceReport | None = None) -> tuple[int, int]:
+    """(verified, listed) on one card, verified as ``evidence`` says (default: as declared)."""
+    counted = tally(card.requirements, evidence.verified_on(card) if evidence is not None else None)
+    return counted.verified, counted.total
+
+
+def project_series(project: Project, evidence: EvidenceReport | None = None) -> tuple[VerifiedPoint, ...]:
     """One point per card, at its date."""
-    return tuple(VerifiedPoint(card.date, *verified_counts(card)) for card in project.cards)
+    return tuple(VerifiedPoint(card.date, *verified_counts(card, evidence)) for card in project.cards)
 
 
-def org_series(projects: Iterable[Project]) -> tuple[VerifiedPoint, ...]:
+def org_series(projects: Iterable[Project], evidence: EvidenceReport | None = None) -> tuple[VerifiedPoint, ...]:
     """One point per date any card has: the sums over every project's latest card on or
     before that date (a project counts from its first card on)."""
-    events = sorted(((card.date, project.id, verified_counts(card))
+    events = sorted(((card.date, project.id, verified_counts(card, evidence))
                      for project in projects for card in project.cards), key=lambda e: (e[0], e[1]))
     latest: dict[str, tuple[int, int]] = {}
     points: list[VerifiedPoint] = []
@@ -357,8 +398,9 @@ class PortfolioMetrics:
         return sum(len(p.stays) for p in self.projects)
 
 
-def project_metrics(project: Project, today: dt.date) -> ProjectMetrics | None:
-    """None for a project without a valid card."""
+def project_metrics(project: Project, today: dt.date,
+                    evidence: EvidenceReport | None = None) -> ProjectMetrics | None:
+    """None for a project without a valid card; ``evidence``: what counts as verified (default: as declared)."""
     current = project.current
     if current is None:
         return None
@@ -368,13 +410,14 @@ def project_metrics(project: Project, today: dt.date) -> ProjectMetrics | None:
     own = stays(project, today)
     return ProjectMetrics(project.id, project.title, current.level.number, project.cards[0].date, own,
                           level_times(own), review_times(pairs), tuple(t for t in measured if t is not None),
-                          found, switchback_counts(found), advances(project), project_series(project))
+                          found, switchback_counts(found), advances(project), project_series(project, evidence))
 
 
-def portfolio_metrics(dossier: Dossier, today: dt.date) -> PortfolioMetrics:
-    """Every metric of every project with a valid card, and across them all, as of ``today``."""
+def portfolio_metrics(dossier: Dossier, today: dt.date, evidence: EvidenceReport | None = None) -> PortfolioMetrics:
+    """Every metric of every project with a valid card, and across them all, as of ``today``;
+    ``evidence``: what counts as verified (``CheckedDossier.evidence``; default: as declared)."""
     projects = sorted(dossier.projects.values(), key=lambda p: p.id)
-    measured = tuple(m for p in projects if (m := project_metrics(p, today)) is not None)
+    measured = tuple(m for p in projects if (m := project_metrics(p, today, evidence)) is not None)
     cards = [card for p in projects for card in p.cards]
     by_level: dict[int, list[tuple[Card, Review]]] = {}
     for card, review in _reviews(cards):
@@ -387,7 +430,7 @@ def portfolio_metrics(dossier: Dossier, today: dt.date) -> PortfolioMetrics:
         reviews_by_level=tuple(LevelReviews(level, review_times(by_level[level])) for level in sorted(by_level)),
         switchbacks=switchback_counts([s for m in measured for s in m.switchbacks]),
         advances=sum(m.advances for m in measured),
-        requirements=org_series(projects),
+        requirements=org_series(projects, evidence),
     )
 
 

@@ -228,6 +228,59 @@ class Production:
     reason: str | None = None
 
 
+class Comparison(StrEnum):
+    """How an acceptance criterion's measured value must compare with its threshold (format 1.2)."""
+
+    AT_LEAST = ">="
+    ABOVE = ">"
+    AT_MOST = "<="
+    BELOW = "<"
+    EQUAL = "=="
+    """Exact equality: meant for counts (a float read from a file rarely equals a written one)."""
+
+    def holds(self, measured: float, threshold: float) -> bool:
+        """Does ``measured`` meet ``threshold`` under this comparison?"""
+        if self is Comparison.AT_LEAST:
+            return measured >= threshold
+        if self is Comparison.ABOVE:
+            return measured > threshold
+        if self is Comparison.AT_MOST:
+            return measured <= threshold
+        if self is Comparison.BELOW:
+            return measured < threshold
+        return measured == threshold
+
+
+@dataclass(frozen=True, slots=True)
+class Acceptance:
+    """One acceptance criterion of a requirement (format 1.2): a value read from an evidence file
+    and compared with a threshold, or (``tests``) a JUnit XML file whose selected tests must all
+    pass. Kept as written; ``mltrl_docs.evidence`` reads the files and judges it."""
+
+    source: Reference
+    """The evidence file (``source:``, or ``tests:`` for test results), relative to the card."""
+    index: int = 0
+    """Position in the requirement's ``acceptance`` list, for locating it."""
+    tests: bool = False
+    """True for a test-results criterion (``tests:``): every selected test must pass."""
+    metric: str | None = None
+    """The measure's name for people (``cirrus F1``)."""
+    op: Comparison | None = None
+    value: float | None = None
+    """The threshold (set with ``op`` on every value criterion)."""
+    select: str | None = None
+    """Where in the file: a JSON dotted path, a CSV ``ROW/COLUMN``, a JUnit suite or test-name prefix."""
+    slice: str | None = None
+    """The data slice the criterion is about (one criterion per slice)."""
+    unit: str | None = None
+    note: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The field the evidence file is written under: ``tests`` or ``source``."""
+        return "tests" if self.tests else "source"
+
+
 @dataclass(frozen=True, slots=True)
 class Requirement:
     id: str
@@ -242,6 +295,8 @@ class Requirement:
     index: int = 0
     """Position in the card's list, for locating it."""
     validation: Validation | None = None
+    acceptance: tuple[Acceptance, ...] = ()
+    """Criteria checked against evidence files (format 1.2)."""
 
     @property
     def parts(self) -> tuple[int, ...]:
@@ -299,7 +354,7 @@ class Card:
     deployment_tests: tuple[DeploymentTest, ...] = ()
     production: Production | None = None
     format: str = "1"
-    """The format version the card declares (``mltrl: 1`` or ``mltrl: "1.1"``)."""
+    """The format version the card declares: ``1``, ``1.1`` or ``1.2`` (written as a number or quoted)."""
     extra: Mapping[str, object] = field(default_factory=dict)
     """``x-`` extension fields, kept as written."""
     positions: Mapping[DataPath, Position] = field(default_factory=dict)
@@ -311,7 +366,7 @@ class Card:
 
     def cited(self) -> Iterator[Cited]:
         """Every file and URL the card names, with where and as what: links, requirement
-        evidence, the ethics checklist, dataset links, the monitoring dashboard and
+        evidence and acceptance-criteria files, the ethics checklist, dataset links, the monitoring dashboard and
         deployment-test evidence. The one list the reference rule and the site both walk."""
         for name, ref in self.links.items():
             yield Cited(ref, ("links", name), f"link '{name}'")
@@ -319,6 +374,9 @@ class Card:
             for j, ref in enumerate(requirement.evidence):
                 yield Cited(ref, ("requirements", requirement.index, "evidence", j),
                             f"evidence of requirement {requirement.id}")
+            for criterion in requirement.acceptance:
+                yield Cited(criterion.source, ("requirements", requirement.index, "acceptance", criterion.index,
+                                               criterion.key), f"acceptance evidence of requirement {requirement.id}")
         if self.ethics.checklist is not None:
             yield Cited(self.ethics.checklist, ("ethics", "checklist"), "ethics checklist")
         for i, dataset in enumerate(self.datasets):

@@ -34,6 +34,7 @@ from mltrl_docs.csp import CONTENT_MARKS
 from mltrl_docs.dossier import build_site
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.frontmatter import yaml_scalar
+from mltrl_docs.messages import Messages, english, load_messages
 from mltrl_docs.references import real_path
 from mltrl_docs.render.html import Renderer
 from mltrl_docs.render.outline import Heading, Permalink, outline
@@ -78,6 +79,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         self.published: dict[Path, str] = {}
         """Source file (card, attachment) -> URI of the page that shows it."""
         self.renderer: Renderer | None = None
+        self.messages: Messages = english()
+        """The site's labels: settings.language, else the theme's language, with settings.labels."""
         self.gate_errors: list[Finding] = []
         """Findings of gate rules set to error: they fail the build even without --strict."""
 
@@ -97,6 +100,13 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         custom = self.config.custom_templates
         self.renderer = Renderer(self.config.prefix.strip("/"), [Path(custom)] if custom else (),
                                  root=Path(config.config_file_path).parent)
+        self.messages, notes = load_messages(settings.language or _theme_language(config), settings.labels,
+                                             path=Path(config.config_file_path))
+        if settings.language is None:  # else load_settings reported them, at the setting's line
+            for finding in notes:
+                _log(finding)
+        self.renderer.use_messages(self.messages)
+        self.renderer.env.globals["theme_tags"] = _theme_lists_tags(config)
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
         if PRINT_CSS_URI not in config.extra_css:
@@ -118,7 +128,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         for finding in dossier.findings:
             _log(finding)
         self.pages = {page.uri: page for page in site_pages(dossier, self.config.prefix.strip("/"),
-                                                             self.config.pages)}
+                                                             self.config.pages, self.messages)}
         self.published = {page.source: page.uri for page in self.pages.values() if page.source is not None}
         if "evidence" in self.config.pages:
             evidence = evidence_files(dossier.dossier, self.config.prefix.strip("/"))
@@ -147,7 +157,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             return nav
         listed = [files.get_file_from_path(uri) for uri, page in self.pages.items() if page.in_nav]
         children: list[StructureItem] = [f.page for f in listed if f is not None and f.page is not None]
-        section = Section("Dossier", children)
+        section = Section(self.messages.text("nav.dossier"), children)
         for child in children:
             child.parent = section
         nav.items.append(section)
@@ -167,6 +177,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         # toc extension gives hand-written pages.
         shaped = outline(self.renderer.render(generated, url_for, self.published), _permalink(config))
         page.toc = TableOfContents([_anchor_link(heading) for heading in shaped.toc])
+        if _sections(shaped.toc) < 2:  # one section or none: no sidebar for the outline (Material)
+            page.meta["hide"] = [*(page.meta.get("hide") or []), "toc"]
         page.present_anchor_ids = set(shaped.anchors)
         start, end = CONTENT_MARKS
         return f"<!--{start}-->{shaped.html}<!--{end}-->"
@@ -184,6 +196,16 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         for path in (*self.settings.sources, *self.settings.glossary, self.settings.file):
             if path is not None and path.exists():
                 server.watch(str(path), recursive=True)
+
+
+def _theme_language(config: MkDocsConfig) -> str | None:
+    """The theme's language: ``theme.language`` (Material for MkDocs), else ``theme.locale``
+    (MkDocs' own theme; a Locale, whose str() is the tag); None when it names none."""
+    for name in ("language", "locale"):
+        value = config.theme.get(name)
+        if value:
+            return str(value)
+    return None
 
 
 def _drop_sources(files: Files, sources: tuple[Path, ...], docs_dir: str) -> None:
@@ -239,6 +261,24 @@ def _switch(value: object) -> bool | None:
 
 _AMP = re.compile(r"&(?!(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);)", re.IGNORECASE)
 """An '&' that does not start an entity (Python-Markdown's rule for the permalink's text)."""
+
+
+def _theme_lists_tags(config: MkDocsConfig) -> bool:
+    """Whether Material's tags plugin is on: it lists a page's tags (page.meta["tags"]) above the
+    page, so card and dossier pages leave out their own tag chips."""
+    for name, plugin in config.plugins.items():
+        if name.split(" #")[0] in ("tags", "material/tags"):
+            options = getattr(plugin, "config", None)
+            if getattr(options, "enabled", True) and getattr(options, "tags", True):
+                return True
+    return False
+
+
+def _sections(toc: tuple[Heading, ...]) -> int:
+    """How many sections a table of contents lists under the page title (the title's children;
+    the headings themselves on a page without one). The portfolio's one section, its board,
+    lists ten levels: still one section."""
+    return sum(len(heading.children) if heading.level == 1 else 1 for heading in toc)
 
 
 def _anchor_link(heading: Heading) -> AnchorLink:

@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from mltrl_docs.messages import Messages, english
 from mltrl_docs.model import Card, ProductionChange, Versions
 
 DEPLOYMENT = 9
@@ -45,6 +46,10 @@ class Line(StrEnum):
     DEVELOPMENT = "development"
     """The project's newest card when it is below level 9: the next version climbing."""
 
+    def label(self, messages: Messages | None = None) -> str:
+        """``in production``, ``in development``: in the site's ``messages`` (default: English)."""
+        return (messages or english()).text(f"production.line.{self.value}")
+
 
 class Ending(StrEnum):
     """How a version's time in production ended, or that it has not."""
@@ -57,6 +62,11 @@ class Ending(StrEnum):
     """A card records it was retired (see ``ProductionChange.RETIRED``)."""
     REPLACED = ProductionChange.REPLACED.value
     """A card records it was replaced outside the project (see ``ProductionChange.REPLACED``)."""
+
+    def label(self, messages: Messages | None = None) -> str:
+        """``still running``, ``replaced by the next version``, ``retired``, ``replaced outside the
+        project``: in the site's ``messages`` (default: English)."""
+        return (messages or english()).text(f"production.ending.{self.value}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from mltrl_docs.messages import Messages, english
+
 GIT_TIMEOUT = 5.0
 """Seconds one git command may take (a status of a huge, cold working tree is slow)."""
 
@@ -37,7 +39,12 @@ class Revision:
     """The folder differs from that commit: changed, staged, deleted or untracked files in it."""
 
     def __str__(self) -> str:
-        return self.commit + (" + local changes" if self.dirty else "")
+        return self.text()
+
+    def text(self, messages: Messages | None = None) -> str:
+        """``1a2b3c4``, or ``1a2b3c4 + local changes`` when dirty, in the site's ``messages``
+        (default: English)."""
+        return (messages or english()).text("revision.dirty", commit=self.commit) if self.dirty else self.commit
 
 
 @dataclass(frozen=True, slots=True)

@@ -155,8 +155,8 @@ def _explain(err: ValidationError, document: YamlDocument,
     custom = schema.get("errorMessage")
     label = field_name(path)
     if "propertyNames" in err.schema_path:
-        yield (*path, value), f"name '{value}' in {label} may only use letters, digits, '_' and '-'", \
-            "rename the key", True
+        yield (*path, value), f"name '{value}' in {label} " + (custom or "may only use letters, digits, '_' and '-'"), \
+            schema.get("x-hint") or "rename the key", True
     elif kind == "required":
         match = _REQUIRED.match(err.message)
         missing = match.group("name") if match else "?"

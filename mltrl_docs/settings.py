@@ -19,6 +19,8 @@ from mltrl_docs.frontmatter import MAX_FILE_BYTES
 from mltrl_docs.gates import GateSettings
 from mltrl_docs.glossary import LinkMode
 from mltrl_docs.load import MAX_GLOSSARY_NAME, MAX_TITLE, read_text, yaml_findings
+from mltrl_docs.messages import Message, load_messages
+from mltrl_docs.provenance import ProvenanceSettings
 from mltrl_docs.references import resolved
 from mltrl_docs.roles import known_roles
 from mltrl_docs.sources import MAX_FILES
@@ -71,6 +73,15 @@ class Settings:
     build_date: dt.date | None = None
     """The day the site is built as of (``build_date:``): what durations count to and the
     gates judge by, so that a build is the same whenever it runs; None: the day it runs."""
+    language: str | None = None
+    """The language of the site's labels (``language:``, a tag such as ``de`` or ``de-CH``), over
+    the theme's; None: the theme's language, else English."""
+    labels: Mapping[str, Message] = field(default_factory=dict)
+    """The site's own text for labels (``labels:``): message key -> text, or a plural message's
+    ``{one, other}`` forms; checked against the message tables when the settings are read."""
+    provenance: ProvenanceSettings = field(default_factory=ProvenanceSettings)
+    """Whether a build asks git who created and changed each card and recorded each decision,
+    and how many commits it reads at most (``provenance:``)."""
     findings: tuple[Finding, ...] = ()
     """Warnings about the settings file itself (a source listed twice), which ``build_site``
     reports with the dossier's findings: the adapters only show a settings file's errors."""
@@ -96,6 +107,8 @@ def load_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
     data = document.data
     roles = known_roles(data.get("roles"))
     findings += _table_roles(data.get("gates"), roles, document, path)
+    _, label_findings = load_messages(data.get("language"), data.get("labels"), path=path, document=document)
+    findings += label_findings
     if has_errors(findings):
         return None, findings
     sources = _sources(data["sources"], root, document, path, findings)
@@ -110,6 +123,9 @@ def load_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
         file=resolved(path),
         limits=Limits(**data.get("limits", {})),
         build_date=dt.date.fromisoformat(data["build_date"]) if "build_date" in data else None,
+        language=data.get("language"),
+        labels=dict(data.get("labels") or {}),
+        provenance=ProvenanceSettings.from_data(data.get("provenance")),
         findings=tuple(findings),
     ), findings
 

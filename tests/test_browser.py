@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +22,7 @@ from typing import Any, Literal
 import pytest
 import yaml
 
-from browser_support import (ARTIFACTS, MISSING, STATUS_WORDS, Site, Visit, broken_tokens, build_site, chromium, contrast,
+from browser_support import (ARTIFACTS, ENV, MISSING, STATUS_WORDS, Site, Visit, broken_tokens, build_site, chromium, contrast,
                              csp_headers, open_page, outside, pdf_pages, scrolls_sideways, search, serve, stroke_contrast,
                              wait_for_search_index)
 from conftest import REPO
@@ -609,3 +611,134 @@ def _portfolio_and_board_fit(page, width: int) -> None:
     assert board is not None and page.locator(".mltrl-board-column").count() == 10
     assert outside(page, ".mltrl-board-column", board["x"], board["x"] + board["width"], frames=False) == []
 
+
+
+# --- Room, words and frames: the table of contents, a card's title, risk bands, the packet's findings, tags ---------
+
+@pytest.mark.parametrize("path,toc", [("dossier/", False), ("dossier/findings/", False), ("dossier/levels/", False),
+                                      ("dossier/history/", False), ("dossier/P04.3/", True),
+                                      ("dossier/P04.3/packet/", True), ("dossier/P07.1/L6-2025-09-15/", True)])
+def test_only_a_page_with_sections_gives_room_to_a_table_of_contents(open_: Opener, path: str, toc: bool) -> None:
+    """Material's outline sidebar narrows the text column (to about 690 px at 1,400): a generated page with
+    fewer than two sections hides it (page.meta hide: toc), and its tables take the room."""
+    visit = open_(path, width=1400)
+    page = visit.page
+    assert page.locator(".md-sidebar--secondary").is_visible() == toc
+    column = page.locator("article.md-content__inner").bounding_box()
+    assert column is not None and (column["width"] < 800) == toc, column
+    assert visit.problems() == {}
+
+
+@pytest.mark.parametrize("theme", ["light", "mkdocs"])
+def test_a_cards_title_keeps_its_date_whole_on_a_phone(browser, themed, theme: str) -> None:
+    site, preference = themed[theme]
+    visit = open_page(browser, site, "dossier/P07.1/L6-2025-09-15/", width=390, height=844, wait=False,
+                      color_scheme=preference)
+    try:
+        page = visit.page
+        title = page.locator("h1").first
+        assert title.inner_text().rstrip("¶").strip() == "P07.1 level 6 (2025-09-15)"
+        assert broken_tokens(page, "h1") == []
+        lines = title.evaluate("h => Math.round(h.getBoundingClientRect().height / parseFloat(getComputedStyle(h).lineHeight))")
+        assert lines <= 2, lines
+        assert outside(page, "h1") == [] and not scrolls_sideways(page)
+        visit.element_screenshot("h1", f"card-title-390-{theme}")
+        assert visit.problems() == {}
+    finally:
+        visit.close()
+
+
+def test_risk_bands_are_named_in_words_not_by_colour_alone(open_: Opener) -> None:
+    """WCAG 1.4.1: each cell of the risk matrix says its band; its colour only repeats it."""
+    visit = open_("dossier/P04.3/")
+    cells = visit.page.locator("table.mltrl-risk td").evaluate_all(
+        "cells => cells.map(c => [c.className, (c.querySelector('.mltrl-risk-band') || {}).textContent])")
+    assert len(cells) == 25
+    assert all(band == classes.removeprefix("mltrl-risk-") for classes, band in cells), cells
+    assert {band for _, band in cells} == {"low", "medium", "high", "critical"}
+    visit.element_screenshot("table.mltrl-risk", "risk-matrix-bands")
+    assert visit.problems() == {}
+
+
+def _example_with(root: Path, change: Callable[[dict[str, Any], dict[str, Any]], None], *, strict: bool = True) -> Path:
+    """The example built into ``root``/site after ``change(mkdocs config, mltrl-docs settings)``, both written
+    to ``root`` (paths made absolute). Not strict: a build whose cards raise warnings."""
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    example = REPO / "site_example"
+    settings = yaml.safe_load((example / "mltrl-docs.yml").read_text(encoding="utf-8"))
+    settings["sources"] = [str(example / source) for source in settings["sources"]]
+    settings["glossary"] = [str(example / glossary) for glossary in settings.get("glossary", [])]
+    config["docs_dir"] = str(REPO / config["docs_dir"])
+    [mltrl] = [plugin["mltrl"] for plugin in config["plugins"] if isinstance(plugin, dict) and "mltrl" in plugin]
+    mltrl["settings"] = str(root / "mltrl-docs.yml")
+    change(config, settings)
+    (root / "mltrl-docs.yml").write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    if strict:
+        return build_site(root / "site", root / "mkdocs.yml")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"), "-d",
+                             str(root / "site")], check=False, capture_output=True, text=True, env=ENV, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def warned_site(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The example with its gate notes raised to warnings: the review packet of P07.1 lists open findings."""
+    def warn(config: dict[str, Any], settings: dict[str, Any]) -> None:
+        settings["gates"] = {rule: "warning" for rule in settings["gates"]}
+
+    built = _example_with(tmp_path_factory.mktemp("warned"), warn, strict=False)
+    with serve(built, csp_headers(csp.policy(built))) as served:
+        yield served
+
+
+def test_the_packets_findings_scroll_in_their_own_frame_on_a_phone(browser, warned_site: Site) -> None:
+    visit = open_page(browser, warned_site, "dossier/P07.1/packet/", width=390, height=844, wait=False)
+    try:
+        page = visit.page
+        assert page.locator(".mltrl-packet table.mltrl-findings tbody tr").count() >= 1
+        frame = page.locator(".mltrl-packet .mltrl-scroll:has(> table.mltrl-findings)")
+        assert frame.count() == 1
+        assert [frame.get_attribute(name) for name in ("tabindex", "role", "aria-label")] == ["0", "region", "Open findings"]
+        assert not scrolls_sideways(page)
+        column = page.locator(COLUMN).first.bounding_box()
+        assert column is not None
+        assert outside(page, ".mltrl > *, .mltrl table", column["x"], column["x"] + column["width"]) == []
+        visit.element_screenshot(".mltrl-packet .mltrl-scroll:has(> table.mltrl-findings)", "packet-findings-390")
+        assert visit.problems() == {}
+    finally:
+        visit.close()
+
+
+@pytest.fixture(scope="module")
+def tagged_site(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The example with Material's tags plugin on: it lists a page's tags above its content."""
+    def tags(config: dict[str, Any], settings: dict[str, Any]) -> None:
+        config["plugins"].insert(1, "tags")
+
+    built = _example_with(tmp_path_factory.mktemp("tagged"), tags)
+    with serve(built, csp_headers(csp.policy(built))) as served:
+        yield served
+
+
+@pytest.mark.parametrize("path,listed", [("dossier/P07.1/L6-2025-09-15/", True), ("dossier/P07.1/", True),
+                                         ("dossier/P07.1/packet/", False)])
+def test_a_pages_tags_show_once_with_or_without_materials_tags_plugin(browser, site: Site, tagged_site: Site,
+                                                                      path: str, listed: bool) -> None:
+    """Without the plugin the page's own chips show the card's tags; with it the theme lists them (where the
+    page has them: a packet has none), and the chips are left out."""
+    shown: dict[str, tuple[list[str], list[str]]] = {}
+    for name, served in (("plain", site), ("tagged", tagged_site)):
+        visit = open_page(browser, served, path, wait=False)
+        try:
+            page = visit.page
+            shown[name] = (page.locator(".mltrl .mltrl-tags .mltrl-tag").all_inner_texts(),
+                           page.locator("nav.md-tags .md-tag").all_inner_texts())
+            assert visit.problems() == {}
+        finally:
+            visit.close()
+    tags, theirs = shown["plain"]
+    assert len(tags) >= 2 and theirs == []
+    ours, material = shown["tagged"]  # Material sorts them
+    assert (ours, sorted(material)) == (([], sorted(tags)) if listed else (tags, [])), shown

@@ -210,4 +210,4 @@ def test_a_dossier_whose_checklist_is_a_url_shows_no_counts(write_card, tmp_path
     write_card("src/p/L2.md", project="E1", ethics={"checklist": "https://wiki.example.internal/e"})
     dossier = build_dossier([tmp_path / "src"])
     page_ = next(p for p in site_pages(dossier) if p.uri == "dossier/E1/index.md")
-    assert page_.context["checklist"] is None
+    assert page_.context.checklist is None

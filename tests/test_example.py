@@ -27,23 +27,26 @@ def dossier() -> CheckedDossier:
 
 
 def test_check_passes_with_only_the_deliberate_gate_notes() -> None:
-    """The example's policy makes risk-scored and sections notes: neuropath's L6 card shows
-    both (and earns less than it declares), solar-array is limited by its coupled R02.1."""
+    """The example's policy makes risk-scored, sections and evidence-contradicts notes: mvbo's
+    requirement 1.2 is contradicted by its evidence, neuropath's L6 card shows the other two (and
+    earns less than it declares), solar-array is limited by its coupled R02.1."""
     result = subprocess.run([sys.executable, "-m", "mltrl_docs", "check", str(SITE)], capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0, result.stdout
-    assert "0 errors, 0 warnings, 3 notes" in result.stdout
+    assert "0 errors, 0 warnings, 4 notes" in result.stdout
     notes = [line for line in result.stdout.splitlines() if ": info: " in line]
-    assert [n.rsplit(" [", 1)[1] for n in notes] == ["risk-scored]", "sections]", "coupled-readiness]"]
-    assert notes[0].startswith(str(Path("site_example/dossiers/neuropath/L6-2025-09-15.md")) + ":68:5") \
-        or "neuropath/L6-2025-09-15.md:73:5" in notes[0]
+    assert [n.rsplit(" [", 1)[1] for n in notes] == ["evidence-contradicts]", "risk-scored]", "sections]",
+                                                     "coupled-readiness]"]
+    assert notes[0].startswith(str(Path("site_example/dossiers/mvbo/L4-2026-02-16.md")) + ":69:9")
+    assert notes[1].startswith(str(Path("site_example/dossiers/neuropath/L6-2025-09-15.md")) + ":68:5") \
+        or "neuropath/L6-2025-09-15.md:73:5" in notes[1]
     assert "16 glossary terms" in result.stdout  # 12 org terms + 4 of neuropath's own
 
 
 def test_five_projects_with_several_cards_each(dossier: CheckedDossier) -> None:
     assert len(dossier.projects) >= 5
     assert dossier.invalid_cards == []
-    assert [f.rule for f in dossier.findings] == ["risk-scored", "sections", "coupled-readiness"]
+    assert [f.rule for f in dossier.findings] == ["evidence-contradicts", "risk-scored", "sections", "coupled-readiness"]
     assert {f.severity for f in dossier.findings} == {Severity.INFO}
     assert all(len(p.cards) >= 3 for p in dossier.projects.values())
 
@@ -106,9 +109,9 @@ def test_declared_earned_and_system_levels(dossier: CheckedDossier) -> None:
 def test_reviewer_roles_and_the_reviews_that_sent_a_level_back(dossier: CheckedDossier) -> None:
     """Format 1.1 roles where they fit (three v1 cards stay v1); from level 7 every approved
     card has QA and product approvals; the two review switchbacks follow rejected cards."""
-    assert {c.format for c in dossier.cards} == {"1", "1.1"}
+    assert {c.format for c in dossier.cards} == {"1", "1.1", "1.2"}
     for card in dossier.cards:
-        if card.format == "1.1":
+        if card.format != "1":
             assert all(r.role for r in card.reviewers), card.path
         if card.level.number >= 7 and card.status is CardStatus.APPROVED:
             approving = {r.role for r in card.reviewers if r.decision is Decision.APPROVED}
@@ -134,3 +137,28 @@ def test_anomaly_left_level_0_with_its_hypotheses_plan_and_data_readiness(dossie
     level0 = dossier.projects["R11.1"].cards[0]
     assert level0.level.number == 0
     assert {"hypotheses", "research plan", "data readiness"} <= {s.key for s in level0.body.sections}
+
+
+def test_acceptance_criteria_read_json_csv_and_junit_with_one_deliberate_contradiction(
+        dossier: CheckedDossier) -> None:
+    """Three format 1.2 cards check requirements against JSON, CSV and JUnit XML evidence next to
+    them, per data slice where the requirement names slices; every criterion is read, and one
+    misses: mvbo's requirement 1.2 (2.4% duplicate proposals, under 2% asked), declared verified."""
+    from mltrl_docs.evidence import Verdict
+
+    found = dossier.evidence.requirements.values()
+    assert {c.path.name for c in dossier.cards if c.format == "1.2"} == {
+        "L4-2026-02-16.md", "L5-2026-10-12.md", "L5-2024-11-04.md"}
+    assert {r.reader for e in found for r in e.results} == {"JSON", "CSV", "JUnit XML"}
+    assert all(r.problem is None for e in found for r in e.results)
+    assert any(len({r.criterion.slice for r in e.results}) >= 5 for e in found)
+    [contradicted] = [e for e in found if e.contradicts]
+    assert (contradicted.card.name, contradicted.requirement.id, contradicted.verdict) == (
+        "L4-2026-02-16.md", "1.2", Verdict.FAILED)
+    [result] = contradicted.results
+    assert (result.measured, result.op, result.threshold, result.passed) == (0.024, "<", 0.02, False)
+    assert all(e.verdict is Verdict.PASSED for e in found if e is not contradicted)
+    mvbo = dossier.projects["R02.1"]
+    assert not dossier.evidence.verified(mvbo.current, contradicted.requirement)
+    assert next(g.text for g in dossier.gates.projects["R02.1"].gap if g.rule == "leave-research").startswith(
+        "Meet the acceptance criteria of research requirement 1.2")

@@ -211,7 +211,7 @@ def test_glossary_control_characters_are_reported_and_replaced(write) -> None:
 
 
 @pytest.mark.parametrize("written,read", [("1.10", "1.1"), ("1.100", "1.1"), ("1.1_0", "1.1"), ("1.0", "1"),
-                                          ("+1", "1"), ("1.00", "1")])
+                                          ("+1", "1"), ("1.00", "1"), ("1.20", "1.2"), ("1.200", "1.2")])
 def test_a_format_version_yaml_reads_as_another_number_is_an_error(write, written: str, read: str) -> None:
     """``mltrl: 1.10`` is the number 1.1 to YAML: without this check it would pass as format 1.1."""
     card, findings = load_markdown(write("p/card.md", card_text().replace("mltrl: 1\n", f"mltrl: {written}\n")), "p")
@@ -220,11 +220,12 @@ def test_a_format_version_yaml_reads_as_another_number_is_an_error(write, writte
     assert (finding.severity, finding.rule, finding.field, finding.position) == (
         Severity.ERROR, "yaml", "mltrl", Position(2, 8))
     assert finding.message == (f"mltrl is written '{written}', which YAML reads as the number {read}; "
-                               "a format version is written exactly 1 or 1.1")
-    assert finding.hint == f"write 'mltrl: {read}' if you mean format {read} (the formats are 1 and 1.1)"
+                               "a format version is written exactly 1, 1.1 or 1.2")
+    assert finding.hint == f"write 'mltrl: {read}' if you mean format {read} (the formats are 1, 1.1 and 1.2)"
 
 
-@pytest.mark.parametrize("written,version", [("1", "1"), ("1.1", "1.1"), ('"1.1"', "1.1"), ("'1.1'", "1.1")])
+@pytest.mark.parametrize("written,version", [("1", "1"), ("1.1", "1.1"), ('"1.1"', "1.1"), ("'1.1'", "1.1"),
+                                             ("1.2", "1.2"), ('"1.2"', "1.2")])
 def test_a_format_version_written_as_such_loads(write, written: str, version: str) -> None:
     card, findings = load_markdown(write("p/card.md", card_text().replace("mltrl: 1\n", f"mltrl: {written}\n")), "p")
     assert findings == [] and isinstance(card, Card) and card.format == version

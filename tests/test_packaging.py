@@ -28,6 +28,7 @@ def test_wheel_ships_schemas_and_templates_and_loads_them(tmp_path: Path) -> Non
     assert "mltrl_docs/templates/card.md" in names
     assert "mltrl_docs/templates/ethics-checklist.md" in names
     assert "mltrl_docs/py.typed" in names
+    assert {"mltrl_docs/data/messages/en.yml", "mltrl_docs/data/messages/de.yml"} <= names
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)

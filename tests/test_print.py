@@ -121,6 +121,30 @@ def pdf_page_texts(pdf: bytes) -> list[int]:
     return counts
 
 
+def pdf_outline(pdf: bytes) -> dict[str, int]:
+    """The page (from 0) each heading of a Chromium PDF printed with ``outline=True, tagged=True`` starts on,
+    by its text as the outline gives it (the text of a heading's elements run together)."""
+    objects = {int(m.group(1)): m.group(2) for m in _OBJECT.finditer(pdf)}
+
+    def pages(number: int) -> list[int]:
+        kids = re.search(rb"/Kids\s*\[([^\]]*)\]", objects[number])
+        if kids is None:
+            return [number]
+        return [page for kid in re.findall(rb"(\d+) 0 R", kids.group(1)) for page in pages(int(kid))]
+
+    root = next(n for n, body in objects.items() if re.search(rb"/Type\s*/Catalog\b", body))
+    tree = re.search(rb"/Pages\s+(\d+) 0 R", objects[root])
+    assert tree is not None
+    order = {page: index for index, page in enumerate(pages(int(tree.group(1))))}
+    found: dict[str, int] = {}
+    for body in objects.values():
+        item = re.search(rb"/Title\s*\(((?:[^()\\]|\\.)*)\).*?/Dest\s*\[(\d+) 0 R", body, re.DOTALL)
+        if item is not None:
+            title = re.sub(rb"\\(.)", rb"\1", item.group(1)).decode("latin-1")
+            found[title] = order[int(item.group(2))]
+    return found
+
+
 def pdf_has_raster_images(pdf: bytes) -> bool:
     """Whether the PDF holds a bitmap (an inline SVG printed as vector leaves none)."""
     return re.search(rb"/Subtype\s*/Image\b", pdf) is not None
@@ -223,6 +247,92 @@ def test_each_page_kind_prints_within_the_page(browser, site: Site, kind: str, p
         visit.close()
 
 
+EIGHT_PT = 8 * 96 / 72
+"""8 pt in CSS pixels: the smallest text that reads on paper."""
+
+_SMALLEST_TEXT = """selector => {
+  let least = [Infinity, ''];
+  for (const el of document.querySelectorAll(`${selector}, ${selector} *`)) {
+    if (!el.getClientRects().length || ![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    if (size < least[0]) least = [size, `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 30)}"`];
+  }
+  return least;
+}"""
+
+
+def smallest_text(visit: Visit, selector: str) -> tuple[float, str]:
+    """The smallest font size (CSS px) of the text shown in what ``selector`` matches, and where it is."""
+    size, where = visit.page.evaluate(_SMALLEST_TEXT, selector)
+    return size, where
+
+
+@pytest.mark.parametrize("paper", list(PAPER_MM))
+def test_the_portfolios_board_follows_its_table_on_the_first_page(browser, site: Site, paper: str) -> None:
+    """No break, forced or provoked, leaves the portfolio's first page half blank: the board's heading and its
+    first row of five levels follow the table (a row that does not fit moves to the next page by itself)."""
+    visit = open_page(browser, site, PAGE_KINDS["portfolio"])
+    try:
+        PRINTS.mkdir(parents=True, exist_ok=True)
+        pdf = visit.page.pdf(path=str(PRINTS / f"portfolio-outline-{paper}.pdf"), format=paper, outline=True,
+                             tagged=True)
+        starts = pdf_outline(pdf)
+        first_row = [page for title, page in starts.items() if re.match(r"L[0-4] ", title)]
+        assert starts["Portfolio"] == starts["Board"] == 0 and first_row == [0] * 5, starts
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("paper", list(PAPER_MM))
+def test_the_dossiers_requirement_matrix_prints_at_a_legible_size(browser, site: Site, paper: str) -> None:
+    """P04.3's matrix has eight cards. On paper its text is 8 pt or more: it shows the current card and the three
+    before it, and a note says so (on screen it shows every card, and no note)."""
+    visit = open_page(browser, site, PAGE_KINDS["dossier"])
+    try:
+        page = visit.page
+        heads, note = page.locator("table.mltrl-matrix thead th"), page.locator(".mltrl-print-note")
+        assert heads.count() == 12 and all(head.is_visible() for head in heads.all()) and not note.is_visible()
+        as_printed(visit, paper)
+        size, where = smallest_text(visit, "table.mltrl-matrix")
+        assert size >= EIGHT_PT - 0.01, (size, where)
+        shown = [head.inner_text().split()[0] for head in heads.all() if head.is_visible()]
+        assert shown == ["Id", "Requirement", "V&V", "Risk", "L5", "L4", "L9", "L8"], shown  # the newest cards
+        assert note.is_visible() and "all 8 cards" in note.inner_text()
+        page.locator("table.mltrl-matrix").screenshot(path=str(PRINTS / f"dossier-matrix-{paper}.png"))
+    finally:
+        visit.close()
+
+
+_FRAMES = """() => {
+  const found = [];
+  for (const table of document.querySelectorAll('.mltrl table')) {
+    if (!table.getClientRects().length) continue;
+    for (let el = table.parentElement; el && !el.classList.contains('mltrl'); el = el.parentElement) {
+      const s = getComputedStyle(el);
+      const ruled = ['Top', 'Right', 'Bottom', 'Left'].some(
+        side => parseFloat(s[`border${side}Width`]) > 0 && s[`border${side}Style`] !== 'none');
+      const ground = !['rgba(0, 0, 0, 0)', 'transparent'].includes(s.backgroundColor);
+      if (ruled || ground || s.boxShadow !== 'none') found.push(el.tagName.toLowerCase() + '.' + [...el.classList].join('.'));
+    }
+  }
+  return found;
+}"""
+
+
+def test_the_metrics_tables_print_plain(browser, site: Site) -> None:
+    """No table of the metrics page prints inside a box: the chart's numbers are in a details element, which
+    Material opens before printing and draws as a framed box on screen."""
+    visit = open_page(browser, site, PAGE_KINDS["metrics"])
+    try:
+        page = visit.page
+        page.evaluate("document.querySelectorAll('.mltrl details').forEach(d => { d.open = true; })")
+        as_printed(visit, "A4")
+        assert page.locator(".mltrl-mc-data table").is_visible()
+        assert page.evaluate(_FRAMES) == []
+    finally:
+        visit.close()
+
+
 @pytest.mark.parametrize("paper", list(PAPER_MM))
 @pytest.mark.parametrize("project", PROJECTS)
 def test_each_review_packet_prints_on_the_pages_the_readme_states(browser, site: Site, project: str,
@@ -304,6 +414,13 @@ def test_other_themes_print_dark_on_white_within_the_page(browser, themed: tuple
         if theme == "mkdocs":
             content = page.locator("[role=main]").bounding_box()
             assert content is not None and content["width"] >= printable_width("A4") * 0.9
+            # The title is scaled to the text, as Material's is (its screen size, 2.6 times the text, is not).
+            title, text = page.evaluate("['h1', 'p'].map(t => parseFloat(getComputedStyle("
+                                        "document.querySelector(`[role=main] ${t}`)).fontSize))")
+            assert title <= 2 * text, (title, text)
+        if path == "dossier/P04.3/":
+            size, where = smallest_text(visit, "table.mltrl-matrix")
+            assert size >= EIGHT_PT - 0.01, (size, where)
         assert visit.problems() == {}
     finally:
         visit.close()

@@ -120,6 +120,12 @@ AUDITED: dict[tuple[str, str], str] = {
     ("load.py", rb"^level[ \t]*:"): "tried at line starts only, one run each",
     ("load.py", r"^#[ \t]+(.+)$"): "tried at line starts; '.+' reaches the line end where '$' holds",
     ("load.py", r"^terms\[(\d+)\]"): "matched at one start, one run",
+    ("messages.py", r"\{([a-z_][a-z0-9_]*)\}"):
+        "starts at '{' only; one run of name characters, which '{' and '}' are not, so no two overlap",
+    ("messages.py", r"[a-z0-9_]+(?:\.[a-z0-9_]+)+"):
+        "fullmatch at one start; parts are split by '.', which the class does not match",
+    ("messages.py", r"[-_]"): "one character",
+    ("messages.py", r"(?<=[a-z0-9])(?=[A-Z])"): "zero-width: one character looked at either side of each position",
     ("references.py", r"[\x00-\x20\x7f]"): "one character",
     ("references.py", r"^([a-zA-Z][a-zA-Z0-9+.\-]*):"): "matched at one start, one run",
     ("render/autolink.py", r"<(?:(!--)|(/?)([a-zA-Z][a-zA-Z0-9]*+)(?:[^<>]*+(>))?)"):
@@ -151,6 +157,8 @@ SCHEMA_PATTERNS: dict[str, str] = {
     r"^[0-9]+(\.[0-9]+)*$": "anchored; parts are split by '.', which the class does not match",
     "^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$":
         "anchored; one run, given back one character at a time before '$' fails",
+    "^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$": "anchored; bounded parts, each started by a separator no class matches",
+    r"^[a-z0-9_]+(\.[a-z0-9_]+)+$": "anchored; parts are split by '.', which the class does not match",
 }
 """Patterns in the shipped JSON Schemas, which jsonschema and fastjsonschema run on the
 authors' values."""

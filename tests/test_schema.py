@@ -225,13 +225,13 @@ def test_a_format_1_card_using_a_1_1_field_is_rejected_at_that_field(path: tuple
                      Position(1, 1)) == [], mltrl
 
 
-@pytest.mark.parametrize("written", ["2", "1.2", "'1'", "'1.10'", "true", "null", "[1]"])
-def test_the_format_version_is_1_or_1_1(written: str) -> None:
+@pytest.mark.parametrize("written", ["2", "1.3", "'1'", "'1.10'", "'1.20'", "true", "null", "[1]"])
+def test_the_format_version_is_1_1_1_or_1_2(written: str) -> None:
     document = read_yaml(f"mltrl: {written}\nproject: A\ntitle: t\nlevel: 0\ndate: 2020-01-01\nstatus: draft\n"
                          "owners: [x]\n")
     findings = check("level-card", document, Path("c.md"), Position(1, 1))
     assert [(f.field, f.position) for f in findings] == [("mltrl", Position(1, 8))]
-    assert findings[0].message in ("mltrl must be 1 or 1.1 (the card format version)", "mltrl is empty")
+    assert findings[0].message in ("mltrl must be 1, 1.1 or 1.2 (the card format version)", "mltrl is empty")
 
 
 def test_a_format_1_glossary_using_a_term_source_is_rejected_at_that_term() -> None:
@@ -430,3 +430,125 @@ def test_an_invalid_1_1_card_is_explained_as_before() -> None:
     document = _card_document(mltrl=1.1, status="finished", monitoring={"metrics": [{"name": "m", "threshold": 0.7}]})
     [finding] = check("level-card", document, Path("c.md"), Position(1, 1))
     assert (finding.field, finding.message) == ("status", "'finished' is not a valid status")
+
+
+# --- format 1.2 -------------------------------------------------------------------------------
+
+CRITERION = {"metric": "cirrus F1", "op": ">=", "value": 0.7, "source": "evidence/metrics.json",
+             "select": "test.cirrus.f1"}
+
+
+def format_1_2_fields(name: str) -> list[tuple[str | int, ...]]:
+    """The fields format 1.2 adds, read from the schema's one list of them: the ``allOf`` branch
+    "if mltrl is 1 or 1.1 then these are absent"; ``0`` stands for any list item."""
+    schema = load_schema(name)
+    [branch] = schema["allOf"]
+    assert branch["if"]["properties"]["mltrl"] == {"enum": [1, 1.1, "1.1"]} and branch["if"]["required"] == ["mltrl"]
+    found: list[tuple[str | int, ...]] = []
+
+    def walk(node: dict[str, Any], path: tuple[str | int, ...]) -> None:
+        if "x-since" in node:
+            assert node["x-since"] == "1.2" and node["not"] == {}, path
+            found.append(path)
+        for key, sub in node.get("properties", {}).items():
+            walk(sub, (*path, key))
+        if "items" in node:
+            walk(node["items"], (*path, 0))
+
+    walk(branch["then"], ())
+    return found
+
+
+def test_every_format_1_2_field_is_declared_and_described_as_1_2() -> None:
+    schema = load_schema("level-card")
+    fields = format_1_2_fields("level-card")
+    assert fields == [("requirements", 0, "acceptance")]
+    for path in fields:
+        assert _declared(schema, path)["description"].startswith("Format 1.2. "), path
+    described = {where for where, sub in _properties(schema) if sub.get("description", "").startswith("Format 1.2")}
+    assert described == {".requirements[items].acceptance"}
+    assert "allOf" not in load_schema("glossary")  # format 1.2 adds no glossary field
+
+
+@pytest.mark.parametrize("mltrl", [1, 1.1, "1.1"])
+def test_a_1_or_1_1_card_using_acceptance_is_rejected_at_that_field(mltrl: object) -> None:
+    document = _card_document(mltrl=mltrl, requirements=[{**REQUIREMENT, "acceptance": [CRITERION]}])
+    [finding] = check("level-card", document, Path("c.md"), Position(1, 1))
+    path = ("requirements", 0, "acceptance")
+    assert finding.message == "requirements[0].acceptance is a format 1.2 field: write mltrl: 1.2"
+    assert (finding.rule, finding.field, finding.position) == ("schema", "requirements[0].acceptance",
+                                                               document.keys[path])
+    assert "mltrl: 1.2" in (finding.hint or "")
+
+
+@pytest.mark.parametrize("mltrl", [1.2, "1.2"])
+def test_a_1_2_card_may_use_every_older_field_and_acceptance(mltrl: object) -> None:
+    fields = {k: v for sample in V1_1_SAMPLES.values() for k, v in sample.items() if k != "requirements"}
+    requirement = {**REQUIREMENT, "risk": {"likelihood": 2, "impact": 3, "mitigation": "A fallback."},
+                   "validation": {"how": "Users asked."},
+                   "acceptance": [CRITERION, {"tests": "evidence/junit.xml", "select": "tests.test_mask"},
+                                  {"tests": "evidence/junit.xml"},
+                                  {**CRITERION, "slice": "snow", "unit": "points", "note": "Per slice.", "value": 3}]}
+    assert check("level-card", _card_document(mltrl=mltrl, requirements=[requirement], **fields), Path("c.md"),
+                 Position(1, 1)) == []
+
+
+BAD_ACCEPTANCE: list[tuple[dict[str, Any], tuple[str | int, ...], str]] = [
+    ({**CRITERION, "op": "=>"}, ("op",), "is not a valid op"),
+    ({**CRITERION, "value": "0.7"}, ("value",), "must be a number"),
+    ({**CRITERION, "value": True}, ("value",), "must be a number"),
+    ({k: v for k, v in CRITERION.items() if k != "select"}, (), "missing required field 'select'"),
+    ({k: v for k, v in CRITERION.items() if k != "op"}, (), "missing required field 'op'"),
+    ({"tests": "junit.xml", "op": ">=", "value": 1}, (), "a criterion with 'tests' reads test results"),
+    ({"tests": "junit.xml", "source": "m.json"}, (), "a criterion with 'tests' reads test results"),
+    ({**CRITERION, "treshold": 0.7}, ("treshold",), "unknown field 'treshold'"),
+    ({**CRITERION, "source": ""}, ("source",), "is empty"),
+]
+
+
+@pytest.mark.parametrize(("criterion", "at", "message"), BAD_ACCEPTANCE,
+                         ids=[f"{i}-{m[:20]}" for i, (_, _, m) in enumerate(BAD_ACCEPTANCE)])
+def test_a_bad_criterion_is_a_located_error(criterion: dict[str, Any], at: tuple[str | int, ...],
+                                            message: str) -> None:
+    document = _card_document(mltrl=1.2, requirements=[{**REQUIREMENT, "acceptance": [criterion]}])
+    [finding] = check("level-card", document, Path("c.md"), Position(1, 1))
+    path = ("requirements", 0, "acceptance", 0, *at)
+    assert (finding.rule, finding.field) == ("schema", field_name(path)) and message in finding.message
+    assert finding.position in (document.keys.get(path), document.values.get(path)) and finding.position.line > 1
+    assert finding.hint
+
+
+def test_a_criterion_hint_says_what_the_missing_field_is() -> None:
+    criterion = {k: v for k, v in CRITERION.items() if k != "op"}
+    document = _card_document(mltrl=1.2, requirements=[{**REQUIREMENT, "acceptance": [criterion]}])
+    [finding] = check("level-card", document, Path("c.md"), Position(1, 1))
+    assert finding.hint is not None and finding.hint.startswith("add 'op:': how the measured value must compare")
+
+
+def test_the_comparison_vocabulary_is_the_models() -> None:
+    from mltrl_docs.model import Comparison
+
+    found = dict(_properties(load_schema("level-card")))
+    assert found[".requirements[items].acceptance[items].op"]["enum"] == [c.value for c in Comparison]
+
+
+def test_format_1_2_cards_take_the_fast_path() -> None:
+    from mltrl_docs.schema import fast_accepts
+
+    document = _card_document(mltrl=1.2, requirements=[{**REQUIREMENT, "acceptance": [CRITERION]}])
+    assert fast_accepts("level-card", document)
+    rejected = _card_document(mltrl=1.1, requirements=[{**REQUIREMENT, "acceptance": [CRITERION]}])
+    assert not fast_accepts("level-card", rejected)
+
+
+def test_a_glossary_may_declare_1_2() -> None:
+    text = "mltrl: 1.2\nterms:\n  - {term: A, definition: B., source: C}\n"
+    assert check("glossary", read_yaml(text), Path("g.yml"), Position(1, 1)) == []
+
+
+def test_the_format_document_describes_1_2() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    assert "## Format 1.2 additions" in text and "is a format 1.2 field: write mltrl: 1.2" in text
+    for word in ("`acceptance`", "`op`", "`value`", "`source`", "`select`", "`tests`", "`slice`", "`unit`",
+                 "`note`", "`metric`", "evidence-contradicts", "evidence-passes", "evidence-unreadable"):
+        assert word in text, word

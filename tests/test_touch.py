@@ -145,3 +145,41 @@ def test_switchback_labels_as_drawn_cover_no_point(open_: Opener, project: str) 
     assert overlaps["labels"] >= 1 and overlaps["found"] == [] and overlaps["outside"] == 0, overlaps
     visit.element_screenshot("svg.mltrl-timeline", f"timeline-{project}")
     assert visit.problems() == {}
+
+
+def test_escape_hides_a_definition_and_leaves_the_focus_on_the_term(open_: Opener) -> None:
+    """WCAG 1.4.13 (dismissible): Escape hides a definition shown by focus, hover or tap, without moving the
+    focus or the pointer; it shows again when the focus or the pointer comes back, or on the next tap."""
+    visit = open_(CARD, has_touch=False, width=1300, height=900)
+    page = visit.page
+    term, other = page.locator(TERM).nth(0), page.locator(TERM).nth(1)
+    term.focus()  # the keyboard
+    assert _shown(visit, term)
+    page.keyboard.press("Escape")
+    assert not _shown(visit, term) and _focused(visit, term) and page.url.endswith(CARD)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")
+    assert _focused(visit, term) and _shown(visit, term)
+    page.evaluate("document.activeElement.blur()")
+    other.hover()  # the mouse
+    assert _shown(visit, other)
+    page.keyboard.press("Escape")
+    assert not _shown(visit, other)
+    page.mouse.move(0, 0)
+    other.hover()
+    assert _shown(visit, other)
+    visit.screenshot("touch-term-escape", full_page=False)
+    assert visit.problems() == {}
+
+    tapped = open_(CARD)  # a touch screen (and a keyboard)
+    page = tapped.page
+    term = page.locator(TERM).first
+    term.scroll_into_view_if_needed()
+    term.tap()
+    assert _shown(tapped, term)
+    page.keyboard.press("Escape")
+    assert not _shown(tapped, term) and _focused(tapped, term)
+    term.tap()  # shown again, not followed
+    page.wait_for_timeout(300)
+    assert page.url.endswith(CARD) and _shown(tapped, term)
+    assert tapped.problems() == {}

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from mltrl_docs.findings import Severity
-from mltrl_docs.gates import content, ethics, exits, history, options, reviews
+from mltrl_docs.gates import content, ethics, evidence, exits, history, options, reviews
 from mltrl_docs.gates.rule import Rule, Scope
 
 DEFAULT_SECTIONS: Mapping[int, tuple[str, ...]] = MappingProxyType({
@@ -120,6 +120,29 @@ RULES: tuple[Rule, ...] = (
         "waiver-reason", Scope.CARD, reviews.waiver_reason,
         "A waived requirement carries a reason.",
         "The gated review decides what is de-scoped; the stage debrief asks what was punted.",
+        "on", reading=True,
+    ),
+    Rule(
+        "evidence-contradicts", Scope.CARD, evidence.evidence_contradicts,
+        "A requirement declared verified meets every acceptance criterion its evidence files are checked "
+        "against (card format 1.2); one that misses one does not count as verified, for the earned level or "
+        "in any count.",
+        "Requirements are verified and validated against their evidence, and the gated review judges that "
+        "evidence: a claim the evidence contradicts cannot stand.",
+        "on", reading=True,
+    ),
+    Rule(
+        "evidence-passes", Scope.CARD, evidence.evidence_passes,
+        "A requirement declared failed whose evidence now meets every acceptance criterion is pointed out.",
+        "Work goes on after a requirement fails (a switchback, a fix); the next review records what now "
+        "passes.",
+        "on", severity=Severity.INFO, reading=True,
+    ),
+    Rule(
+        "evidence-unreadable", Scope.CARD, evidence.evidence_unreadable,
+        "Every acceptance criterion can be judged: its evidence file is read (JUnit XML, JSON, CSV or a "
+        "plug-in's type), its selector names a value or tests, and the value is a number.",
+        "Verification rests on evidence a reviewer can check; evidence that cannot be read verifies nothing.",
         "on", reading=True,
     ),
     Rule(

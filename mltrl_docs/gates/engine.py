@@ -16,6 +16,10 @@ Readings the spec leaves open, chosen here:
   whether an approval is *earned* (status approved, and no review rule falls short).
 * A project counts in a coupled system at its current card's earned level, except that
   a draft card never raises it above the latest card that is not a draft.
+* A requirement counts as verified when the evidence report says so
+  (``EvidenceReport.verified``): declared verified and not contradicted by its acceptance
+  evidence, while ``evidence-contradicts`` is on (off, like any rule, takes it out of the
+  reckoning). The criteria are judged once, before any rule runs.
 * The gap to the next level lists what fails at the current level *and* at the next
   one, plus what leaving takes: an earned approval, an answered stage debrief and every
   EXIT rule of the current level.
@@ -30,6 +34,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from mltrl_docs.evidence import EvidenceReport, evaluate_evidence
 from mltrl_docs.findings import Finding, Position, Severity
 from mltrl_docs.gates.catalogue import BY_NAME
 from mltrl_docs.gates.history import debrief_shortfall
@@ -80,8 +85,10 @@ class GateReport:
 class _Judge:
     """One evaluation's settings, dossier and day, to build contexts from."""
 
-    def __init__(self, dossier: Dossier, settings: GateSettings, today: dt.date) -> None:
+    def __init__(self, dossier: Dossier, settings: GateSettings, today: dt.date,
+                 evidence: EvidenceReport | None = None) -> None:
         self.dossier, self.settings, self.today = dossier, settings, today
+        self.evidence = judged(dossier, settings, evidence)
         self.rules = settings.enabled()
         self.by_scope = {scope: tuple(rule for rule in self.rules if rule.scope is scope) for scope in Scope}
         self.system: dict[str, Any] = {}
@@ -94,7 +101,7 @@ class _Judge:
 
     def context(self, rule: Rule, card: Card, project: Project, level: int | None = None) -> Context:
         return Context(rule, card, card.level.number if level is None else level, project, self.dossier,
-                       self.settings, self.today, self.system)
+                       self.settings, self.today, self.system, self.evidence)
 
     def exit_level(self, rule: Rule) -> int:
         assert rule.exit_level is not None
@@ -124,6 +131,13 @@ class _Judge:
         if order is None:
             order = self._order[project.id] = {c.path: i for i, c in enumerate(project.cards)}
         return [c for c in cards if order[c.path] < order[card.path]]
+
+
+def judged(dossier: Dossier, settings: GateSettings, evidence: EvidenceReport | None = None) -> EvidenceReport:
+    """The evidence report the gates read: ``evidence`` when the caller judged the criteria
+    already (a build does, once), else judged here; applied only while evidence-contradicts is on."""
+    report = evidence if evidence is not None else evaluate_evidence(dossier)
+    return report.applying(settings.blocks("evidence-contradicts"))
 
 
 def advanced_from(project: Project, level: int) -> list[Card]:
@@ -157,9 +171,9 @@ def _earned(judge: _Judge, card: Card, project: Project) -> int:
 
 
 def earned_level(card: Card, project: Project, settings: GateSettings, dossier: Dossier | None = None,
-                 today: dt.date | None = None) -> int:
+                 today: dt.date | None = None, evidence: EvidenceReport | None = None) -> int:
     """The highest level up to the declared one whose gates the card passes."""
-    judge = _Judge(dossier or Dossier({project.id: project}), settings, today or dt.date.today())
+    judge = _Judge(dossier or Dossier({project.id: project}), settings, today or dt.date.today(), evidence)
     return _earned(judge, card, project)
 
 
@@ -206,9 +220,10 @@ def _gap(judge: _Judge, project: Project) -> tuple[GapItem, ...]:
 
 
 def gap_to_next(project: Project, settings: GateSettings, dossier: Dossier | None = None,
-                today: dt.date | None = None) -> list[GapItem]:
+                today: dt.date | None = None, evidence: EvidenceReport | None = None) -> list[GapItem]:
     """What the current card must change to pass the gates of the next level."""
-    return list(_gap(_Judge(dossier or Dossier({project.id: project}), settings, today or dt.date.today()), project))
+    judge = _Judge(dossier or Dossier({project.id: project}), settings, today or dt.date.today(), evidence)
+    return list(_gap(judge, project))
 
 
 def _shortfalls(judge: _Judge, project: Project) -> Iterator[Shortfall]:
@@ -239,9 +254,12 @@ def _standing(project: Project, earned: Mapping[Path, int]) -> int | None:
     return level
 
 
-def evaluate(dossier: Dossier, settings: GateSettings | None = None, today: dt.date | None = None) -> GateReport:
-    """Gate findings, earned levels, approvals, gaps and system readiness for every project."""
-    judge = _Judge(dossier, settings if settings is not None else GateSettings(), today or dt.date.today())
+def evaluate(dossier: Dossier, settings: GateSettings | None = None, today: dt.date | None = None,
+             evidence: EvidenceReport | None = None) -> GateReport:
+    """Gate findings, earned levels, approvals, gaps and system readiness for every project;
+    ``evidence``: the acceptance criteria already judged (default: judged here)."""
+    judge = _Judge(dossier, settings if settings is not None else GateSettings(), today or dt.date.today(),
+                   evidence)
     earned = {card.path: _earned(judge, card, project)
               for project in dossier.projects.values() for card in project.cards}
     approved = {card.path: card.status is CardStatus.APPROVED

@@ -47,15 +47,22 @@ def leave_product(ctx: Context) -> Iterator[Shortfall]:
 
 
 def _closed(ctx: Context, kind: RequirementKind) -> Iterator[Shortfall]:
+    """Closed as the evidence report says (``EvidenceReport.closed``): a requirement declared
+    verified whose acceptance evidence misses a criterion is not."""
     card, level = ctx.card, ctx.option("level")
     for r in card.requirements:
-        if r.kind is kind and not r.status.closed:
+        if r.kind is kind and not ctx.evidence.closed(card, r):
+            contradicted = r.status.closed
+            said = "verified, but its evidence misses an acceptance criterion" if contradicted else r.status.value
             yield ctx.shortfall(
-                card, f"{kind.value} requirement {r.id} is {r.status.value}, but {_leaving(ctx)}; "
+                card, f"{kind.value} requirement {r.id} is {said}, but {_leaving(ctx)}; "
                 f"{ctx.rule.name} needs every {kind.value} requirement verified or waived",
                 requirement_at(card, r, "status"), requirement_field(r, "status"),
-                "verify it (with evidence), or waive it with a reason",
-                f"Verify or waive {kind.value} requirement {r.id} ({r.status.value})", level,
+                "meet its acceptance criteria (see evidence-contradicts), or set its status to what the evidence "
+                "shows" if contradicted else "verify it (with evidence), or waive it with a reason",
+                f"Meet the acceptance criteria of {kind.value} requirement {r.id} (its evidence contradicts "
+                "verified)" if contradicted else f"Verify or waive {kind.value} requirement {r.id} ({r.status.value})",
+                level,
             )
 
 

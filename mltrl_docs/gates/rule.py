@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from mltrl_docs.evidence.report import NO_EVIDENCE, EvidenceReport
 from mltrl_docs.findings import Finding, Position, Severity
 from mltrl_docs.model import Card, Dossier, Project
 
@@ -110,6 +111,9 @@ class Context:
     today: dt.date
     system: Mapping[str, Any] = field(default_factory=dict)
     """Results of earlier stages the engine shares (the system readiness)."""
+    evidence: EvidenceReport = NO_EVIDENCE
+    """The acceptance criteria judged against their evidence, computed once before the gates;
+    its ``verified`` and ``closed`` are what counts as verified for a gate."""
 
     def option(self, name: str) -> Any:
         """This rule's option ``name`` as the site set it, or its default."""

@@ -7,17 +7,20 @@ enters unescaped is card Markdown rendered by ``render.markdown`` (raw HTML off)
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from enum import StrEnum
 from functools import partial
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from mltrl_docs.frontmatter import BIDI
 from mltrl_docs.glossary import Entry, Glossary, LinkMode
 from mltrl_docs.levels import LEVELS, Phase
+from mltrl_docs.messages import Messages, english, value_key
 from mltrl_docs.paths import relative
 from mltrl_docs.render import pages
 from mltrl_docs.references import resolve_path
@@ -62,10 +65,12 @@ class Renderer:
             levels_uri=f"{prefix}/levels.md",
             glossary_uri=self.glossary_uri,
             glossary_teams_uri=f"{prefix}/glossary/teams.md",
+            theme_tags=False,  # True: the theme lists a page's tags itself (Material's tags plugin)
         )
         self.use_glossary(None)
         self.allow_images(())
         self.stamp(None)
+        self.use_messages(english())
 
     def allow_images(self, hosts: Sequence[str]) -> None:
         """Hosts whose images card and attachment bodies may show (settings.image_hosts)."""
@@ -75,6 +80,21 @@ class Renderer:
         """What every page says it is true as of: the build date and the sources' commits
         (``revision.as_of``, asked once per build); None: pages say nothing of it."""
         self.env.globals["as_of"] = as_of
+
+    def use_messages(self, messages: Messages) -> None:
+        """The site's labels (``messages.load_messages``), for templates: ``t(key, **values)`` and
+        ``tn(key, count, **values)`` give a message as markup (its text escaped, each value escaped
+        unless it is Markup already, a date in the language's format), ``x | date`` a date in the
+        language's format, ``lang`` the language code. English until this is called."""
+        self.messages = messages
+        self.env.globals.update(
+            t=partial(_message, messages),
+            tn=partial(_plural, messages),
+            value_label=partial(_value_label, messages),
+            lang=messages.language,
+            transition_text=partial(transition_text, messages=messages),
+        )
+        self.env.filters["date"] = partial(_date, messages)
 
     def use_glossary(self, glossary: Glossary | None, mode: LinkMode = "first") -> None:
         """Terms to link on pages that ask for it (SitePage.link_terms), and how often."""
@@ -86,7 +106,7 @@ class Renderer:
         """The page's HTML (the content area only; the host's theme draws the rest).
         ``published`` maps source files (cards, attachments) to the URIs of their pages."""
         html = self.env.get_template("_page.html").render(page=page, url=url_for, published=published,
-                                                          **page.context)
+                                                          **page.context.variables())
         if not page.link_terms or self._matchers is None or self.link_mode == "off":
             return html
         glossary_url = url_for(self.glossary_uri)
@@ -114,6 +134,38 @@ def isolate_bidi(value: object) -> object:
     if isinstance(value, str) and not isinstance(value, Markup) and BIDI.search(value):
         return "\u2068" + value + "\u2069"
     return value
+
+
+def _message(messages: Messages, key: str, **values: object) -> Markup:
+    """``{{ t("timeline.step.advance") }}``, ``{{ t("page.card.title", project=p.id, ...) }}``."""
+    return Markup(messages.compose(key, values, text=escape, value=partial(_escaped, messages)))
+
+
+def _plural(messages: Messages, key: str, count: int, **values: object) -> Markup:
+    """``{{ tn("common.days", p.days) }}``: the form ``count`` takes; ``{count}`` is the count."""
+    return Markup(messages.compose(key, values, count=count, text=escape, value=partial(_escaped, messages)))
+
+
+
+def _value_label(messages: Messages, member: StrEnum | None) -> Markup:
+    """``{{ value_label(r.decision) }}``: an enum value a card holds (status, decision, requirement
+    kind/status, verification, ethics status, debt change, ...) in the site's language, from the
+    message ``messages.value_key(member)`` (``value.decision.changes_requested``); "" for None."""
+    return Markup("") if member is None else _message(messages, value_key(member))
+
+def _escaped(messages: Messages, value: object) -> str:
+    """A value put into a message: Markup as it is (a link a template built), a date in the
+    language's format, any other text isolated (like every printed value) and escaped."""
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, dt.date):
+        return escape(messages.date(value))
+    return escape(isolate_bidi(str(value)))
+
+
+def _date(messages: Messages, day: dt.date | None) -> str:
+    """``{{ card.date | date }}``: the date in the language's format (2021-06-14, 14.06.2021); "" for None."""
+    return "" if day is None else messages.date(day)
 
 
 @pass_context

@@ -4,7 +4,7 @@ over time (``templates/mltrl/metrics.svg`` only draws it).
 Both series are step lines: a count holds from one card date until the next, and the
 last one runs to ``end`` (the build date, or the newest card if that is later), like
 the time at a level does. Time runs along x, the requirement count up y from 0.
-``metrics_page`` puts the metrics and the chart together as the page's context.
+``pages`` puts the metrics and the chart together as the metrics page's context.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from mltrl_docs.metrics import VerifiedPoint, portfolio_metrics
-from mltrl_docs.model import Dossier
+from mltrl_docs.messages import Messages, english
+from mltrl_docs.metrics import VerifiedPoint
 
 WIDTH, HEIGHT = 760, 320
 LEFT, RIGHT, TOP, BOTTOM = 64, 24, 20, 64
@@ -65,15 +64,9 @@ class MetricsChart:
         return not self.vertices
 
 
-def metrics_page(dossier: Dossier, today: dt.date) -> dict[str, Any]:
-    """The metrics page's context: the metrics as of ``today``, their chart, and the projects
-    (for links to their dossiers)."""
-    metrics = portfolio_metrics(dossier, today)
-    return {"m": metrics, "chart": metrics_chart(metrics.requirements, today), "projects": dossier.projects}
-
-
-def metrics_chart(points: Sequence[VerifiedPoint], today: dt.date) -> MetricsChart:
-    """The chart of an org series (``metrics.org_series``: dates ascending)."""
+def metrics_chart(points: Sequence[VerifiedPoint], today: dt.date, messages: Messages | None = None) -> MetricsChart:
+    """The chart of an org series (``metrics.org_series``: dates ascending); its dates in the
+    site's ``messages`` (default: English)."""
     x0, x1, y0, y1 = float(LEFT), float(WIDTH - RIGHT), float(HEIGHT - BOTTOM), float(TOP)
     if not points:
         return MetricsChart(WIDTH, HEIGHT, x0, x1, y0, y1, (), "", "", (), _count_ticks(1, y0, y1)[1],
@@ -92,7 +85,7 @@ def metrics_chart(points: Sequence[VerifiedPoint], today: dt.date) -> MetricsCha
     return MetricsChart(WIDTH, HEIGHT, x0, x1, y0, y1, vertices,
                         _steps([(v.x, v.verified_y) for v in vertices], x(end)),
                         _steps([(v.x, v.listed_y) for v in vertices], x(end)),
-                        _date_ticks(start, end, x), y_ticks, start, end)
+                        _date_ticks(start, end, x, messages or english()), y_ticks, start, end)
 
 
 def _steps(corners: Sequence[tuple[float, float]], end_x: float) -> str:
@@ -123,7 +116,7 @@ def _next_step(step: int) -> int:
     return {1: 2, 2: 5, 5: 10}[lead] * 10 ** zeros
 
 
-def _date_ticks(start: dt.date, end: dt.date, x: Callable[[dt.date], float]) -> tuple[Tick, ...]:
+def _date_ticks(start: dt.date, end: dt.date, x: Callable[[dt.date], float], messages: Messages) -> tuple[Tick, ...]:
     """Year ticks (every year, or every 2nd, 5th... for a long span); for a span with fewer
     than two new years in it, month ticks instead, so a short history still has a scale;
     within one month, its first and last dates."""
@@ -141,7 +134,7 @@ def _date_ticks(start: dt.date, end: dt.date, x: Callable[[dt.date], float]) -> 
             break
         months.append(dt.date(year, month, 1))
     if not months:
-        return tuple(Tick(x(day), day.isoformat()) for day in sorted({start, end}))
+        return tuple(Tick(x(day), messages.date(day)) for day in sorted({start, end}))
     step = -(-len(months) // MAX_X_TICKS)
-    return tuple(Tick(x(day), f"{day.year:04d}-{day.month:02d}") for index, day in enumerate(months)
+    return tuple(Tick(x(day), messages.year_month(day)) for index, day in enumerate(months)
                  if index % step == 0)

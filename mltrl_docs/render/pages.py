@@ -7,23 +7,44 @@ static-site host expects them; the host decides the final URLs.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from mltrl_docs.checklist import Checklist, card_checklist, read_checklist
 from mltrl_docs.dossier import CheckedDossier
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.glossary import Entry, Glossary, fold
-from mltrl_docs.model import Card, Dossier, Project, RequirementStatus
+from mltrl_docs.messages import Messages, english
+from mltrl_docs.model import Card, Dossier, Project, RequirementKind, RequirementStatus
 from mltrl_docs.production import Line, ProductionLines, Tenure, production_lines
 from mltrl_docs.references import is_hidden, real_path
+from mltrl_docs.metrics import portfolio_metrics, tally
 from mltrl_docs.render.autolink import ScopeMatchers
+from mltrl_docs.render.contexts import (
+    AttachmentContext,
+    CardContext,
+    DossierContext,
+    FindingsContext,
+    GlossaryContext,
+    GlossaryTeamsContext,
+    HistoryContext,
+    LevelsContext,
+    MetricsContext,
+    PacketContext,
+    PageContext,
+    PortfolioContext,
+    PortfolioRow,
+    RequirementsContext,
+    RequirementsRow,
+    last_review,
+    moves,
+    severity_counts,
+)
 from mltrl_docs.render.coupling import coupling_graph
 from mltrl_docs.render.feed import history
 from mltrl_docs.render.matrix import recent_matrix, requirement_matrix, risk_matrix
-from mltrl_docs.render.metrics_chart import metrics_page
+from mltrl_docs.render.metrics_chart import metrics_chart
 from mltrl_docs.render.timeline import timeline
 
 
@@ -33,7 +54,7 @@ class SitePage:
     """Path of the page inside the site, e.g. ``dossier/R02.1/index.md``."""
     title: str
     template: str
-    context: dict[str, Any] = field(default_factory=dict)
+    context: PageContext
     in_nav: bool = False
     source: Path | None = None
     """The file the page shows (for edit links), if it shows one."""
@@ -87,94 +108,121 @@ scripts: a team's file served from the portal's own origin could run script ther
 
 
 def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
-               include: Collection[str] = OPTIONAL_PAGES) -> list[SitePage]:
-    """Every generated page, portfolio first, in a stable order."""
+               include: Collection[str] = OPTIONAL_PAGES, messages: Messages | None = None) -> list[SitePage]:
+    """Every generated page, portfolio first, in a stable order; titles and the words pages
+    compute in Python (moves, the timeline's labels, dates on charts) in the site's ``messages``
+    (default: English)."""
+    m = messages or english()
     projects = sorted(dossier.projects.values(), key=lambda p: p.id)
     by_project = findings_by_project(dossier)
     lines = {project.id: production_lines(project.cards) for project in projects}
+    by_level = _by_level(projects, lines)
+    counts = open_findings(dossier, by_project)
+    rows = tuple(PortfolioRow(project, project.current, dossier.gates.projects.get(project.id), lines[project.id],
+                              last_review(project.current) if project.current else None,
+                              tally(project.current.requirements if project.current else ()), counts[project.id])
+                 for project in projects)
     pages = [
-        SitePage(f"{prefix}/index.md", "Portfolio", "portfolio.html",
-                 {"projects": projects, "open_findings": open_findings(dossier, by_project),
-                  "by_level": _by_level(projects, lines), "lines": lines, "gates": dossier.gates},
-                 in_nav=True),
+        SitePage(f"{prefix}/index.md", m.text("page.portfolio.title"), "portfolio.html",
+                 PortfolioContext(rows, by_level, dossier.gates), in_nav=True),
     ]
     org_pages = {
-        "levels": lambda: SitePage(f"{prefix}/levels.md", "Levels", "levels.html",
-                                   {"by_level": _by_level(projects, lines), "gates": dossier.gates}, in_nav=True),
-        "history": lambda: SitePage(f"{prefix}/history.md", "History", "history.html",
-                                    {"events": history(dossier.dossier)}, in_nav=True),
-        "requirements": lambda: SitePage(f"{prefix}/requirements.md", "Requirements", "requirements.html",
-                                         {"projects": projects, "statuses": [s.value for s in RequirementStatus]},
-                                         in_nav=True),
-        "findings": lambda: SitePage(f"{prefix}/findings.md", "Findings", "findings.html",
-                                     {"findings": dossier.findings, "dossier": dossier}, in_nav=True),
-        "metrics": lambda: SitePage(f"{prefix}/metrics.md", "Metrics", "metrics.html",
-                                    metrics_page(dossier.dossier, dossier.today), in_nav=True),
+        "levels": lambda: SitePage(f"{prefix}/levels.md", m.text("page.levels.title"), "levels.html",
+                                   LevelsContext(by_level, dossier.gates), in_nav=True),
+        "history": lambda: SitePage(f"{prefix}/history.md", m.text("page.history.title"), "history.html",
+                                    HistoryContext(tuple(history(dossier.dossier, m))), in_nav=True),
+        "requirements": lambda: SitePage(f"{prefix}/requirements.md", m.text("page.requirements.title"),
+                                         "requirements.html",
+                                         requirements_context(projects), in_nav=True),
+        "findings": lambda: SitePage(f"{prefix}/findings.md", m.text("page.findings.title"), "findings.html",
+                                     FindingsContext(tuple(dossier.findings), *severity_counts(dossier.findings),
+                                                     dossier), in_nav=True),
+        "metrics": lambda: SitePage(f"{prefix}/metrics.md", m.text("page.metrics.title"), "metrics.html",
+                                    metrics_context(dossier, m), in_nav=True),
     }
     pages += [make() for kind, make in org_pages.items() if kind in include]
     if "glossary" in include and dossier.glossary.entries:
-        pages += glossary_pages(dossier.dossier, dossier.glossary, prefix)
+        pages += glossary_pages(dossier.dossier, dossier.glossary, prefix, m)
     by_file: dict[Path, list[Finding]] = {}
     for finding in dossier.findings:
         by_file.setdefault(finding.path, []).append(finding)
     gates = dossier.gates
     for project in projects:
         project_gates = gates.projects.get(project.id)
-        pages.append(dossier_page := SitePage(project_uri(prefix, project), f"{project.id}: {project.title}", "project.html",
-                              {"project": project, "dossier": dossier, "gates": project_gates,
-                               "lines": lines[project.id], "approved": gates.approved,
-                               "checklist": current_checklist(project),
-                               "graph": coupling_graph(project_gates.readiness, dossier.dossier) if project_gates else None,
-                               "findings": by_project[project.id],
-                               "t": timeline(project.cards, dossier.today),
-                               "matrix": requirement_matrix(project.cards),
-                               "risks": risk_matrix(project.current) if project.current else None},
-                              in_nav=True, link_terms=True, project=project.id,
+        card_moves = moves(project.cards, m)
+        context = DossierContext(
+            project, dossier, project_gates, lines[project.id], gates.approved, current_checklist(project),
+            coupling_graph(project_gates.readiness, dossier.dossier) if project_gates else None,
+            tuple(by_project[project.id]), timeline(project.cards, dossier.today, m),
+            requirement_matrix(project.cards), risk_matrix(project.current) if project.current else None,
+            tally(project.current.requirements if project.current else ()), card_moves)
+        pages.append(SitePage(project_uri(prefix, project),
+                              m.text("page.dossier.title", project=project.id, title=project.title), "project.html",
+                              context, in_nav=True, link_terms=True, project=project.id,
                               tags=project.current.tags if project.current else ()))
         if "packets" in include:
-            pages.append(packet_page(prefix, project, dossier_page.context))
+            pages.append(packet_page(prefix, project, context, m))
         for index, card in enumerate(project.cards if "cards" in include else ()):
             previous = project.cards[index - 1] if index else None
             following = project.cards[index + 1] if index + 1 < len(project.cards) else None
             pages.append(SitePage(
-                card_uri(prefix, card), f"{project.id} level {card.level.number} ({card.date.isoformat()})",
-                "card.html", {"project": project, "card": card, "previous": previous, "next": following,
-                              "findings": by_file.get(card.path, []),
-                              "earned": gates.earned.get(card.path),
-                              "approval_holds": gates.approved.get(card.path, False)},
+                card_uri(prefix, card), m.text("page.card.title", project=project.id, level=card.level.number,
+                                               date=card.date),
+                "card.html", CardContext(project, card, previous, following, tuple(by_file.get(card.path, ())),
+                                         gates.earned.get(card.path), gates.approved.get(card.path, False),
+                                         card_moves[card.path]),
                 source=card.path, link_terms=True, project=project.id, tags=card.tags,
             ))
         for attachment in project.attachments if "attachments" in include else ():
             pages.append(SitePage(attachment_uri(prefix, project, attachment.path), attachment.title,
-                                  "attachment.html", {"project": project, "attachment": attachment,
-                                                      "body": attachment.body,
-                                                      "checklist": read_checklist(attachment)},
+                                  "attachment.html", AttachmentContext(project, attachment, attachment.body,
+                                                                       read_checklist(attachment)),
                                   source=attachment.path, link_terms=True, project=project.id))
     return pages
 
 
-def packet_page(prefix: str, project: Project, dossier_context: Mapping[str, Any]) -> SitePage:
+def packet_page(prefix: str, project: Project, dossier: DossierContext,
+                messages: Messages | None = None) -> SitePage:
     """The review packet of a project, for the gate meeting and for printing: the dossier page's
     context, with the requirement matrix of the current and the previous card only, and the open
     findings (errors and warnings) only; ``dossier_uri`` is the dossier page it comes from."""
-    context = {**dossier_context, "matrix": recent_matrix(project.cards),
-               "findings": [f for f in dossier_context["findings"] if f.severity is not Severity.INFO],
-               "dossier_uri": project_uri(prefix, project)}
-    return SitePage(packet_uri(prefix, project), f"Review packet: {project.id}", "packet.html", context,
+    fields = {name: getattr(dossier, name) for name in dossier.variables()}
+    context = PacketContext(**{**fields, "matrix": recent_matrix(project.cards),
+                               "findings": tuple(f for f in dossier.findings if f.severity is not Severity.INFO)},
+                            dossier_uri=project_uri(prefix, project))
+    title = (messages or english()).text("page.packet.title", project=project.id)
+    return SitePage(packet_uri(prefix, project), title, "packet.html", context,
                     link_terms=True, project=project.id)
 
 
-def glossary_pages(dossier: Dossier, glossary: Glossary, prefix: str) -> list[SitePage]:
+def metrics_context(dossier: CheckedDossier, messages: Messages | None = None) -> MetricsContext:
+    """The metrics as of the check date, and their chart."""
+    metrics = portfolio_metrics(dossier.dossier, dossier.today)
+    return MetricsContext(metrics, metrics_chart(metrics.requirements, dossier.today, messages),
+                          dossier.dossier.projects)
+
+
+def requirements_context(projects: Sequence[Project]) -> RequirementsContext:
+    """Each project's current requirements, research then product, counted by status."""
+    rows = tuple(RequirementsRow(project, kind, tally(r for r in project.current.requirements if r.kind is kind))
+                 for project in projects if project.current is not None for kind in RequirementKind)
+    return RequirementsContext(rows, tuple(s.value for s in RequirementStatus))
+
+
+def glossary_pages(dossier: Dossier, glossary: Glossary, prefix: str,
+                   messages: Messages | None = None) -> list[SitePage]:
     """The A-Z glossary (with where each term is used) and the by-team view."""
+    m = messages or english()
     letters: dict[str, list[Entry]] = {}
     for entry in sorted(glossary.entries, key=lambda e: (e.letter, fold(e.term.term), e.project or "")):
         letters.setdefault(entry.letter, []).append(entry)
-    context = {"glossary": glossary, "letters": letters, "usage": term_usage(dossier, glossary),
-               "projects": dossier.projects}
+    context = GlossaryContext(glossary, letters, term_usage(dossier, glossary), dossier.projects,
+                              any(entry.builtin for entry in glossary.entries))
     return [
-        SitePage(f"{prefix}/glossary/index.md", "Glossary", "glossary.html", context, in_nav=True),
-        SitePage(f"{prefix}/glossary/teams.md", "Glossary by team", "glossary_teams.html",
-                 {"glossary": glossary, "teams": glossary.teams()}),
+        SitePage(f"{prefix}/glossary/index.md", m.text("page.glossary.title"), "glossary.html", context,
+                 in_nav=True),
+        SitePage(f"{prefix}/glossary/teams.md", m.text("page.glossary_teams.title"), "glossary_teams.html",
+                 GlossaryTeamsContext(glossary, glossary.teams())),
     ]
 
 

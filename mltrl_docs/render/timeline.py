@@ -18,7 +18,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from mltrl_docs.messages import Messages, english
 from mltrl_docs.model import Card, TransitionKind
+from mltrl_docs.render.transitions import switchback_name
 
 WIDTH, HEIGHT = 760, 300
 LEFT, RIGHT, TOP, BOTTOM = 64, 44, 16, 36
@@ -122,8 +124,11 @@ class Timeline:
     label_font: float = LABEL_FONT
 
 
-def timeline(cards: Sequence[Card], as_of: dt.date) -> Timeline:
-    """The timeline of one project's valid cards (in date order), as of the build date ``as_of``."""
+def timeline(cards: Sequence[Card], as_of: dt.date, messages: Messages | None = None) -> Timeline:
+    """The timeline of one project's valid cards (in date order), as of the build date ``as_of``;
+    the steps' labels in the site's ``messages`` (default: English), which the labels' places
+    are chosen for (a longer word takes more room)."""
+    m = messages or english()
     if not cards:
         return Timeline(WIDTH, HEIGHT, (), (), (), (), _levels())
     start = cards[0].date
@@ -144,9 +149,9 @@ def timeline(cards: Sequence[Card], as_of: dt.date) -> Timeline:
         if index:
             before = cards[index - 1].level.number
             back = card.transition is not None and card.transition.kind is TransitionKind.SWITCHBACK
-            kind = card.transition.switchback.value if back and card.transition and card.transition.switchback else ""
+            kind = card.transition.switchback if back and card.transition else None
             steps.append(Step(x(card.date), _y(before), _y(card.level.number), back,
-                              f"{kind} switchback" if back else "advance"))
+                              switchback_name(kind, m) if back else m.text("timeline.step.advance")))
     step = -(-(end.year - start.year) // MAX_TICKS) or 1
     ticks = tuple(Tick(x(dt.date(year, 1, 1)), str(year))
                   for year in range(start.year + 1, end.year + 1) if year % step == 0)

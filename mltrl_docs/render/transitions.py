@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mltrl_docs.model import Card, TransitionKind
+from mltrl_docs.messages import Messages, english
+from mltrl_docs.model import Card, SwitchbackKind, TransitionKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,24 +22,34 @@ class Move:
     ``switchback`` or ``move`` (a later card that names no kind)."""
     text: str
     """``entered MLTRL at level 6``, ``advanced from level 3 to 4``, ``review switchback from
-    level 7 to 5`` (without the reason)."""
+    level 7 to 5`` (without the reason), in the language of the messages it was made with."""
 
 
-def move(card: Card, first: bool) -> Move:
-    """How the project came to ``card``'s level; ``first``: the card is the project's first."""
+def move(card: Card, first: bool, messages: Messages | None = None) -> Move:
+    """How the project came to ``card``'s level; ``first``: the card is the project's first.
+    Said in the site's ``messages`` (default: English)."""
+    m = messages or english()
     t = card.transition
     to = card.level.number
     if t is None or (t.from_level is None and (first or t.kind is None)):
-        return Move("entered", f"entered MLTRL at level {to}") if first else Move("move", f"moved to level {to}")
-    came = f"from level {t.from_level} to {to}" if t.from_level is not None else f"to level {to}"
+        if first:
+            return Move("entered", m.text("transition.entered", to_level=to))
+        return Move("move", m.text("transition.moved_to", to_level=to))
+    came = "from" if t.from_level is not None else "to"
+    levels = {"from_level": t.from_level, "to_level": to}
     if t.kind is TransitionKind.SWITCHBACK:
-        kind = f"{t.switchback.value} " if t.switchback else ""
-        return Move("switchback", f"{kind}switchback {came}")
+        return Move("switchback", m.text(f"transition.switchback_{came}",
+                                         switchback=switchback_name(t.switchback, m), **levels))
     if t.kind is TransitionKind.ADVANCE:
-        return Move("advance", f"advanced {came}")
-    return Move("move", f"moved {came}")
+        return Move("advance", m.text(f"transition.advanced_{came}", **levels))
+    return Move("move", m.text(f"transition.moved_{came}", **levels))
 
 
-def transition_text(card: Card, first: bool) -> str:
-    """``move(card, first).text``: the phrase templates print."""
-    return move(card, first).text
+def switchback_name(kind: SwitchbackKind | None, messages: Messages | None = None) -> str:
+    """``review switchback``; plain ``switchback`` when the card names no kind."""
+    return (messages or english()).text(f"switchback.{kind.value if kind else 'none'}")
+
+
+def transition_text(card: Card, first: bool, messages: Messages | None = None) -> str:
+    """``move(card, first, messages).text``: the phrase templates print."""
+    return move(card, first, messages).text

@@ -17,6 +17,16 @@
     return a.localeCompare(b, undefined, { numeric: true, sensitivity: "base" });
   }
 
+  /* The words around a table come from the page, in the site's language (_macros.html
+     table_labels): data-mltrl-<name> on the table, with {column} or {count} filled in here. */
+  function words(table, name, values) {
+    var text = table.getAttribute("data-mltrl-" + name) || "";
+    Object.keys(values || {}).forEach(function (key) {
+      text = text.split("{" + key + "}").join(String(values[key]));
+    });
+    return text;
+  }
+
   function makeSortable(table) {
     var headers = table.tHead ? table.tHead.rows[0].cells : [];
     Array.prototype.forEach.call(headers, function (th, index) {
@@ -24,7 +34,8 @@
       button.type = "button";
       button.className = "mltrl-sort";
       button.textContent = th.textContent;
-      button.title = "Sort by " + th.textContent;
+      var title = words(table, "sort-by", { column: th.textContent });
+      if (title) button.title = title;
       th.textContent = "";
       th.appendChild(button);
       button.addEventListener("click", function () {
@@ -45,10 +56,10 @@
   function makeFilterable(table) {
     var label = document.createElement("label");
     label.className = "mltrl-filter";
-    label.textContent = "Filter rows: ";
+    label.textContent = words(table, "filter-label") + " ";
     var input = document.createElement("input");
     input.type = "search";
-    input.placeholder = "project, level, status, word...";
+    input.placeholder = words(table, "filter-placeholder");
     label.appendChild(input);
     table.parentNode.insertBefore(label, table);
     var count = document.createElement("span");
@@ -63,7 +74,7 @@
         row.hidden = !match;
         if (match) shown += 1;
       });
-      count.textContent = needle ? " " + shown + " shown" : "";
+      count.textContent = needle ? " " + words(table, "filter-shown", { count: shown }) : "";
     });
   }
 
@@ -94,12 +105,35 @@
     event.preventDefault();
     event.stopPropagation();  /* Material's instant navigation follows links without asking defaultPrevented */
     term.setAttribute("data-mltrl-shown", "");
+    term.removeAttribute("data-mltrl-dismissed");
     placeTooltip({ target: term });
     term.focus();
   }, true);
   document.addEventListener("focusout", function (event) {
     var term = event.target.closest ? event.target.closest("a.mltrl-term") : null;
     if (term) term.removeAttribute("data-mltrl-shown");
+    if (term && !term.matches(":hover")) term.removeAttribute("data-mltrl-dismissed");
+  });
+
+  /* Escape hides an open definition (WCAG 1.4.13: dismissible without moving the pointer or the
+     focus). The focus stays where it is, on the term, so reading and tabbing go on from there; the
+     definition shows again once the pointer or the focus has left the term and come back (or on the
+     next tap). */
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" && event.key !== "Esc") return;
+    var open = Array.prototype.slice.call(document.querySelectorAll("a.mltrl-term:hover"));
+    var focused = document.activeElement;
+    if (focused && focused.matches && focused.matches("a.mltrl-term") && open.indexOf(focused) < 0) open.push(focused);
+    open.forEach(function (term) {
+      term.setAttribute("data-mltrl-dismissed", "");
+      term.removeAttribute("data-mltrl-shown");
+    });
+  });
+  document.addEventListener("mouseout", function (event) {
+    var term = event.target.closest ? event.target.closest("a.mltrl-term") : null;
+    if (term && !term.contains(event.relatedTarget) && term !== document.activeElement) {
+      term.removeAttribute("data-mltrl-dismissed");
+    }
   });
 
   function setUp() {

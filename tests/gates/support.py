@@ -106,6 +106,11 @@ def sb(level_from: int, kind: str = "discovery") -> dict[str, Any]:
     return {"from": level_from, "kind": "switchback", "switchback": kind, "reason": "Found a gap."}
 
 
+def format_12(fields: dict[str, Any]) -> bool:
+    """Does a card with ``fields`` use anything only format 1.2 has (acceptance criteria)?"""
+    return any(isinstance(r, dict) and "acceptance" in r for r in fields.get("requirements") or ())
+
+
 def format_11(fields: dict[str, Any]) -> bool:
     """Does a card with ``fields`` use anything only format 1.1 has?"""
     if any(fields.get(name) is not None for name in FORMAT_11):
@@ -118,7 +123,7 @@ def good(level: int, **fields: Any) -> dict[str, Any]:
     research and risk-scored product requirements, all verified; semantic versions; both
     ethics checklists complete; a demo and a datasheet linked; from level 7, approving
     reviewers with the roles qa and product. ``fields`` replace these (None removes one);
-    the card says ``mltrl: 1.1`` whenever it uses a format 1.1 field."""
+    the card says ``mltrl: 1.1`` whenever it uses a format 1.1 field, 1.2 for a 1.2 field."""
     card: dict[str, Any] = {
         "level": level,
         "versions": {"code": "1.0.0", "model": "1.0.0", "data": "1.0.0"},
@@ -129,7 +134,9 @@ def good(level: int, **fields: Any) -> dict[str, Any]:
     if level >= 7:
         card["reviewers"] = list(ROLE_REVIEWERS)
     card.update(fields)
-    if "mltrl" not in fields and format_11(card):
+    if "mltrl" not in fields and format_12(card):
+        card = {"mltrl": 1.2, **card}
+    elif "mltrl" not in fields and format_11(card):
         card = {"mltrl": 1.1, **card}
     return card
 
@@ -259,6 +266,24 @@ def with_checklist(card: Path, text: str = CHECKLIST_PAGE, name: str = "ethics.m
 CHECKLIST_ETHICS = {"pre_development": "complete", "post_development": "complete", "checklist": "ethics.md"}
 
 
+def criterion(select: str = "test.f1", op: str = ">=", value: float = 0.7, source: str = "evidence/metrics.json",
+              **extra: Any) -> dict[str, Any]:
+    """A value criterion (card format 1.2), by default F1 of at least 0.7 from evidence/metrics.json."""
+    return {"metric": "F1", "op": op, "value": value, "source": source, "select": select, **extra}
+
+
+def with_evidence(card: Path, text: str, name: str = "evidence/metrics.json") -> Path:
+    """Write the evidence file ``name`` (relative to ``card``); returns ``card``."""
+    path = card.parent / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return card
+
+
+METRICS = '{"test": {"f1": 0.64, "runs": [{"f1": 0.71}]}}'
+"""Evidence whose test F1 (0.64) misses the default criterion's 0.7."""
+
+
 # --- a failing scenario for every rule ---------------------------------------------------
 
 
@@ -276,6 +301,13 @@ def _failing_scenarios(write_card: WriteCard) -> dict[str, Callable[[], object]]
             req("2", "product", status="failed", risk=risk())]}}),
         "leave-flight-ready": lambda: history(write_card, [8, 9], {0: {"body": without("Deployment tests")}}),
         "waiver-reason": lambda: one_card(write_card, 2, requirements=[req("1", status="waived", reason=" ")]),
+        "evidence-contradicts": lambda: with_evidence(
+            one_card(write_card, 2, requirements=[req("1", acceptance=[criterion()])]), METRICS),
+        "evidence-passes": lambda: with_evidence(
+            one_card(write_card, 2, requirements=[req("1"), req("2", status="failed", acceptance=[
+                criterion("test.runs.0.f1")])]), METRICS),
+        "evidence-unreadable": lambda: with_evidence(
+            one_card(write_card, 2, requirements=[req("1", acceptance=[criterion("test.f2")])]), METRICS),
         "risk-scored": lambda: one_card(write_card, 5, requirements=[req("1"), req("2", "product")]),
         "high-risk-open": lambda: one_card(write_card, 7, requirements=[
             req("2", "product", status="failed", risk=risk(5, 5))]),

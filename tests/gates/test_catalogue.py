@@ -62,7 +62,8 @@ def _written(value: object) -> object:
 def test_the_scopes_hold_the_rules_gates_md_names() -> None:
     by_scope = {scope: [rule.name for rule in RULES if rule.scope is scope] for scope in Scope}
     assert by_scope == {
-        Scope.CARD: ["review", "review-roles", "waiver-reason", "ethics-answers"],
+        Scope.CARD: ["review", "review-roles", "waiver-reason", "evidence-contradicts", "evidence-passes",
+                     "evidence-unreadable", "ethics-answers"],
         Scope.LEVEL: ["research-requirements", "product-requirements", "risk-scored", "high-risk-open", "ethics-pre",
                       "ethics-post", "versions", "sections", "monitoring"],
         Scope.EXIT: ["leave-first-principles", "leave-research", "leave-capability", "leave-integrations",

@@ -30,6 +30,9 @@ gates:
   leave-product: {level: 8}
   leave-flight-ready: {level: 8, links: [datasheet]}
   waiver-reason: "on"
+  evidence-contradicts: warning
+  evidence-passes: info
+  evidence-unreadable: warning
   risk-scored: {from: 5}
   high-risk-open: {from: 7, score: 15}
   ethics-pre: {started: 1, from: 5}
@@ -54,8 +57,9 @@ def test_defaults_are_gates_md() -> None:
     assert GateSettings.from_data(None) == defaults == GateSettings.from_data({})
     assert {name: defaults.severity(name) for name in BY_NAME} == DEFAULTS
     assert DEFAULTS["coupled-readiness"] is Severity.INFO and DEFAULTS["stale"] is None
+    assert DEFAULTS["evidence-passes"] is Severity.INFO
     assert {name for name, severity in DEFAULTS.items() if severity is Severity.WARNING} == set(BY_NAME) - {
-        "coupled-readiness", "stale"}
+        "coupled-readiness", "evidence-passes", "stale"}
     assert dict(defaults.option("sections", "table")) == dict(DEFAULT_SECTIONS)
     assert (defaults.option("research-requirements", "from"), defaults.option("research-requirements", "to"),
             defaults.option("product-requirements", "from"), defaults.option("product-requirements", "to")) == (

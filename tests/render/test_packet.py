@@ -55,14 +55,15 @@ def test_each_project_has_a_packet_built_from_its_dossier_context(write_card, tm
     assert packet.link_terms and packet.project == "C1"
     assert packet_uri("dossier", dossier.projects["C1"]) == packet.uri
     # The dossier's own data, reused: the same summary, gates, history, risks and lines.
-    same = {"project", "dossier", "gates", "lines", "approved", "checklist", "t", "risks", "graph"}
-    assert all(packet.context[key] is dossier_page.context[key] for key in same)
-    assert packet.context["dossier_uri"] == "dossier/C1/index.md"
+    same = {"project", "dossier", "gates", "lines", "approved", "checklist", "timeline", "risks", "graph", "requirements",
+            "moves"}
+    assert all(getattr(packet.context, key) is getattr(dossier_page.context, key) for key in same)
+    assert packet.context.dossier_uri == "dossier/C1/index.md"
     # The requirement matrix of the current and the previous card; open findings only.
     cards = dossier.projects["C1"].cards
-    assert {id(card) for card in packet.context["matrix"].cards} == {id(cards[-1]), id(cards[-2])}
-    assert packet.context["findings"] == [f for f in dossier_page.context["findings"] if f.severity is not Severity.INFO]
-    assert packet.context["findings"] and all(f.severity is not Severity.INFO for f in packet.context["findings"])
+    assert {id(card) for card in packet.context.matrix.cards} == {id(cards[-1]), id(cards[-2])}
+    assert packet.context.findings == tuple(f for f in dossier_page.context.findings if f.severity is not Severity.INFO)
+    assert packet.context.findings and all(f.severity is not Severity.INFO for f in packet.context.findings)
 
 
 def test_packets_are_a_page_kind_a_site_may_leave_out(write_card, tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ def test_page_uris_and_nav_membership(write_card, write, tmp_path: Path) -> None
         "dossier/index.md", "dossier/levels.md", "dossier/history.md", "dossier/requirements.md",
         "dossier/findings.md", "dossier/metrics.md", "dossier/glossary/index.md", "dossier/C1/index.md"}
     assert f"dossier/C1/{card_stem(cards[0])}.md" in pages and "dossier/C1/pages/docs/ethics.md" in pages
-    assert pages[f"dossier/C1/{card_stem(cards[1])}.md"].context["previous"] is cards[0]
+    assert pages[f"dossier/C1/{card_stem(cards[1])}.md"].context.previous is cards[0]
 
 
 def test_evidence_files_inside_the_project_with_safe_suffixes_are_published(write_card, write, tmp_path: Path) -> None:
@@ -106,7 +106,7 @@ def test_a_project_in_production_is_listed_at_level_9_and_at_its_development_lev
     write_cloud_mask(write_card)
     dossier = build_dossier([tmp_path / "src"])
     pages: dict[str, SitePage] = {p.uri: p for p in site_pages(dossier, "dossier")}
-    by_level = pages["dossier/levels.md"].context["by_level"]
+    by_level = pages["dossier/levels.md"].context.by_level
     cards = dossier.projects["P04.3"].cards
     assert [(e.project.id, e.card, e.line, e.current) for e in by_level[9]] == [
         ("P04.3", cards[1], Line.PRODUCTION, False)]

@@ -1,0 +1,309 @@
+"""Every dossier file's history from one ``git log`` per repository, and who wrote which line.
+
+A site has thousands of cards, so git is never asked about one file at a time: one
+``git log --raw`` lists every commit that touched the sources with the files it changed
+(renames followed), and the files' histories are read off it, newest first. Which commit
+last changed a line (what ``git blame`` answers) is read off the same walk's ``-U0`` patches:
+a ``git blame`` walks the whole commit graph, 0.3 s a card in a 15,000-commit repository.
+The patches answer only where they compose (each change starts from the blob the older one
+left); a file whose history does not (a merge that edited it) is left to ``git blame``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mltrl_docs.findings import cut
+
+MAX_SUBJECT = 200
+"""Characters of a commit subject kept (a pasted log as a subject is cut)."""
+
+Hunk = tuple[int, int, int, int]
+"""A ``-U0`` hunk: old start, old count, new start, new count (``@@ -a,b +c,d @@``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """One commit, as a page names it."""
+
+    sha: str
+    author: str
+    """The author's name, after the repository's ``.mailmap``."""
+    email: str
+    authored: dt.datetime
+    """When the change was written (keeps the author's time zone)."""
+    committed: dt.datetime
+    """When it entered the history: what "after" means between commits."""
+    subject: str
+
+    @property
+    def short(self) -> str:
+        """The hash's first seven digits, as pages name a commit."""
+        return self.sha[:7]
+
+
+@dataclass(frozen=True, slots=True)
+class FileHistory:
+    """What git knows about one file: who created it, who changed it and when."""
+
+    path: Path
+    commits: tuple[Commit, ...] = ()
+    """Every commit that changed the file (under this or an earlier name), newest first."""
+    created: Commit | None = None
+    """The commit that added it; None when that is older than the history read (see ``shallow``
+    and ``truncated``) or it was never committed."""
+    local_changes: bool = False
+    """The file differs from the last commit (edited, staged or deleted, not yet committed)."""
+    untracked: bool = False
+    """Git does not track the file (never added, or ignored)."""
+    shallow: bool = False
+    """The clone's history is cut before the file's creation: older commits are not here."""
+    truncated: bool = False
+    """The history read stopped at the ``provenance.max_commits`` limit before the file's creation."""
+    names: tuple[str, ...] = ()
+    """Earlier paths of the file in its repository, newest first (renames followed)."""
+    horizon: dt.datetime | None = None
+    """When ``shallow`` or ``truncated``: the history before this moment was not seen."""
+
+    @property
+    def changed(self) -> Commit | None:
+        """The last commit that changed the file (None: none seen)."""
+        return self.commits[0] if self.commits else None
+
+    @property
+    def complete(self) -> bool:
+        """The history reaches back to the file's creation."""
+        return self.created is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One file in one commit, as ``git log --raw`` shows it (and its ``-U0`` hunks)."""
+
+    status: str
+    """A, M, D, T or R (added, modified, deleted, type changed, renamed)."""
+    old_blob: str
+    new_blob: str
+    path: str
+    """The path after the commit, relative to the repository root."""
+    old_path: str | None = None
+    """The path before a rename."""
+    hunks: tuple[Hunk, ...] | None = None
+    """None: no patch was read for it, or it could not be read."""
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    commit: Commit
+    changes: tuple[Change, ...]
+
+
+def log_arguments(marker: str, max_commits: int, patch: bool) -> list[str]:
+    """``git log`` options for ``parse_log``: every field NUL-separated behind ``marker``."""
+    fields = "%H%x00%aN%x00%aE%x00%aI%x00%cI%x00%s"  # hash, author (.mailmap applied), dates, subject
+    return ["log", f"--format=%x00%x00{marker}%x00{fields}%x00", "-z", "--no-abbrev", "-M", "--root",
+            "--no-color", "--no-ext-diff", "--no-textconv", "--encoding=UTF-8", f"--max-count={max_commits}",
+            *(["--patch-with-raw", "-U0"] if patch else ["--raw"]), "HEAD"]
+
+
+def parse_log(out: bytes, marker: str) -> list[LogEntry]:
+    """The commits of ``git log log_arguments(marker, ...)``, newest first."""
+    entries: list[LogEntry] = []
+    for chunk in out.split(b"\x00\x00" + marker.encode("ascii") + b"\x00")[1:]:
+        parts = chunk.split(b"\x00", 6)
+        if len(parts) < 7:
+            continue
+        commit = _commit(parts[:6])
+        if commit is None:
+            continue
+        entries.append(LogEntry(commit, _changes(parts[6])))
+    return entries
+
+
+def _commit(parts: Sequence[bytes]) -> Commit | None:
+    sha, author, email, authored, committed, subject = (part.decode("utf-8", "replace") for part in parts)
+    try:
+        return Commit(sha, author, email, dt.datetime.fromisoformat(authored),
+                      dt.datetime.fromisoformat(committed), cut(subject, MAX_SUBJECT))
+    except ValueError:
+        return None
+
+
+def _changes(rest: bytes) -> tuple[Change, ...]:
+    """The raw entries, then (with ``-p``) one patch section per entry, in the same order."""
+    raw: list[Change] = []
+    pos = len(rest) - len(rest.lstrip(b"\x00\n"))
+    try:
+        while rest.startswith(b":", pos):
+            end = rest.index(b"\x00", pos)
+            meta = rest[pos + 1:end].split(b" ")
+            status = meta[4].decode("ascii", "replace")
+            first_end = rest.index(b"\x00", end + 1)
+            first = os.fsdecode(rest[end + 1:first_end])
+            pos = first_end + 1
+            if status[:1] in ("R", "C"):
+                second_end = rest.index(b"\x00", pos)
+                raw.append(Change(status[0], meta[2].decode("ascii"), meta[3].decode("ascii"),
+                                  os.fsdecode(rest[pos:second_end]), first))
+                pos = second_end + 1
+            else:
+                raw.append(Change(status[:1], meta[2].decode("ascii"), meta[3].decode("ascii"), first))
+    except (ValueError, IndexError):
+        return tuple(raw)
+    patch = rest[pos:].lstrip(b"\x00\n")
+    if not patch.startswith(b"diff --git "):
+        return tuple(raw)
+    sections = patch.split(b"\ndiff --git ")
+    if len(sections) != len(raw):
+        return tuple(raw)  # not one section per file: read no hunks rather than wrong ones
+    return tuple(Change(change.status, change.old_blob, change.new_blob, change.path, change.old_path,
+                        _hunks(section)) for change, section in zip(raw, sections))
+
+
+def _hunks(section: bytes) -> tuple[Hunk, ...] | None:
+    """The ``@@ -a,b +c,d @@`` headers of one file's patch (content lines start with
+    ``+``, ``-``, a space or a backslash, so a header is never confused with content)."""
+    hunks: list[Hunk] = []
+    pos = section.find(b"\n@@ -")
+    while pos >= 0:
+        end = section.find(b" @@", pos + 5)
+        if end < 0:
+            return None
+        try:
+            old, new = section[pos + 5:end].split(b" +")
+            hunks.append((*_range(old), *_range(new)))
+        except ValueError:
+            return None
+        pos = section.find(b"\n@@ -", end)
+    return tuple(hunks)
+
+
+def _range(text: bytes) -> tuple[int, int]:
+    start, _, count = text.partition(b",")
+    return int(start), int(count) if count else 1
+
+
+def is_zero(blob: str) -> bool:
+    """The null object id git shows for "no file" (40 or 64 zeros)."""
+    return not blob.strip("0")
+
+
+@dataclass(slots=True, eq=False)
+class Track:
+    """One file existing at HEAD, while the log is walked back: its changes, newest first."""
+
+    path: str
+    changes: list[tuple[Commit, Change]] = field(default_factory=list)
+    created: Commit | None = None
+    boundary: Commit | None = None
+    """The shallow clone's boundary commit that shows the file as added: history stops here."""
+    boundary_blob: str = ""
+    """The file's blob in the boundary commit."""
+    names: list[str] = field(default_factory=list)
+
+
+def walk(entries: Iterable[LogEntry], boundaries: frozenset[str]) -> dict[str, Track]:
+    """Each file's changes, keyed by its path at HEAD, following renames back in time.
+
+    ``boundaries`` are the shallow clone's cut commits: git shows every file as added in
+    them (it does not have their parents), which is where the history stops, not a creation."""
+    alive: dict[str, Track] = {}
+    """The name a tracked file has at this point of the walk -> its track."""
+    dead: set[str] = set()
+    """Names whose older changes belong to no file of HEAD (deleted, or added again later)."""
+    tracks: dict[str, Track] = {}
+    for entry in entries:
+        for change in entry.changes:
+            if change.status == "D":
+                if change.path not in alive:
+                    dead.add(change.path)
+                continue
+            track = alive.get(change.path)
+            if track is None:
+                if change.path in dead or change.path in tracks:
+                    continue
+                track = alive[change.path] = tracks[change.path] = Track(change.path)
+            if change.status == "A" and entry.commit.sha in boundaries:
+                track.boundary, track.boundary_blob = entry.commit, change.new_blob
+            else:
+                track.changes.append((entry.commit, change))
+            if change.status == "A":
+                track.created = None if entry.commit.sha in boundaries else entry.commit
+                del alive[change.path]
+                dead.add(change.path)
+            elif change.status == "R" and change.old_path is not None:
+                del alive[change.path]
+                dead.add(change.path)
+                alive[change.old_path] = track
+                dead.discard(change.old_path)
+                track.names.append(change.old_path)
+    return tracks
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who last changed one line, as far as the history read shows."""
+
+    commit: Commit | None
+    """None: the line is not committed yet, or (with ``boundary``) older than the history read."""
+    boundary: bool = False
+    """The line is as old as the history read: ``commit`` (if any) is where that history stops,
+    not necessarily the commit that wrote the line."""
+
+
+def attribute(track: Track, head_blob: str, lines: Iterable[int]) -> dict[int, Attribution] | None:
+    """The commit that last changed each of ``lines`` (1-based, in the file as committed at
+    HEAD), read off the track's ``-U0`` hunks; None when they do not compose into the file's
+    history (a merge changed it, a patch is missing or binary): ``git blame`` must answer."""
+    if not _composes(track, head_blob):
+        return None
+    return {line: _trace(track.changes, line, track) for line in set(lines)}
+
+
+def _composes(track: Track, head_blob: str) -> bool:
+    """Each change starts from the blob the next older one left, the newest leaves HEAD's,
+    and every change but an addition has its hunks."""
+    expected = head_blob
+    for _, change in track.changes:
+        if change.new_blob != expected:
+            return False
+        if change.status != "A" and (change.hunks is None or (not change.hunks and change.old_blob != expected)):
+            return False  # no patch read, or a binary change: no lines to follow
+        expected = change.old_blob
+    if track.created is not None:
+        return is_zero(expected)
+    if track.boundary is not None:
+        return expected == track.boundary_blob
+    return True
+
+
+def _trace(changes: Sequence[tuple[Commit, Change]], line: int, track: Track) -> Attribution:
+    for commit, change in changes:
+        if change.status == "A":
+            return Attribution(commit)
+        moved = line
+        for _, old_count, new_start, new_count in change.hunks or ():
+            if new_count and new_start <= line < new_start + new_count:
+                return Attribution(commit)
+            if (new_start + new_count - 1 if new_count else new_start) < line:
+                moved += old_count - new_count
+        line = moved
+    return Attribution(track.boundary, boundary=True)
+
+
+def file_history(path: Path, track: Track | None, *, local_changes: bool, untracked: bool, shallow_repo: bool,
+                 truncated_log: bool, horizon: dt.datetime | None) -> FileHistory:
+    """A file's history from its track (None: no commit of it was seen)."""
+    if track is None:
+        cut_off = not untracked and (shallow_repo or truncated_log)
+        return FileHistory(path, local_changes=local_changes, untracked=untracked,
+                           shallow=cut_off and shallow_repo, truncated=cut_off and not shallow_repo and truncated_log,
+                           horizon=horizon if cut_off else None)
+    shallow = track.created is None and track.boundary is not None
+    truncated = track.created is None and not shallow and truncated_log
+    return FileHistory(path, tuple(commit for commit, _ in track.changes), track.created, local_changes, untracked,
+                       shallow, truncated, tuple(track.names), horizon if shallow or truncated else None)

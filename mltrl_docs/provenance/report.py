@@ -1,0 +1,589 @@
+"""A dossier's provenance from git: per file, who created and changed it; per decision, who
+recorded it; per repository, what the history read could not see.
+
+Per repository root (found with one ``git rev-parse`` per source folder), one ``git status``
+says where HEAD is and which files differ from it. When the cache holds that HEAD, nothing
+else is asked. Otherwise two ``git log`` commands run side by side over the sources, one for
+the Markdown files with ``-U0`` patches (cards: whose lines are traced) and one for every
+other file (evidence: only which commits changed it), plus one ``git ls-files``. Only a card
+edited locally, or whose history a merge changed, gets a ``git blame`` of its own.
+
+Outside git there is no provenance and nothing to report: a site read from a tarball is not
+wrong. Without git installed, likewise (``ProvenanceReport.unavailable`` says why). What git
+could not answer in a repository (a shallow clone, the commit limit, a command that failed)
+is one info finding per repository, never an exception.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import hashlib
+import os
+import secrets
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mltrl_docs.findings import Finding, Severity, cut
+from mltrl_docs.model import Card, Decision, Dossier
+from mltrl_docs.provenance.blame import DecisionRecord, blame_arguments, parse_blame, record
+from mltrl_docs.provenance.cache import Cache
+from mltrl_docs.provenance.git import (
+    BLAME_TIMEOUT,
+    LOG_TIMEOUT,
+    QUICK_TIMEOUT,
+    GitResult,
+    git,
+    glob_escape,
+    literal,
+)
+from mltrl_docs.provenance.history import (
+    Attribution,
+    Change,
+    Commit,
+    FileHistory,
+    Track,
+    attribute,
+    file_history,
+    log_arguments,
+    parse_log,
+    walk,
+)
+
+RULE = "provenance"
+MAX_COMMITS = 20_000
+"""Commits read per repository and ``git log`` at most (``provenance.max_commits``)."""
+MAX_BLAMES = 200
+"""``git blame`` runs per build at most (0.3 s each in a 15,000-commit repository); the rest
+wait for the next build, their results cached as they come."""
+MAX_OUTSIDE_FILES = 500
+"""Cited files outside every source folder whose history is read (each is a pathspec)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProvenanceSettings:
+    """The ``provenance:`` setting: whether to ask git, and how far back."""
+
+    enabled: bool = True
+    max_commits: int = MAX_COMMITS
+
+    @classmethod
+    def from_data(cls, data: object) -> ProvenanceSettings:
+        """From the settings file's (schema-checked) value: ``false``, ``true`` or a mapping."""
+        if isinstance(data, bool):
+            return cls(enabled=data)
+        if isinstance(data, Mapping):
+            return cls(enabled=bool(data.get("enabled", True)), max_commits=int(data.get("max_commits", MAX_COMMITS)))
+        return cls()
+
+
+@dataclass(frozen=True, slots=True)
+class Repository:
+    """One git repository the sources are in, and how much of its history was read."""
+
+    root: Path
+    head: str | None
+    """The commit checked out; None before the first commit."""
+    shallow: bool = False
+    """A shallow clone: history before ``horizon`` is not in it."""
+    truncated: bool = False
+    """The ``max_commits`` limit stopped the read: history before ``horizon`` was not read."""
+    horizon: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ProvenanceReport:
+    """What git says about a dossier's files and decisions (empty: no git, or turned off)."""
+
+    histories: Mapping[Path, FileHistory] = field(default_factory=dict)
+    """By the path a card, page or cited reference has in the model."""
+    records: Mapping[Path, tuple[DecisionRecord | None, ...]] = field(default_factory=dict)
+    """By card path: one record per reviewer, in the card's order."""
+    repositories: tuple[Repository, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    """Info findings, one per repository at most: what could not be read, and why."""
+    unavailable: str | None = None
+    """Why there is no provenance at all ('off', 'git is not installed ...'); None otherwise."""
+
+    def file(self, path: Path) -> FileHistory | None:
+        """The history of a card, page or cited file; None outside git (or unknown)."""
+        return self.histories.get(path)
+
+    def decisions(self, card: Card) -> tuple[DecisionRecord | None, ...]:
+        """Who recorded each reviewer's decision, in the card's order (None: not known)."""
+        return self.records.get(card.path) or (None,) * len(card.reviewers)
+
+    def approval(self, card: Card) -> DecisionRecord | None:
+        """The record of the card's latest approving decision: the point after which a changed
+        evidence file is suspect. An approval not committed yet is the latest of all."""
+        approving = [found for found, review in zip(self.decisions(card), card.reviewers)
+                     if found is not None and review.decision is Decision.APPROVED]
+        if not approving:
+            return None
+        return max(approving, key=lambda found: (found.uncommitted, found.commit is not None and not found.boundary,
+                                                 found.commit.committed if found.commit else _EPOCH))
+
+    def changed_after(self, path: Path, since: Commit | dt.datetime | dt.date) -> tuple[Commit, ...]:
+        """The commits that changed ``path`` after ``since`` (a commit: committed later than it,
+        itself excluded; a moment; a day: on a later day), newest first. Changes not committed
+        yet are not commits: see ``file(path).local_changes``."""
+        history = self.file(path)
+        if history is None:
+            return ()
+        if isinstance(since, Commit):
+            return tuple(c for c in history.commits if c.committed > since.committed and c.sha != since.sha)
+        if isinstance(since, dt.datetime):
+            moment = since if since.tzinfo else since.replace(tzinfo=dt.UTC)
+            return tuple(c for c in history.commits if c.committed > moment)
+        return tuple(c for c in history.commits if c.committed.date() > since)
+
+    def repository(self, path: Path) -> Repository | None:
+        """The repository a file is in (the innermost one)."""
+        text = str(path)
+        inside = [r for r in self.repositories if text.startswith(str(r.root) + os.sep)]
+        return max(inside, key=lambda r: len(str(r.root))) if inside else None
+
+
+NO_PROVENANCE = ProvenanceReport()
+"""The report of a build that did not ask git (turned off, or not asked for)."""
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_NO_CHANGE = Change("M", "", "", "")
+"""What a track read from the cache has for each change: its commits, not their patches."""
+
+
+def provenance(dossier: Dossier, cache_dir: Path | None = None, *, enabled: bool = True,
+               max_commits: int = MAX_COMMITS,
+               aliases: Mapping[str, Collection[str]] | None = None) -> ProvenanceReport:
+    """The provenance of every card, page and cited file of ``dossier``, from git, cached in
+    ``cache_dir`` (the adapters pass ``<config dir>/.cache/mltrl-docs``; None: no cache);
+    ``aliases`` (reviewer name -> other names or emails) are identities ``same_person`` accepts."""
+    if not enabled:
+        return ProvenanceReport(unavailable="off")
+    with gc_paused():
+        return _provenance(dossier, cache_dir, max_commits, aliases)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Reading a history makes a hundred thousand small objects that all stay alive, next to
+    a loaded dossier of millions: the cyclic collector would rescan them all, again and again
+    (a third of a cold read). Any cycles made meanwhile are collected once it resumes."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _provenance(dossier: Dossier, cache_dir: Path | None, max_commits: int,
+                aliases: Mapping[str, Collection[str]] | None) -> ProvenanceReport:
+    files = _interesting_files(dossier)
+    roots: dict[Path, list[str]] = {}
+    boundaries: dict[Path, frozenset[str]] = {}
+    findings: list[Finding] = []
+    for source in dossier.sources:
+        found = _root(source, findings)
+        if isinstance(found, str):
+            return ProvenanceReport(unavailable=found)
+        if found is not None:
+            root, shallow, rel = found
+            roots.setdefault(root, []).append(rel)
+            boundaries[root] = shallow
+    cache = Cache.load(cache_dir)
+    histories: dict[Path, FileHistory] = {}
+    records: dict[Path, tuple[DecisionRecord | None, ...]] = {}
+    repositories: list[Repository] = []
+    placed = _place(files, list(roots))
+    for root in sorted(roots):
+        reader = _Reader(root, sorted(set(roots[root])), boundaries[root], placed.get(root, {}), max_commits,
+                         cache, aliases)
+        repository = reader.read([card for card in dossier.cards if card.reviewers and card.path in reader.rels])
+        if repository is not None:
+            repositories.append(repository)
+        histories.update(reader.histories)
+        records.update(reader.records)
+        findings += reader.findings()
+    cache.save()
+    return ProvenanceReport(histories, records, tuple(repositories), tuple(findings))
+
+
+def _interesting_files(dossier: Dossier) -> list[Path]:
+    """Cards (valid or not), pages and the files cards cite that exist."""
+    files: list[Path] = []
+    for project in dossier.projects.values():
+        files += [card.path for card in project.cards]
+        files += [card.path for card in project.invalid_cards]
+        files += [page.path for page in project.attachments]
+        for card in project.cards:
+            files += [ref.resolved for ref in card.references()
+                      if not ref.is_url and ref.resolved is not None and ref.resolved.is_file()]
+    return list(dict.fromkeys(files))
+
+
+def _root(source: Path, findings: list[Finding]) -> tuple[Path, frozenset[str], str] | str | None:
+    """The repository ``source`` is in: its root, the shallow clone's boundary commits and the
+    folder relative to the root; None outside git; a string when git is not installed."""
+    if not source.is_dir():
+        return None
+    result = git(source, ["rev-parse", "--show-toplevel", "--git-path", "shallow"])
+    if result.missing:
+        return result.error or "git is not installed"
+    if result.out is None:
+        if result.error and "not a git repository" not in result.error:
+            findings.append(Finding(Severity.INFO, RULE, f"no provenance for source '{source.name}': "
+                                    + _tidy(result.error, source), source,
+                                    hint="let git read the repository (git config --global --add safe.directory ...)"))
+        return None
+    lines = os.fsdecode(result.out).split("\n")
+    if len(lines) < 2 or not lines[0]:
+        return None
+    root = Path(lines[0])
+    shallow_file = Path(lines[1]) if os.path.isabs(lines[1]) else source / lines[1]
+    try:
+        shallow = frozenset(shallow_file.read_text(encoding="ascii").split())
+    except (OSError, ValueError):
+        shallow = frozenset()
+    try:
+        rel = Path(os.path.realpath(source)).relative_to(os.path.realpath(root)).as_posix()
+    except ValueError:
+        return None
+    return Path(os.path.realpath(root)), shallow, "" if rel == "." else rel
+
+
+def _place(files: Iterable[Path], roots: Sequence[Path]) -> dict[Path, dict[Path, str]]:
+    """Each file under its innermost root, with its path relative to that root."""
+    placed: dict[Path, dict[Path, str]] = {}
+    real_dirs: dict[Path, str] = {}
+    prefixes = sorted(((str(root) + os.sep, root) for root in roots), key=lambda pair: -len(pair[0]))
+    for path in files:
+        folder = real_dirs.get(path.parent)
+        if folder is None:
+            folder = real_dirs[path.parent] = os.path.realpath(path.parent)
+        real = os.path.join(folder, path.name)
+        for prefix, root in prefixes:
+            if real.startswith(prefix):
+                placed.setdefault(root, {})[path] = real[len(prefix):].replace(os.sep, "/")
+                break
+    return placed
+
+
+def _tidy(error: str, root: Path) -> str:
+    """An error message without the build machine's folders."""
+    return error.replace(str(root), root.name)
+
+
+class _Reader:
+    """One repository: asks git (or the cache), then answers for its files and cards."""
+
+    def __init__(self, root: Path, sources: list[str], boundaries: frozenset[str], files: dict[Path, str],
+                 max_commits: int, cache: Cache, aliases: Mapping[str, Collection[str]] | None) -> None:
+        self.root, self.sources, self.boundaries, self.max_commits = root, sources, boundaries, max_commits
+        self.cache, self.aliases = cache, aliases
+        self.rels = files
+        self.errors: list[str] = []
+        self.histories: dict[Path, FileHistory] = {}
+        self.records: dict[Path, tuple[DecisionRecord | None, ...]] = {}
+        self.repository: Repository | None = None
+        self.unblamed = 0
+        outside = {rel for rel in files.values() if not any(_under(rel, source) for source in sources)}
+        self.outside = sorted(outside)[:MAX_OUTSIDE_FILES]
+        """Cited files outside every source folder: their own pathspecs."""
+
+    # --- what git is asked ------------------------------------------------------------
+
+    def _specs(self) -> list[str]:
+        return [literal(source) for source in self.sources] + [literal(rel) for rel in self.outside]
+
+    def _markdown_specs(self) -> list[str]:
+        return ([":(glob)" + (glob_escape(source) + "/" if source else "") + "**/*.md" for source in self.sources]
+                + [literal(rel) for rel in self.outside if rel.lower().endswith(".md")])
+
+    def _other_specs(self) -> list[str]:
+        return ([literal(source) for source in self.sources]
+                + [":(exclude,glob)" + (glob_escape(source) + "/" if source else "") + "**/*.md"
+                   for source in self.sources]
+                + [literal(rel) for rel in self.outside if not rel.lower().endswith(".md")])
+
+    def _ask(self, args: list[str], timeout: float) -> bytes | None:
+        result: GitResult = git(self.root, args, timeout)
+        if result.out is None:
+            self.errors.append(_tidy(result.error or f"git {args[0]} failed", self.root))
+        return result.out
+
+    # --- the whole read ---------------------------------------------------------------
+
+    def read(self, cards: list[Card]) -> Repository | None:
+        status = self._ask(["status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--no-renames",
+                            "--ignore-submodules=all", "--", *self._specs()], QUICK_TIMEOUT)
+        if status is None:
+            return None
+        head, changed, untracked = _status(status)
+        key = {"head": head, "shallow": sorted(self.boundaries), "specs": self._specs(), "max": self.max_commits}
+        entry = self.cache.entry(str(self.root), key) if head else None
+        stored = _Stored.parse(entry) if entry is not None else None
+        patches: dict[str, Track] | None = None
+        blobs: dict[str, str] = {}
+        if head and stored is None:
+            fresh = self._log(key, bool(cards))
+            if fresh is None:
+                self.repository = Repository(self.root, head, bool(self.boundaries))
+                return self.repository
+            entry, patches, blobs = fresh
+            stored = _Stored.parse(entry)
+        if stored is None:
+            stored = _Stored.empty()
+        self.repository = Repository(self.root, head, bool(self.boundaries), stored.truncated, stored.horizon)
+        for path, rel in self.rels.items():
+            self.histories[path] = file_history(
+                path, stored.tracks.get(rel), local_changes=rel in changed,
+                untracked=rel in untracked or (rel not in stored.tracked and rel not in changed),
+                shallow_repo=bool(self.boundaries), truncated_log=stored.truncated, horizon=stored.horizon)
+        self._decide(cards, head, changed, untracked, stored, patches, blobs)
+        if patches is not None:
+            self.cache.put(str(self.root), stored.entry)
+        return self.repository
+
+    def _log(self, key: dict[str, Any], patch: bool) -> tuple[dict[str, Any], dict[str, Track], dict[str, str]] | None:
+        """Ask git for the histories (both logs and the index side by side): the cache entry,
+        the tracks with their patches, and the index's blob of each file."""
+        marker = secrets.token_hex(8)
+        commands = [(["ls-files", "-s", "-z", "--", *self._specs()], QUICK_TIMEOUT),
+                    ([*log_arguments(marker, self.max_commits, patch), "--", *self._markdown_specs()], LOG_TIMEOUT),
+                    ([*log_arguments(marker, self.max_commits, False), "--", *self._other_specs()], LOG_TIMEOUT)]
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            index, markdown, other = pool.map(lambda command: self._ask(*command), commands)
+        if index is None or markdown is None or other is None:
+            return None
+        blobs = _index(index)
+        logs = [parse_log(markdown, marker), parse_log(other, marker)]
+        tracks = {**walk(logs[1], self.boundaries), **walk(logs[0], self.boundaries)}
+        truncated = any(len(log) >= self.max_commits for log in logs)
+        horizon = self._horizon(tracks, [log[-1].commit for log in logs if log and len(log) >= self.max_commits])
+        entry = _entry(key, tracks, blobs, truncated, horizon)
+        return entry, tracks, blobs
+
+    def _horizon(self, tracks: Mapping[str, Track], cut_at: list[Commit]) -> dt.datetime | None:
+        """Before when the history read is incomplete: the shallow boundary, or where the
+        commit limit cut a log."""
+        moments = [track.boundary.committed for track in tracks.values() if track.boundary is not None]
+        moments += [commit.committed for commit in cut_at]
+        return max(moments) if moments else None
+
+    # --- decisions --------------------------------------------------------------------
+
+    def _decide(self, cards: list[Card], head: str | None, changed: set[str], untracked: set[str], stored: _Stored,
+                patches: dict[str, Track] | None, blobs: Mapping[str, str]) -> None:
+        jobs: list[tuple[Card, str, list[int], str]] = []
+        for card in cards:
+            rel = self.rels[card.path]
+            lines = [card.where("reviewers", i, "decision").line for i in range(len(card.reviewers))]
+            found: Mapping[int, Attribution] | None = None
+            content = "head"
+            if head is None or rel in untracked or (rel not in stored.tracked and rel not in changed):
+                found = {line: Attribution(None) for line in lines}
+            elif rel in changed:
+                content = _content_id(card.path)
+                if rel not in stored.tracks and not stored.truncated and not self.boundaries:
+                    found = {line: Attribution(None) for line in lines}  # added, never committed
+            elif rel not in stored.tracks:
+                found = {line: Attribution(None, boundary=True) for line in lines}  # older than the history read
+            if found is None:
+                found = stored.decisions(rel, content, lines)
+            if found is None and patches is not None and content == "head" and rel in patches:
+                found = attribute(patches[rel], blobs.get(rel, ""), lines)
+                if found is not None:
+                    stored.remember(rel, content, found)
+            if found is None:
+                jobs.append((card, rel, lines, content))
+            else:
+                self._record(card, lines, found)
+        self._blame(jobs[:MAX_BLAMES], stored)
+        self.unblamed = len(jobs[MAX_BLAMES:])
+
+    def _blame(self, jobs: list[tuple[Card, str, list[int], str]], stored: _Stored) -> None:
+        if not jobs:
+            return
+        with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+            outputs = list(pool.map(lambda job: self._ask(blame_arguments(job[2], job[1]), BLAME_TIMEOUT), jobs))
+        for (card, rel, lines, content), out in zip(jobs, outputs):
+            if out is None:
+                continue
+            found = parse_blame(out, self.boundaries)
+            if all(line in found for line in lines):
+                stored.remember(rel, content, found)
+                self._record(card, lines, stored.decisions(rel, content, lines) or found)
+        self.cache.touched()
+
+    def _record(self, card: Card, lines: list[int], found: Mapping[int, Attribution]) -> None:
+        self.records[card.path] = tuple(record(review.name, line, found.get(line), self.aliases)
+                                        for review, line in zip(card.reviewers, lines))
+
+    # --- what is reported -------------------------------------------------------------
+
+    def findings(self) -> list[Finding]:
+        """One info finding at most: what this repository's history could not tell."""
+        name = self.root.name or str(self.root)
+        parts: list[str] = []
+        hints: list[str] = []
+        repository = self.repository
+        if repository is not None and repository.shallow:
+            when = f" before {repository.horizon.date().isoformat()}" if repository.horizon else ""
+            parts.append(f"history{when} is not in this clone (a shallow clone): who created a card or recorded a "
+                         "decision before then is not known")
+            hints.append("fetch the whole history (git fetch --unshallow)")
+        if repository is not None and repository.truncated:
+            when = f" before {repository.horizon.date().isoformat()}" if repository.horizon else ""
+            parts.append(f"only the newest {self.max_commits} commits were read: history{when} is not shown")
+            hints.append("raise provenance.max_commits in mltrl-docs.yml")
+        if self.unblamed:
+            parts.append(f"{self.unblamed} card(s) were left for the next build (at most {MAX_BLAMES} git blame "
+                         "runs a build)")
+        if self.errors:
+            parts.append("git could not answer: " + "; ".join(dict.fromkeys(self.errors)))
+        if not parts:
+            return []
+        return [Finding(Severity.INFO, RULE, cut(f"provenance of repository '{name}': " + "; ".join(parts), 560),
+                        self.root, hint="; ".join(hints) or None)]
+
+
+def _under(rel: str, folder: str) -> bool:
+    return not folder or rel == folder or rel.startswith(folder + "/")
+
+
+def _status(out: bytes) -> tuple[str | None, set[str], set[str]]:
+    """HEAD (None before the first commit), the files that differ from it and the untracked
+    ones, from ``git status --porcelain=v2 -z --branch``."""
+    head: str | None = None
+    changed: set[str] = set()
+    untracked: set[str] = set()
+    records = out.split(b"\x00")
+    index = 0
+    while index < len(records):
+        item = records[index]
+        index += 1
+        if item.startswith(b"# branch.oid "):
+            value = item[13:].decode("ascii", "replace")
+            head = None if value == "(initial)" else value
+        elif item.startswith(b"1 "):
+            changed.add(os.fsdecode(item.split(b" ", 8)[-1]))
+        elif item.startswith(b"2 "):
+            changed.add(os.fsdecode(item.split(b" ", 9)[-1]))
+            index += 1  # the original path
+        elif item.startswith(b"u "):
+            changed.add(os.fsdecode(item.split(b" ", 10)[-1]))
+        elif item.startswith(b"? "):
+            untracked.add(os.fsdecode(item[2:]))
+    return head, changed, untracked
+
+
+def _index(out: bytes) -> dict[str, str]:
+    """Path -> blob id, from ``git ls-files -s -z``."""
+    blobs: dict[str, str] = {}
+    for item in out.split(b"\x00"):
+        meta, tab, path = item.partition(b"\t")
+        if tab:
+            parts = meta.split(b" ")
+            if len(parts) == 3:
+                blobs[os.fsdecode(path)] = parts[1].decode("ascii", "replace")
+    return blobs
+
+
+def _content_id(path: Path) -> str:
+    """What a locally changed card's decisions are cached under: its content's hash."""
+    try:
+        return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+def _entry(key: dict[str, Any], tracks: Mapping[str, Track], blobs: Mapping[str, str], truncated: bool,
+           horizon: dt.datetime | None) -> dict[str, Any]:
+    """A repository's cache entry (plain JSON data)."""
+    commits: dict[str, list[str]] = {}
+    files: dict[str, list[Any]] = {}
+    for rel, track in sorted(tracks.items()):
+        for commit in [commit for commit, _ in track.changes] + ([track.boundary] if track.boundary else []):
+            commits.setdefault(commit.sha, _commit_data(commit))
+        files[rel] = [[commit.sha for commit, _ in track.changes], track.created.sha if track.created else None,
+                      track.boundary.sha if track.boundary else None, list(track.names)]
+    return {"key": key, "commits": commits, "files": files, "tracked": sorted(blobs), "truncated": truncated,
+            "horizon": horizon.isoformat() if horizon else None, "decisions": {}}
+
+
+def _commit_data(commit: Commit) -> list[str]:
+    return [commit.author, commit.email, commit.authored.isoformat(), commit.committed.isoformat(),
+            commit.subject]
+
+
+class _Stored:
+    """A cache entry read back: tracks without patches, and cached decision lines."""
+
+    def __init__(self, entry: dict[str, Any]) -> None:
+        self.entry = entry
+        self.commits: dict[str, Commit] = {}
+        self.tracks: dict[str, Track] = {}
+        self.tracked: set[str] = set()
+        self.truncated = False
+        self.horizon: dt.datetime | None = None
+
+    @classmethod
+    def empty(cls) -> _Stored:
+        return cls({"decisions": {}})
+
+    @classmethod
+    def parse(cls, entry: dict[str, Any]) -> _Stored | None:
+        """The entry read back; None when any part of it does not (a foreign or damaged file)."""
+        stored = cls(entry)
+        try:
+            for sha, (author, email, authored, committed, subject) in entry["commits"].items():
+                stored.commits[sha] = Commit(sha, author, email, dt.datetime.fromisoformat(authored),
+                                             dt.datetime.fromisoformat(committed), subject)
+            for rel, (shas, created, boundary, names) in entry["files"].items():
+                stored.tracks[rel] = Track(rel, [(stored.commits[sha], _NO_CHANGE) for sha in shas],
+                                           stored.commits[created] if created else None,
+                                           stored.commits[boundary] if boundary else None, names=list(names))
+            stored.tracked = set(entry["tracked"])
+            stored.truncated = bool(entry["truncated"])
+            stored.horizon = dt.datetime.fromisoformat(entry["horizon"]) if entry["horizon"] else None
+            if not isinstance(entry["decisions"], dict):
+                return None
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+        return stored
+
+    def decisions(self, rel: str, content: str, lines: Iterable[int]) -> dict[int, Attribution] | None:
+        """The cached attributions of ``lines`` of a file with this content; None unless all are."""
+        stored = self.entry["decisions"].get(rel)
+        if not isinstance(stored, dict) or stored.get("content") != content:
+            return None
+        found: dict[int, Attribution] = {}
+        try:
+            for line in lines:
+                sha, boundary = stored["lines"][str(line)]
+                commit = self.commits.get(sha) if sha else None
+                if sha and commit is None:
+                    return None
+                found[line] = Attribution(commit, bool(boundary))
+        except (KeyError, TypeError, ValueError):
+            return None
+        return found
+
+    def remember(self, rel: str, content: str, found: Mapping[int, Attribution]) -> None:
+        """Keep attributions (and their commits) for the next build."""
+        decisions = self.entry["decisions"]
+        stored = decisions.get(rel)
+        usable = isinstance(stored, dict) and stored.get("content") == content and isinstance(stored.get("lines"), dict)
+        if not usable:
+            stored = decisions[rel] = {"content": content, "lines": {}}
+        for line, attribution in found.items():
+            commit = attribution.commit
+            if commit is not None:
+                known = self.commits.setdefault(commit.sha, commit)
+                self.entry.setdefault("commits", {}).setdefault(commit.sha, _commit_data(known))
+            stored["lines"][str(line)] = [commit.sha if commit else None, attribution.boundary]

@@ -1,0 +1,195 @@
+"""What each kind of generated page shows: one typed context per page kind.
+
+Counts, dates and choices a page prints (verified requirements, the last review, a
+transition, errors and warnings) are computed here once, in Python, so that templates
+only present them and two pages never count the same thing two ways. ``pages.py``
+builds a context per page; ``html.Renderer`` hands its fields to the page's template
+as variables (``variables``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from mltrl_docs.checklist import Checklist
+from mltrl_docs.metrics import PortfolioMetrics, Tally
+from mltrl_docs.dossier import CheckedDossier
+from mltrl_docs.findings import Finding, Severity
+from mltrl_docs.gates import GateReport, ProjectGates
+from mltrl_docs.glossary import Entry, Glossary
+from mltrl_docs.messages import Messages
+from mltrl_docs.model import Attachment, Card, Project, RequirementKind
+from mltrl_docs.production import ProductionLines, Tenure
+from mltrl_docs.render.coupling import CouplingGraph
+from mltrl_docs.render.feed import Event
+from mltrl_docs.render.matrix import RequirementMatrix, RiskCell
+from mltrl_docs.render.metrics_chart import MetricsChart
+from mltrl_docs.render.timeline import Timeline
+from mltrl_docs.render.transitions import Move, move
+
+
+def last_review(card: Card) -> dt.date | None:
+    """The day of the card's latest review decision, if any reviewer decided."""
+    return max((r.date for r in card.reviewers if r.date is not None), default=None)
+
+
+def moves(cards: Sequence[Card], messages: Messages | None = None) -> dict[Path, Move]:
+    """How the project came to each card's level (``transitions.move``), by card path, said in
+    the site's ``messages`` (default: English)."""
+    return {card.path: move(card, index == 0, messages) for index, card in enumerate(cards)}
+
+
+class PageContext:
+    """Base of every page kind's context."""
+
+    __slots__ = ()
+
+    def variables(self) -> dict[str, Any]:
+        """The context's fields, as the template's variables."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioRow:
+    """One project's line in the portfolio table."""
+
+    project: Project
+    card: Card | None
+    gates: ProjectGates | None
+    lines: ProductionLines
+    last_review: dt.date | None
+    requirements: Tally
+    open_findings: int
+
+    @property
+    def last_tenure(self) -> Tenure | None:
+        """The latest time in production, when nothing runs now (the portfolio says how it ended)."""
+        return self.lines.tenures[-1] if self.lines.production is None and self.lines.tenures else None
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioContext(PageContext):
+    rows: tuple[PortfolioRow, ...]
+    by_level: Mapping[int, Sequence[Any]]
+    """Level number -> ``pages.LevelEntry`` list: the board's columns."""
+    gates: GateReport
+
+
+@dataclass(frozen=True, slots=True)
+class LevelsContext(PageContext):
+    by_level: Mapping[int, Sequence[Any]]
+    gates: GateReport
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryContext(PageContext):
+    events: tuple[Event, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementsRow:
+    """A project's current requirements of one kind, counted by status."""
+
+    project: Project
+    kind: RequirementKind
+    requirements: Tally
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementsContext(PageContext):
+    rows: tuple[RequirementsRow, ...]
+    statuses: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FindingsContext(PageContext):
+    findings: tuple[Finding, ...]
+    errors: int
+    warnings: int
+    notes: int
+    dossier: CheckedDossier
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsContext(PageContext):
+    m: PortfolioMetrics
+    chart: MetricsChart
+    projects: Mapping[str, Project]
+
+
+@dataclass(frozen=True, slots=True)
+class GlossaryContext(PageContext):
+    glossary: Glossary
+    letters: Mapping[str, Sequence[Entry]]
+    usage: Mapping[Entry, Sequence[tuple[Project, Sequence[Card]]]]
+    projects: Mapping[str, Project]
+    builtin: bool
+    """The glossary holds the MLTRL vocabulary shipped with mltrl-docs."""
+
+
+@dataclass(frozen=True, slots=True)
+class GlossaryTeamsContext(PageContext):
+    glossary: Glossary
+    teams: Mapping[str, Sequence[tuple[str, Entry]]]
+
+
+@dataclass(frozen=True, slots=True)
+class DossierContext(PageContext):
+    """A project's dossier page."""
+
+    project: Project
+    dossier: CheckedDossier
+    gates: ProjectGates | None
+    """None only for a project with no valid card."""
+    lines: ProductionLines
+    approved: Mapping[Path, bool]
+    """Whose approval holds, by card path."""
+    checklist: Checklist | None
+    graph: CouplingGraph | None
+    findings: tuple[Finding, ...]
+    timeline: Timeline | None
+    matrix: RequirementMatrix
+    risks: tuple[tuple[RiskCell, ...], ...] | None
+    requirements: Tally
+    """The current card's requirements by status."""
+    moves: Mapping[Path, Move]
+    """How the project came to each card's level."""
+
+
+@dataclass(frozen=True, slots=True)
+class PacketContext(DossierContext):
+    """The review packet: the dossier's context with the last two cards' matrix, the open findings
+    only, and the dossier page it comes from."""
+
+    dossier_uri: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CardContext(PageContext):
+    project: Project
+    card: Card
+    previous: Card | None
+    next: Card | None
+    findings: tuple[Finding, ...]
+    earned: int | None
+    approval_holds: bool
+    move: Move
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentContext(PageContext):
+    project: Project
+    attachment: Attachment
+    body: str
+    checklist: Checklist | None
+
+
+def severity_counts(findings: Sequence[Finding]) -> tuple[int, int, int]:
+    """Errors, warnings and notes."""
+    return (sum(f.severity is Severity.ERROR for f in findings),
+            sum(f.severity is Severity.WARNING for f in findings),
+            sum(f.severity is Severity.INFO for f in findings))

@@ -1,0 +1,130 @@
+"""The provenance cache: a second build asks git only where HEAD is; a new commit, a changed
+card or a damaged cache file make it ask again, never fail."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mltrl_docs.provenance import provenance
+from mltrl_docs.provenance.cache import CACHE_FILE, FORMAT, Cache
+
+from .support import Repo, dossier, needs_git, only_card, reviewers
+from .test_report import TUESDAY, count_git
+
+pytestmark = needs_git
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    repo = Repo(tmp_path / "repo")
+    repo.write("dossiers/p/evidence/run.csv", "a\n1\n")
+    repo.card("dossiers/p/L2.md", reviewers=reviewers(("Lin Chen", "approved")))
+    repo.card("dossiers/q/L2.md", project="C2", reviewers=reviewers(("Sam Roe", "approved")))
+    repo.commit("Add", who="Lin Chen")
+    return repo
+
+
+def summary(report: object) -> object:
+    """What a report says, comparable across builds."""
+    from mltrl_docs.provenance import ProvenanceReport
+    assert isinstance(report, ProvenanceReport)
+    return (sorted((str(path), history) for path, history in report.histories.items()),
+            sorted((str(path), found) for path, found in report.records.items()), report.repositories,
+            report.findings)
+
+
+def test_a_second_build_asks_git_only_where_head_is(repo: Repo, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded = dossier(repo.root / "dossiers")
+    calls = count_git(monkeypatch)
+    cold = provenance(loaded, tmp_path / "cache")
+    assert sorted(calls) == ["log", "log", "ls-files", "rev-parse", "status"]  # no blame: the patches answer
+    calls.clear()
+    warm = provenance(loaded, tmp_path / "cache")
+    assert calls == ["rev-parse", "status"]
+    assert summary(warm) == summary(cold)
+    assert not list((tmp_path / "cache").glob("*.tmp"))
+
+
+def test_a_new_commit_invalidates_the_cache(repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    provenance(dossier(repo.root / "dossiers"), tmp_path / "cache")
+    repo.card("dossiers/p/L2.md", reviewers=reviewers(("Lin Chen", "rejected")))
+    newer = repo.commit("Reject", who="Ben Osei", when=TUESDAY)
+    loaded = dossier(repo.root / "dossiers")
+    calls = count_git(monkeypatch)
+    report = provenance(loaded, tmp_path / "cache")
+    assert "log" in calls
+    card = next(card for card in loaded.cards if card.project_id == "C1")
+    history = report.file(card.path)
+    assert history is not None and history.changed is not None and history.changed.sha == newer
+    (found,) = report.decisions(card)
+    assert found is not None and found.commit is not None and found.commit.sha == newer and found.recorded_by_other
+
+
+def test_a_locally_changed_card_is_blamed_once_per_content(repo: Repo, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    repo.card("dossiers/p/L2.md", title="Edited here", reviewers=reviewers(("Lin Chen", "approved")))
+    loaded = dossier(repo.root / "dossiers")
+    calls = count_git(monkeypatch)
+    first = provenance(loaded, tmp_path / "cache")
+    assert calls.count("blame") == 1
+    calls.clear()
+    assert summary(provenance(loaded, tmp_path / "cache")) == summary(first)
+    assert calls == ["rev-parse", "status"]
+    repo.card("dossiers/p/L2.md", title="Edited again", reviewers=reviewers(("Lin Chen", "approved")))
+    calls.clear()
+    provenance(dossier(repo.root / "dossiers"), tmp_path / "cache")
+    assert calls == ["rev-parse", "status", "blame"]
+
+
+@pytest.mark.parametrize("content", [
+    b"{not json", b"\xff\xfe", b"[]", b'{"format": "someone else\'s", "repositories": {}}',
+    b'{"format": "' + FORMAT.encode() + b'", "repositories": []}',
+])
+def test_a_corrupt_or_foreign_cache_is_ignored_and_rewritten(repo: Repo, tmp_path: Path, content: bytes) -> None:
+    loaded = dossier(repo.root / "dossiers")
+    expected = summary(provenance(loaded))
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / CACHE_FILE).write_bytes(content)
+    assert summary(provenance(loaded, tmp_path / "cache")) == expected
+    data = json.loads((tmp_path / "cache" / CACHE_FILE).read_text(encoding="utf-8"))
+    assert data["format"] == FORMAT and list(data["repositories"]) == [str(repo.root.resolve())]
+
+
+def test_a_damaged_entry_under_the_right_key_is_read_again(repo: Repo, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded = dossier(repo.root / "dossiers")
+    expected = summary(provenance(loaded, tmp_path / "cache"))
+    file = tmp_path / "cache" / CACHE_FILE
+    data = json.loads(file.read_text(encoding="utf-8"))
+    (entry,) = data["repositories"].values()
+    entry["commits"] = {sha: ["only a name"] for sha in entry["commits"]}
+    file.write_text(json.dumps(data), encoding="utf-8")
+    calls = count_git(monkeypatch)
+    assert summary(provenance(loaded, tmp_path / "cache")) == expected
+    assert "log" in calls
+
+
+def test_a_cache_that_cannot_be_written_is_no_error(repo: Repo, tmp_path: Path) -> None:
+    blocked = tmp_path / "a file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    loaded = dossier(repo.root / "dossiers")
+    report = provenance(loaded, blocked / "cache")
+    assert report.file(only_card_of(loaded, "C1")) is not None and report.findings == ()
+
+
+def only_card_of(loaded: object, project: str) -> Path:
+    from mltrl_docs.model import Dossier
+    assert isinstance(loaded, Dossier)
+    return only_card(Dossier({project: loaded.projects[project]})).path
+
+
+def test_no_cache_dir_means_no_cache(tmp_path: Path) -> None:
+    cache = Cache.load(None)
+    cache.put("/r", {"key": {}})
+    cache.save()
+    assert cache.file is None
