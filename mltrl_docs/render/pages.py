@@ -19,7 +19,7 @@ from mltrl_docs.messages import Messages, english
 from mltrl_docs.model import Card, Dossier, Project, RequirementKind, RequirementStatus
 from mltrl_docs.production import Line, ProductionLines, Tenure, production_lines
 from mltrl_docs.references import is_hidden, real_path
-from mltrl_docs.metrics import portfolio_metrics, tally
+from mltrl_docs.metrics import Tally, portfolio_metrics, tally
 from mltrl_docs.render.autolink import ScopeMatchers
 from mltrl_docs.render.contexts import (
     AttachmentContext,
@@ -64,6 +64,15 @@ class SitePage:
     """The project whose glossary scope applies, if the page belongs to one."""
     tags: tuple[str, ...] = ()
     """The card's ``tags`` (the current card's on a dossier), for the host's tags (Material's plugin)."""
+    unbroken: str = ""
+    """A part of the title the heading keeps on one line (a card's date, which a browser would
+    break at a hyphen on a phone); empty: none."""
+
+    @property
+    def heading(self) -> tuple[str, str, str]:
+        """The title as (before, unbroken part, after), for the page's h1."""
+        before, found, after = self.title.partition(self.unbroken) if self.unbroken else (self.title, "", "")
+        return before, found, after
 
 
 def project_uri(prefix: str, project: Project) -> str:
@@ -120,7 +129,7 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
     counts = open_findings(dossier, by_project)
     rows = tuple(PortfolioRow(project, project.current, dossier.gates.projects.get(project.id), lines[project.id],
                               last_review(project.current) if project.current else None,
-                              tally(project.current.requirements if project.current else ()), counts[project.id])
+                              current_tally(dossier, project), counts[project.id])
                  for project in projects)
     pages = [
         SitePage(f"{prefix}/index.md", m.text("page.portfolio.title"), "portfolio.html",
@@ -133,7 +142,7 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
                                     HistoryContext(tuple(history(dossier.dossier, m))), in_nav=True),
         "requirements": lambda: SitePage(f"{prefix}/requirements.md", m.text("page.requirements.title"),
                                          "requirements.html",
-                                         requirements_context(projects), in_nav=True),
+                                         requirements_context(dossier, projects), in_nav=True),
         "findings": lambda: SitePage(f"{prefix}/findings.md", m.text("page.findings.title"), "findings.html",
                                      FindingsContext(tuple(dossier.findings), *severity_counts(dossier.findings),
                                                      dossier), in_nav=True),
@@ -155,7 +164,7 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
             coupling_graph(project_gates.readiness, dossier.dossier) if project_gates else None,
             tuple(by_project[project.id]), timeline(project.cards, dossier.today, m),
             requirement_matrix(project.cards), risk_matrix(project.current) if project.current else None,
-            tally(project.current.requirements if project.current else ()), card_moves)
+            current_tally(dossier, project), card_moves)
         pages.append(SitePage(project_uri(prefix, project),
                               m.text("page.dossier.title", project=project.id, title=project.title), "project.html",
                               context, in_nav=True, link_terms=True, project=project.id,
@@ -171,7 +180,7 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
                 "card.html", CardContext(project, card, previous, following, tuple(by_file.get(card.path, ())),
                                          gates.earned.get(card.path), gates.approved.get(card.path, False),
                                          card_moves[card.path]),
-                source=card.path, link_terms=True, project=project.id, tags=card.tags,
+                source=card.path, link_terms=True, project=project.id, tags=card.tags, unbroken=m.date(card.date),
             ))
         for attachment in project.attachments if "attachments" in include else ():
             pages.append(SitePage(attachment_uri(prefix, project, attachment.path), attachment.title,
@@ -195,16 +204,23 @@ def packet_page(prefix: str, project: Project, dossier: DossierContext,
                     link_terms=True, project=project.id)
 
 
+def current_tally(dossier: CheckedDossier, project: Project) -> Tally:
+    """The current card's requirements by status, a requirement whose evidence contradicts it not verified."""
+    card = project.current
+    return tally(card.requirements, dossier.evidence.verified_on(card)) if card is not None else tally(())
+
+
 def metrics_context(dossier: CheckedDossier, messages: Messages | None = None) -> MetricsContext:
     """The metrics as of the check date, and their chart."""
-    metrics = portfolio_metrics(dossier.dossier, dossier.today)
+    metrics = portfolio_metrics(dossier.dossier, dossier.today, dossier.evidence)
     return MetricsContext(metrics, metrics_chart(metrics.requirements, dossier.today, messages),
                           dossier.dossier.projects)
 
 
-def requirements_context(projects: Sequence[Project]) -> RequirementsContext:
+def requirements_context(dossier: CheckedDossier, projects: Sequence[Project]) -> RequirementsContext:
     """Each project's current requirements, research then product, counted by status."""
-    rows = tuple(RequirementsRow(project, kind, tally(r for r in project.current.requirements if r.kind is kind))
+    rows = tuple(RequirementsRow(project, kind, tally((r for r in project.current.requirements if r.kind is kind),
+                                                      dossier.evidence.verified_on(project.current)))
                  for project in projects if project.current is not None for kind in RequirementKind)
     return RequirementsContext(rows, tuple(s.value for s in RequirementStatus))
 

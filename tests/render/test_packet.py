@@ -86,7 +86,7 @@ def test_the_packet_shows_what_the_gate_meeting_needs(write_card, tmp_path: Path
     renderer = Renderer("dossier")
     html = renderer.render(packet_of(pages, "C1"), lambda uri: uri, {})
     shown = text(html)
-    assert html.startswith("<h1>Review packet: C1</h1>")
+    assert html.startswith('<h1 class="mltrl-title">Review packet: C1</h1>')
     assert '<table class="mltrl-summary">' in html and "Tech name (project id) Drift monitor (C1)" in shown
     assert "Current card: level 4, 2025-01-01" in shown and "A gradient-boosted detector." in shown
     assert "TL;DR : The packet's own words." in shown and shown.count("The packet's own words.") == 1
