@@ -155,6 +155,7 @@ def _acceptance(data: Mapping[str, Any], index: int, path: Path) -> Acceptance:
         slice=data.get("slice"),
         unit=data.get("unit"),
         note=data.get("note"),
+        sha256=data.get("sha256"),
     )
 
 

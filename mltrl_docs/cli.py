@@ -1,7 +1,12 @@
-"""The ``mltrl-docs`` command: check cards without building a site, export the schemas.
+"""The ``mltrl-docs`` command: check cards without building a site, list what changed,
+export the schemas.
 
 Exit codes of ``check``: 0 clean, 1 findings (errors or warnings), 2 usage or
-I/O problems (a missing path, an unreadable settings file).
+I/O problems (a missing path, an unreadable settings file, a git ref that names no commit).
+
+``check`` and ``diff`` read the cards' history from git as a build does (unless the settings say
+``provenance: false``), so that the gate rules that read it (``stale``, ``suspect-evidence``)
+judge alike; beside an ``mkdocs.yml`` they share the build's cache, ``.cache/mltrl-docs``.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from pathlib import Path
 import click
 
 from mltrl_docs import __version__
+from mltrl_docs.change_report import FORMATS as CHANGE_FORMATS
 from mltrl_docs.dossier import CheckedDossier, build_dossier, build_site
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.model import SwitchbackKind
@@ -24,6 +30,7 @@ from mltrl_docs.settings import SETTINGS_FILE, Settings
 from mltrl_docs.targets import Target, resolve
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+CACHE_DIR = Path(".cache") / "mltrl-docs"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -52,7 +59,7 @@ def check(paths: tuple[Path, ...], output_format: str, next_project: str | None)
     targets = [_target(path) for path in paths]
     dossiers, findings = [], []
     for target in targets:
-        dossier = build_site(target.settings)
+        dossier = build_site(target.settings, provenance=True, cache_dir=_cache_dir())
         dossiers.append(dossier)
         findings += [f for f in dossier.findings if target.wants(f)]
     if next_project is not None:
@@ -61,6 +68,57 @@ def check(paths: tuple[Path, ...], output_format: str, next_project: str | None)
     click.echo(RENDERERS[output_format](dossiers, unique), nl=False)
     failing = any(f.severity in (Severity.ERROR, Severity.WARNING) for f in unique)
     sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
+def _cache_dir() -> Path | None:
+    """The build's cache of git's answers when run beside ``mkdocs.yml`` (where the plugin keeps
+    it); elsewhere none, so that a check never leaves files behind."""
+    return CACHE_DIR if Path("mkdocs.yml").is_file() else None
+
+
+@main.command("diff")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option("--since", "since_text", metavar="DATE|REF",
+              help="List the cards changed since a date (YYYY-MM-DD), a number of days before the build date, "
+                   "or a git tag, branch or commit (default: the settings' changes.since, else 90 days).")
+@click.option("--format", "output_format", type=click.Choice(CHANGE_FORMATS), default="text", show_default=True,
+              help="text for people, json for tools, markdown for a pull-request comment.")
+@click.option("--project", "project_ids", multiple=True, metavar="PROJECT", help="Only this project (repeat for more).")
+@click.option("--team", "teams", multiple=True, metavar="TEAM", help="Only this team's projects (repeat for more).")
+def diff_command(path: Path | None, since_text: str | None, output_format: str, project_ids: tuple[str, ...],
+                 teams: tuple[str, ...]) -> None:
+    """List what changed in every card since a date or git ref, newest first.
+
+    Each card is compared with its project's previous approved card: requirements
+    added, removed, reworded, with status, risk or acceptance results changed;
+    versions, level, reviewers and decisions; the lines of each body section.
+    PATH is a site, a dossier source, a project folder or a card, as for check.
+    """
+    from mltrl_docs.change_report import render
+    from mltrl_docs.changes import ChangeReport, SinceError, parse_since, resolve_since
+
+    if path is None:
+        if not Path(SETTINGS_FILE).is_file():
+            raise click.UsageError(f"give a PATH, or run where a {SETTINGS_FILE} is")
+        path = Path(SETTINGS_FILE)
+    target = _target(path)
+    settings = target.settings
+    dossier = build_site(settings, provenance=True, cache_dir=_cache_dir())
+    unknown = [p for p in project_ids if p not in dossier.projects]
+    if unknown:
+        click.echo(f"error: no project '{unknown[0]}' (projects: {', '.join(sorted(dossier.projects)) or 'none'})",
+                   err=True)
+        sys.exit(EXIT_USAGE)
+    try:
+        value = parse_since(since_text) if since_text is not None else settings.changes.since
+        since = resolve_since(value, settings.sources, dossier.today)
+    except SinceError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    entries = [entry for entry in ChangeReport(dossier).since(since, projects=project_ids, teams=teams)
+               if target.focus is None or entry.card.path == target.focus or target.focus in entry.card.path.parents]
+    click.echo(render(output_format, entries, since, dossier.today), nl=False)
+    sys.exit(EXIT_CLEAN)
 
 
 def _next(project_id: str, dossiers: list[CheckedDossier], output_format: str) -> None:

@@ -11,7 +11,7 @@ import gc
 from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mltrl_docs import rules
@@ -97,17 +97,16 @@ def build_site(settings: Settings, today: dt.date | None = None, *, provenance: 
     """The dossier of a site's settings: what `mltrl-docs check` and `mkdocs build` both see
     (the settings file's own warnings among its findings), as of ``today``: by default the
     settings' ``build_date``, else the day it runs. With ``provenance`` (and the setting on),
-    git is asked who wrote what, cached in ``cache_dir``; its notes stay in the report's own
-    ``findings``, so a shallow CI clone never changes what a check reports."""
+    git is asked who wrote what, cached in ``cache_dir``, before the gates run: ``stale`` and
+    ``suspect-evidence`` read when a card and its evidence last changed. Git's own notes (a
+    shallow clone, the commit limit) stay in the report's ``findings``."""
     with _gc_paused():
         dossier, findings = load_dossier(settings.sources, settings.glossary, settings.limits)
-        checked = check_dossier(dossier, [*findings, *settings.findings], builtin_glossary=settings.builtin_glossary,
-                                gates=settings.gates, today=today or settings.build_date,
-                                image_hosts=settings.image_hosts, roles=settings.roles)
-        if not provenance or not settings.provenance.enabled:
-            return checked
-        return replace(checked, provenance=read_provenance(checked.dossier, cache_dir,
-                                                           max_commits=settings.provenance.max_commits))
+        history = (read_provenance(dossier, cache_dir, max_commits=settings.provenance.max_commits)
+                   if provenance and settings.provenance.enabled else NO_PROVENANCE)
+        return check_dossier(dossier, [*findings, *settings.findings], builtin_glossary=settings.builtin_glossary,
+                             gates=settings.gates, today=today or settings.build_date,
+                             image_hosts=settings.image_hosts, roles=settings.roles, provenance=history)
 
 
 def load_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (),
@@ -141,10 +140,12 @@ def load_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (),
 
 def check_dossier(dossier: Dossier, findings: Sequence[Finding] = (), *, builtin_glossary: bool = True,
                   gates: GateSettings | None = None, today: dt.date | None = None,
-                  image_hosts: Collection[str] = (), roles: Mapping[str, str] | None = None) -> CheckedDossier:
+                  image_hosts: Collection[str] = (), roles: Mapping[str, str] | None = None,
+                  provenance: ProvenanceReport = NO_PROVENANCE) -> CheckedDossier:
     """The cross-card rules, the glossary and the gates over a loaded dossier, as of ``today``
     (default: the day it runs); ``roles`` are the reviewer roles cards may name (default: the
-    built-in ones)."""
+    built-in ones); ``provenance`` is what git says about its files (default: nothing), kept
+    on the result and read by the gates."""
     glossary, glossary_findings = build_glossary(
         list(dossier.glossary), {p.id: list(p.glossary) for p in dossier.projects.values() if p.glossary},
         builtin_glossary)
@@ -152,11 +153,11 @@ def check_dossier(dossier: Dossier, findings: Sequence[Finding] = (), *, builtin
     found = [*findings, *rules.check(dossier, image_hosts, roles, today)]
     policy = gates if gates is not None else GateSettings.none()
     evidence = evaluate_evidence(dossier, applied=policy.blocks("evidence-contradicts"))
-    report = evaluate(dossier, policy, today, evidence)
+    report = evaluate(dossier, policy, today, evidence, provenance)
     found += glossary_findings
     found += report.findings
     return CheckedDossier(dossier, glossary, report, tuple(sorted(set(found), key=Finding.sort_key)), today,
-                          evidence)
+                          evidence, provenance)
 
 
 @dataclass(slots=True, eq=False)

@@ -274,6 +274,9 @@ class Acceptance:
     """The data slice the criterion is about (one criterion per slice)."""
     unit: str | None = None
     note: str | None = None
+    sha256: str | None = None
+    """The SHA-256 of the evidence file when the card was approved (64 lower-case hex digits;
+    format 1.2): a file whose content no longer has it is suspect (gate rule suspect-evidence)."""
 
     @property
     def key(self) -> str:

@@ -54,6 +54,8 @@ CSS_URI = "mltrl/mltrl.css"
 PRINT_CSS_URI = "mltrl/mltrl-print.css"
 """The print layout (all of it under ``@media print``), after mltrl.css so that it wins on paper."""
 JS_URI = "mltrl/mltrl.js"
+CACHE_DIR = Path(".cache") / "mltrl-docs"
+"""Where git's answers are cached, relative to mkdocs.yml's folder."""
 
 
 class MltrlConfig(base.Config):
@@ -119,7 +121,10 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         if not self.config.enabled or self.settings is None:
             return files
         _drop_sources(files, self.settings.sources, config.docs_dir)
-        dossier = build_site(self.settings)
+        # Pages show who created and changed each card and who recorded each decision (git, asked
+        # locally and cached beside mkdocs.yml); `mltrl-docs check` never asks, so the two agree.
+        dossier = build_site(self.settings, provenance=True,
+                             cache_dir=Path(config.config_file_path).parent / CACHE_DIR)
         self.gate_errors = [f for f in dossier.gates.findings if f.severity is Severity.ERROR]
         if self.renderer is not None:
             self.renderer.use_glossary(dossier.glossary, self.settings.link_terms)
@@ -127,6 +132,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             self.renderer.stamp(as_of(dossier.today, self.settings.sources))
         for finding in dossier.findings:
             _log(finding)
+        for finding in dossier.provenance.findings:  # what git could not tell: a note, never a failure
+            log.info(text_line(finding).replace("\n    ", " "))
         self.pages = {page.uri: page for page in site_pages(dossier, self.config.prefix.strip("/"),
                                                              self.config.pages, self.messages)}
         self.published = {page.source: page.uri for page in self.pages.values() if page.source is not None}

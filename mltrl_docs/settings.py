@@ -50,6 +50,24 @@ class Limits:
 
 
 @dataclass(frozen=True, slots=True)
+class ChangeSettings:
+    """The ``changes:`` setting: since when the 'What changed' page and ``mltrl-docs diff`` list
+    the cards that changed (``mltrl_docs.changes``)."""
+
+    since: int | dt.date | str = 90
+    """A number of days before the build date, a date, or a git ref of the sources' repository
+    (resolved when the changes are listed: ``changes.resolve_since``)."""
+
+    @classmethod
+    def from_data(cls, data: object) -> ChangeSettings:
+        """From the settings file's (schema-checked) ``changes:`` mapping."""
+        since = data.get("since", 90) if isinstance(data, Mapping) else 90
+        if isinstance(since, str) and len(since) == 10 and since[4] == since[7] == "-" and since[:4].isdigit():
+            return cls(dt.date.fromisoformat(since))  # the schema checked it is a date
+        return cls(since)
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Resolved settings: absolute folders and files."""
 
@@ -82,6 +100,8 @@ class Settings:
     provenance: ProvenanceSettings = field(default_factory=ProvenanceSettings)
     """Whether a build asks git who created and changed each card and recorded each decision,
     and how many commits it reads at most (``provenance:``)."""
+    changes: ChangeSettings = field(default_factory=ChangeSettings)
+    """Since when changes are listed by default (``changes:``)."""
     findings: tuple[Finding, ...] = ()
     """Warnings about the settings file itself (a source listed twice), which ``build_site``
     reports with the dossier's findings: the adapters only show a settings file's errors."""
@@ -126,6 +146,7 @@ def load_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
         language=data.get("language"),
         labels=dict(data.get("labels") or {}),
         provenance=ProvenanceSettings.from_data(data.get("provenance")),
+        changes=ChangeSettings.from_data(data.get("changes")),
         findings=tuple(findings),
     ), findings
 

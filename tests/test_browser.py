@@ -535,8 +535,10 @@ LAYOUT_KINDS = {
     "glossary": "dossier/glossary/", "glossary-teams": "dossier/glossary/teams/",
     "dossier": "dossier/P04.3/", "dossier-coupled": "dossier/P12.2/",
     "card": "dossier/P07.1/L6-2025-09-15/", "attachment": "dossier/P07.1/pages/ethics/", "packet": "dossier/P04.3/packet/",
+    "card-acceptance": "dossier/R02.1/L4-2026-02-16/", "dossier-evidence": "dossier/R02.1/",
 }
-"""One page of each kind the plugin generates; P04.3 has the longest requirement matrix, P12.2 a coupling graph."""
+"""One page of each kind the plugin generates; P04.3 has the longest requirement matrix, P12.2 a coupling graph,
+R02.1 acceptance results under its requirements and a requirement its evidence contradicts (flagged in the matrix)."""
 THEMES = ("light", "slate", "mkdocs")
 COLUMN = "article.md-content__inner, div[role=main]"
 """The theme's text column (Material's, MkDocs')."""

@@ -25,10 +25,11 @@ pre-development ethics checklist under way)."""
 
 @pytest.fixture
 def site(write, write_card, tmp_path: Path) -> Path:
-    write("site/mltrl-docs.yml", "sources: [dossiers]\nglossary: [glossary/org.yml]\n")
+    # build_date pinned: stale (on by default, a note after a year unchanged) never notes these cards
+    write("site/mltrl-docs.yml", "sources: [dossiers]\nglossary: [glossary/org.yml]\nbuild_date: 2025-06-01\n")
     write("site/glossary/org.yml", "mltrl: 1\nterms:\n  - term: Portal\n    definition: The internal site.\n")
-    write_card("site/dossiers/a/L2.md", project="A", date="2020-01-01", **GATED)
-    write_card("site/dossiers/b/L2.md", project="B", date="2020-01-01", **GATED)
+    write_card("site/dossiers/a/L2.md", project="A", date="2025-01-01", **GATED)
+    write_card("site/dossiers/b/L2.md", project="B", date="2025-01-01", **GATED)
     return tmp_path / "site"
 
 
@@ -69,7 +70,7 @@ def test_broken_settings_file_is_a_usage_error(write, tmp_path: Path) -> None:
 
 
 def test_findings_exit_1_with_located_lines(site: Path, write) -> None:
-    write("site/dossiers/b/L3.md", "---\nmltrl: 1\nproject: B\ntitle: t\nlevel: 3\ndate: 2021-01-01\n"
+    write("site/dossiers/b/L3.md", "---\nmltrl: 1\nproject: B\ntitle: t\nlevel: 3\ndate: 2025-02-01\n"
           "status: approvedd\nowners: [x]\ntransition: {from: 2, kind: advance}\n---\n")
     result = run("check", ".", cwd=site)
     assert result.exit_code == 1

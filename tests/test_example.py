@@ -29,12 +29,19 @@ def dossier() -> CheckedDossier:
 def test_check_passes_with_only_the_deliberate_gate_notes() -> None:
     """The example's policy makes risk-scored, sections and evidence-contradicts notes: mvbo's
     requirement 1.2 is contradicted by its evidence, neuropath's L6 card shows the other two (and
-    earns less than it declares), solar-array is limited by its coupled R02.1."""
+    earns less than it declares), solar-array is limited by its coupled R02.1. The check reads git's
+    history as a build does: stale notes a current card unchanged for a year (which, as time goes
+    by, depends on the day and on the history in the clone), and no evidence is suspect."""
     result = subprocess.run([sys.executable, "-m", "mltrl_docs", "check", str(SITE)], capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0, result.stdout
-    assert "0 errors, 0 warnings, 4 notes" in result.stdout
+    assert "0 errors, 0 warnings" in result.stdout
     notes = [line for line in result.stdout.splitlines() if ": info: " in line]
+    settings, _ = load_settings(SITE / "mltrl-docs.yml")
+    assert settings is not None
+    built = build_site(settings, provenance=True)  # what the check reads: the cards and their history
+    assert [n.rsplit(" [", 1)[1][:-1] for n in notes] == [f.rule for f in built.findings]
+    notes = [note for note in notes if not note.endswith("[stale]")]
     assert [n.rsplit(" [", 1)[1] for n in notes] == ["evidence-contradicts]", "risk-scored]", "sections]",
                                                      "coupled-readiness]"]
     assert notes[0].startswith(str(Path("site_example/dossiers/mvbo/L4-2026-02-16.md")) + ":69:9")
@@ -43,10 +50,21 @@ def test_check_passes_with_only_the_deliberate_gate_notes() -> None:
     assert "16 glossary terms" in result.stdout  # 12 org terms + 4 of neuropath's own
 
 
+def test_stale_notes_only_neuropath_at_the_example_build_date(dossier: CheckedDossier) -> None:
+    """The stale rule's default (365 days) is chosen from the example: as of 2026-12-01, by the cards'
+    dates, the current cards are 50 to 288 days old except neuropath's L6 (442 days)."""
+    (stale,) = [f for f in dossier.findings if f.rule == "stale"]
+    assert stale.severity is Severity.INFO and stale.path.name == "L6-2025-09-15.md" and stale.project == "P07.1"
+    assert "unchanged for 442 days (entered 2025-09-15, no later change known)" in stale.message
+    ages = sorted((dt.date(2026, 12, 1) - p.current.date).days for p in dossier.projects.values())
+    assert ages == [50, 148, 176, 288, 442]
+
+
 def test_five_projects_with_several_cards_each(dossier: CheckedDossier) -> None:
     assert len(dossier.projects) >= 5
     assert dossier.invalid_cards == []
-    assert [f.rule for f in dossier.findings] == ["evidence-contradicts", "risk-scored", "sections", "coupled-readiness"]
+    assert [f.rule for f in dossier.findings] == ["evidence-contradicts", "stale", "risk-scored", "sections",
+                                                  "coupled-readiness"]
     assert {f.severity for f in dossier.findings} == {Severity.INFO}
     assert all(len(p.cards) >= 3 for p in dossier.projects.values())
 

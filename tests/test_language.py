@@ -29,7 +29,8 @@ How the German example is checked for English labels (``test_german_pages_say_no
      glossary page or in a term link's tooltip, in a marked string of a glossary (a term's name, an
      alias, a team and its word, a definition: the shipped glossary names a term for every level,
      "Integrations"); or it appears with at least one neighbouring word of its text, word for word, in
-     the sources (the example's cards, attachments and glossaries, the shipped MLTRL glossary) or in
+     the sources (the example's cards, attachments and glossaries, the shipped MLTRL glossary, the authors
+     and subjects of the commits that changed them, which card pages list) or in
      what the check says in English by design (findings, the gates' to-do items). So an English word
      Python has for a page (``level.name``, ``status.value``) is reported as well.
 4. Expressions are checked in the templates themselves
@@ -309,8 +310,10 @@ def sources() -> Sources:
     texts = [path.read_text(encoding="utf-8", errors="replace") for path in [*files, *glossaries]]
     settings, _ = load_settings(EXAMPLE_SETTINGS)
     assert settings is not None
-    checked = build_site(settings)
+    checked = build_site(settings, provenance=True)
     texts += [f"{f.message} {f.hint or ''}" for f in checked.findings]
+    texts += [f"{commit.author}: {commit.subject}" for history in checked.provenance.histories.values()
+              for commit in history.commits]
     texts += [item.text for gates in checked.gates.projects.values() for item in gates.gap]
     fixed = _enum_fields()
     values = {" ".join(value.split()) for path in cards for key, value in _strings(_front_matter(path.read_text("utf-8")))

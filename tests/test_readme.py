@@ -25,3 +25,15 @@ def test_check_next_prints_the_gap_the_readme_shows() -> None:
                             capture_output=True, text=True, cwd=REPO, timeout=120)
     assert result.returncode == 1, result.stderr
     assert result.stdout == shown
+
+
+def test_diff_prints_the_changes_the_readme_shows() -> None:
+    """The card is dated after --since, so it is listed whatever git's history says, and the text
+    names no commit: the output is the same in a clone, a shallow clone or a tarball."""
+    shown = _block_after("`diff` lists what changed in each card")
+    result = subprocess.run([sys.executable, "-m", "mltrl_docs", "diff", "--since", "2026-06-01",
+                             "site_example/dossiers/anomaly/L2-2026-06-08.md"],
+                            capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == shown
+    assert "mltrl-docs diff --since 2026-06-01 site_example/dossiers/anomaly/L2-2026-06-08.md" in README

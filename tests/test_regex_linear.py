@@ -159,6 +159,8 @@ SCHEMA_PATTERNS: dict[str, str] = {
         "anchored; one run, given back one character at a time before '$' fails",
     "^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$": "anchored; bounded parts, each started by a separator no class matches",
     r"^[a-z0-9_]+(\.[a-z0-9_]+)+$": "anchored; parts are split by '.', which the class does not match",
+    "^[0-9a-f]{64}$": "anchored, bounded",
+    r"^[^\s-]\S*$": "anchored, one run",
 }
 """Patterns in the shipped JSON Schemas, which jsonschema and fastjsonschema run on the
 authors' values."""

@@ -4,9 +4,9 @@ MLTRL ends every level with a gated review. The dossier cannot hold that review,
 it can show, card by card, whether the evidence a reviewer expects is there. Each rule
 is one record in ``catalogue.RULES`` (name, scope, default, levels, options, check);
 the checks live by scope in ``content`` (a card at a level), ``exits`` (the card a
-project leaves), ``reviews`` (a card's review) and ``history`` (a project's history and
-system); ``engine`` turns their shortfalls into findings, earned levels and gaps;
-``reference`` derives the settings schema and the documentation table from the list.
+project leaves), ``reviews`` (a card's review), ``history`` (a project's history and
+system) and ``suspect`` (evidence changed after the standing approval); ``engine`` turns
+their shortfalls into findings, earned levels and gaps; ``reference`` derives the settings schema and the documentation table from the list.
 
 This package is the pure core: no MkDocs, no rendering.
 """

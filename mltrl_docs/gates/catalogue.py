@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from mltrl_docs.findings import Severity
-from mltrl_docs.gates import content, ethics, evidence, exits, history, options, reviews
+from mltrl_docs.gates import content, ethics, evidence, exits, history, options, reviews, suspect
 from mltrl_docs.gates.rule import Rule, Scope
 
 DEFAULT_SECTIONS: Mapping[int, tuple[str, ...]] = MappingProxyType({
@@ -25,6 +25,12 @@ DEFAULT_VERSIONS: Mapping[str, int | None] = MappingProxyType({"code": 3, "model
 DEFAULT_EMBEDDED: frozenset[tuple[int, int]] = frozenset({(4, 2), (9, 4)})
 DEFAULT_ROLES: Mapping[int, tuple[str, ...]] = MappingProxyType({7: ("qa", "product")})
 FIRST_PRINCIPLES: tuple[str, ...] = ("Hypotheses", "Research plan", "Data readiness")
+STALE_DAYS = 365
+"""Days a current card may stand unchanged (``stale``). Chosen from the example dossier: its
+projects left a level 98 to 315 days after entering it (median 189), twice 399 and 525 days,
+and level 9 stood 917 days; a year unchanged is past every stay but the two longest, and at
+the example's build date (2026-12-01) flags only neuropath's level-6 card, dated 442 days
+before, whose project has not moved since (by its date: git knows it changed since)."""
 
 
 def _exit(level: int) -> options.Option:
@@ -146,6 +152,16 @@ RULES: tuple[Rule, ...] = (
         "on", reading=True,
     ),
     Rule(
+        "suspect-evidence", Scope.PROJECT, suspect.suspect_evidence,
+        "The evidence of the project's standing approval (its latest card whose approval holds) is what was "
+        "approved: each acceptance file still has the sha256 recorded at approval (card format 1.2), and, "
+        "where git's history is read, no cited evidence file changed after the commit of the approving "
+        "decision.",
+        "The gated review judges the evidence as it stood; evidence that changed afterwards has not been "
+        "reviewed.",
+        "on", reading=True,
+    ),
+    Rule(
         "risk-scored", Scope.LEVEL, content.risk_scored,
         "Every product requirement has a risk (likelihood x impact).",
         "Requirements documents carry risk calculations: a risk score for every technical and product "
@@ -245,10 +261,12 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "stale", Scope.PROJECT, history.stale,
-        "The current card is no older than the set number of days.",
+        "The current card has changed within the set number of days: since its last commit where git's "
+        "history is read, else since its date.",
         "A card is a living document, updated until its level is left.",
-        "off (365 days when on)", severity=None, reading=True,
-        options=(options.number("days", "Days after which a current card is stale", 365, 1),),
+        "365 days", severity=Severity.INFO, reading=True,
+        options=(options.number("days", "Days a current card may stand unchanged at its level (default 365, "
+                                "chosen from the example: see the rule's section)", STALE_DAYS, 1),),
     ),
 )
 """Every gate rule, in the order gates.md lists them."""

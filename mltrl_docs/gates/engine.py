@@ -20,6 +20,10 @@ Readings the spec leaves open, chosen here:
   (``EvidenceReport.verified``): declared verified and not contradicted by its acceptance
   evidence, while ``evidence-contradicts`` is on (off, like any rule, takes it out of the
   reckoning). The criteria are judged once, before any rule runs.
+* Git's history (the provenance, when the caller read it) is only ever read by project rules:
+  ``stale`` (when a card last changed) and ``suspect-evidence`` (evidence committed after the
+  approving decision). Without it they judge by the cards alone (dates, ``sha256`` hashes), and
+  no earned level depends on it.
 * The gap to the next level lists what fails at the current level *and* at the next
   one, plus what leaving takes: an earned approval, an answered stage debrief and every
   EXIT rule of the current level.
@@ -43,6 +47,7 @@ from mltrl_docs.gates.reviews import missing_roles, review_problems
 from mltrl_docs.gates.rule import Context, Rule, Scope, Shortfall
 from mltrl_docs.gates.settings import GateSettings
 from mltrl_docs.model import Card, CardStatus, Dossier, Project, TransitionKind
+from mltrl_docs.provenance import NO_PROVENANCE, ProvenanceReport
 from mltrl_docs.readiness import SystemReadiness, system_readiness
 
 _REVIEW_RULES = ("review", "review-roles")
@@ -86,9 +91,10 @@ class _Judge:
     """One evaluation's settings, dossier and day, to build contexts from."""
 
     def __init__(self, dossier: Dossier, settings: GateSettings, today: dt.date,
-                 evidence: EvidenceReport | None = None) -> None:
+                 evidence: EvidenceReport | None = None, provenance: ProvenanceReport = NO_PROVENANCE) -> None:
         self.dossier, self.settings, self.today = dossier, settings, today
         self.evidence = judged(dossier, settings, evidence)
+        self.provenance = provenance
         self.rules = settings.enabled()
         self.by_scope = {scope: tuple(rule for rule in self.rules if rule.scope is scope) for scope in Scope}
         self.system: dict[str, Any] = {}
@@ -101,7 +107,7 @@ class _Judge:
 
     def context(self, rule: Rule, card: Card, project: Project, level: int | None = None) -> Context:
         return Context(rule, card, card.level.number if level is None else level, project, self.dossier,
-                       self.settings, self.today, self.system, self.evidence)
+                       self.settings, self.today, self.system, self.evidence, self.provenance)
 
     def exit_level(self, rule: Rule) -> int:
         assert rule.exit_level is not None
@@ -255,11 +261,13 @@ def _standing(project: Project, earned: Mapping[Path, int]) -> int | None:
 
 
 def evaluate(dossier: Dossier, settings: GateSettings | None = None, today: dt.date | None = None,
-             evidence: EvidenceReport | None = None) -> GateReport:
+             evidence: EvidenceReport | None = None, provenance: ProvenanceReport = NO_PROVENANCE) -> GateReport:
     """Gate findings, earned levels, approvals, gaps and system readiness for every project;
-    ``evidence``: the acceptance criteria already judged (default: judged here)."""
+    ``evidence``: the acceptance criteria already judged (default: judged here); ``provenance``:
+    what git says about the files (default: nothing, so the rules that read it fall back on the
+    cards alone)."""
     judge = _Judge(dossier, settings if settings is not None else GateSettings(), today or dt.date.today(),
-                   evidence)
+                   evidence, provenance)
     earned = {card.path: _earned(judge, card, project)
               for project in dossier.projects.values() for card in project.cards}
     approved = {card.path: card.status is CardStatus.APPROVED
@@ -267,7 +275,7 @@ def evaluate(dossier: Dossier, settings: GateSettings | None = None, today: dt.d
                 for project in dossier.projects.values() for card in project.cards}
     standing = {project_id: _standing(project, earned) for project_id, project in dossier.projects.items()}
     readiness = system_readiness(dossier, standing)
-    judge.system.update(readiness=readiness, earned=standing)
+    judge.system.update(readiness=readiness, earned=standing, approved=approved)
     findings: list[Finding] = []
     projects: dict[str, ProjectGates] = {}
     for project_id, project in dossier.projects.items():

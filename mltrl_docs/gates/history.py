@@ -3,12 +3,14 @@ earned level. ``ctx.card`` is the project's current card."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from mltrl_docs.findings import Position
 from mltrl_docs.gates.locate import body_start, where
 from mltrl_docs.gates.rule import Context, Shortfall
 from mltrl_docs.model import Card, Dossier, SwitchbackKind, TransitionKind
+from mltrl_docs.provenance import Commit, ProvenanceReport
 from mltrl_docs.readiness import SystemReadiness
 
 
@@ -73,16 +75,34 @@ def embedded_switchback(ctx: Context) -> Iterator[Shortfall]:
         previous = card
 
 
+def last_change(card: Card, provenance: ProvenanceReport, today: dt.date) -> tuple[dt.date, Commit | None]:
+    """When the card last changed: the later of its ``date`` and, when git knows the file, its
+    last commit (a card with changes not committed yet, or not committed at all, changes
+    ``today``); with the commit, when it is that commit."""
+    history = provenance.file(card.path)
+    if history is not None and (history.local_changes or history.untracked):
+        return max(today, card.date), None
+    commit = history.changed if history is not None else None
+    if commit is not None and commit.committed.date() > card.date:
+        return commit.committed.date(), commit
+    return card.date, None
+
+
 def stale(ctx: Context) -> Iterator[Shortfall]:
-    """The current card is no older than the set number of days."""
+    """The current card has changed within the set number of days: by git when the provenance
+    was read, else since its date."""
     card, days = ctx.card, ctx.option("days")
-    age = (ctx.today - card.date).days
+    changed, commit = last_change(card, ctx.provenance, ctx.today)
+    age = (ctx.today - changed).days
     if age > days:
+        since = (f"last changed in commit {commit.short} on {changed.isoformat()}" if commit is not None
+                 else f"entered {card.date.isoformat()}, no later change known")
         yield ctx.shortfall(
-            card, f"the current card was entered {age} days ago ({card.date.isoformat()}); "
-            f"stale flags current cards older than {days} days",
+            card, f"the current level-{card.level.number} card has been unchanged for {age} days ({since}); "
+            f"stale flags a current card unchanged for more than {days} days",
             where(card, "date"), "date",
-            "bring the card up to date, or write the next card if the project has moved on",
+            "bring the card up to date (requirement statuses, evidence, the debrief so far), or write the next "
+            "card if the project has moved on",
             "Bring the current card up to date",
         )
 

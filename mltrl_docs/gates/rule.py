@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from mltrl_docs.evidence.report import NO_EVIDENCE, EvidenceReport
 from mltrl_docs.findings import Finding, Position, Severity
 from mltrl_docs.model import Card, Dossier, Project
+from mltrl_docs.provenance import NO_PROVENANCE, ProvenanceReport
 
 if TYPE_CHECKING:
     from mltrl_docs.gates.settings import GateSettings
@@ -110,10 +111,15 @@ class Context:
     settings: GateSettings
     today: dt.date
     system: Mapping[str, Any] = field(default_factory=dict)
-    """Results of earlier stages the engine shares (the system readiness)."""
+    """Results of earlier stages the engine shares: ``readiness`` and ``earned`` (the system
+    readiness, for project rules) and ``approved`` (card path -> whether its approval holds)."""
     evidence: EvidenceReport = NO_EVIDENCE
     """The acceptance criteria judged against their evidence, computed once before the gates;
     its ``verified`` and ``closed`` are what counts as verified for a gate."""
+    provenance: ProvenanceReport = NO_PROVENANCE
+    """What git says about the cards and their files (empty when not asked for, or outside git):
+    when a card last changed (``stale``) and which files changed after an approval
+    (``suspect-evidence``)."""
 
     def option(self, name: str) -> Any:
         """This rule's option ``name`` as the site set it, or its default."""

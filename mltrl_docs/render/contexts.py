@@ -24,6 +24,8 @@ from mltrl_docs.glossary import Entry, Glossary
 from mltrl_docs.messages import Messages
 from mltrl_docs.model import Attachment, Card, Project, RequirementKind
 from mltrl_docs.production import ProductionLines, Tenure
+from mltrl_docs.provenance import Commit, DecisionRecord, FileHistory
+from mltrl_docs.render.acceptance import RequirementResults
 from mltrl_docs.render.coupling import CouplingGraph
 from mltrl_docs.render.feed import Event
 from mltrl_docs.render.matrix import RequirementMatrix, RiskCell
@@ -158,12 +160,16 @@ class DossierContext(PageContext):
     """The current card's requirements by status."""
     moves: Mapping[Path, Move]
     """How the project came to each card's level."""
+    histories: Mapping[Path, FileHistory]
+    """Each card's history in git, by card path (a card outside git has none; outside git, empty)."""
+    decisions: Mapping[Path, tuple[DecisionRecord | None, ...]]
+    """Who recorded each reviewer's decision, by card path, in the card's reviewer order."""
 
 
 @dataclass(frozen=True, slots=True)
 class PacketContext(DossierContext):
     """The review packet: the dossier's context with the last two cards' matrix, the open findings
-    only, and the dossier page it comes from."""
+    only, no card histories (who recorded each decision stays), and the dossier page it comes from."""
 
     dossier_uri: str = ""
 
@@ -178,6 +184,34 @@ class CardContext(PageContext):
     earned: int | None
     approval_holds: bool
     move: Move
+    acceptance: Mapping[int, RequirementResults]
+    """The judged acceptance criteria of the card's requirements that have any, by requirement index."""
+    history: CardHistory | None
+    """The card's file in git; None outside git (or with provenance off)."""
+    decisions: tuple[DecisionRecord | None, ...]
+    """Who recorded each reviewer's decision, in the card's reviewer order (None: not known)."""
+
+
+MAX_COMMITS_SHOWN = 50
+"""Commits a card page lists at most (newest first); the count says how many there are."""
+
+
+@dataclass(frozen=True, slots=True)
+class CardHistory:
+    """A card's history in git as its page shows it: created, last changed, its commits."""
+
+    file: FileHistory
+    shown: tuple[Commit, ...]
+    """The newest commits, at most MAX_COMMITS_SHOWN."""
+
+    @property
+    def more(self) -> int:
+        """Older commits the list leaves out."""
+        return len(self.file.commits) - len(self.shown)
+
+    @classmethod
+    def of(cls, history: FileHistory | None) -> CardHistory | None:
+        return None if history is None else cls(history, history.commits[:MAX_COMMITS_SHOWN])
 
 
 @dataclass(frozen=True, slots=True)

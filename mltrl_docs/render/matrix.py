@@ -18,8 +18,9 @@ replacement) and the card no longer lists it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from mltrl_docs.evidence import EvidenceReport
 from mltrl_docs.model import Card, Requirement, RequirementKind
 from mltrl_docs.production import ProductionLines, production_lines
 
@@ -34,6 +35,8 @@ class Cell:
     (this card leaves it out, the version in production carries it) or empty."""
     production: Card | None = None
     """For a ``production`` cell: the level-9 card whose version carries the requirement."""
+    contradicts: bool = False
+    """The requirement is declared verified, but its evidence misses an acceptance criterion."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +55,15 @@ class RequirementMatrix:
     product: tuple[Row, ...]
 
 
-def requirement_matrix(cards: Sequence[Card]) -> RequirementMatrix:
-    """The matrix of one project's cards (given in date order), its columns newest first."""
+def requirement_matrix(cards: Sequence[Card], evidence: EvidenceReport | None = None) -> RequirementMatrix:
+    """The matrix of one project's cards (given in date order), its columns newest first; with
+    ``evidence``, a cell whose requirement its evidence contradicts says so."""
     lines = production_lines(cards)
     latest: dict[str, Requirement] = {}
     for card in cards:
         for requirement in card.requirements:
             latest[requirement.id] = requirement
-    rows = [_row(rid, latest[rid], cards, lines) for rid in sorted(latest, key=lambda i: latest[i].parts)]
+    rows = [_row(rid, latest[rid], cards, lines, evidence) for rid in sorted(latest, key=lambda i: latest[i].parts)]
     return RequirementMatrix(
         cards=tuple(reversed(cards)),
         research=tuple(r for r in rows if r.latest.kind is RequirementKind.RESEARCH),
@@ -67,7 +71,8 @@ def requirement_matrix(cards: Sequence[Card]) -> RequirementMatrix:
     )
 
 
-def _row(requirement_id: str, latest: Requirement, cards: Sequence[Card], lines: ProductionLines) -> Row:
+def _row(requirement_id: str, latest: Requirement, cards: Sequence[Card], lines: ProductionLines,
+         evidence: EvidenceReport | None = None) -> Row:
     cells: list[Cell] = []
     previous: Requirement | None = None
     for index, card in enumerate(cards):
@@ -87,7 +92,18 @@ def _row(requirement_id: str, latest: Requirement, cards: Sequence[Card], lines:
         else:
             cells.append(Cell(here))
         previous = here
+    if evidence is not None:
+        cells = [_contradicted(cell, card, evidence) for cell, card in zip(cells, cards)]
     return Row(requirement_id, latest, tuple(reversed(cells)))
+
+
+def _contradicted(cell: Cell, card: Card, evidence: EvidenceReport) -> Cell:
+    """The cell, marked when its requirement (on its card, or on the card in production that
+    carries it) is declared verified and its evidence misses a criterion."""
+    if cell.requirement is None:
+        return cell
+    found = evidence.of(cell.production or card, cell.requirement)
+    return replace(cell, contradicts=True) if found is not None and found.contradicts else cell
 
 
 def _listed(card: Card, requirement_id: str) -> Requirement | None:
@@ -127,12 +143,12 @@ def risk_matrix(card: Card) -> tuple[tuple[RiskCell, ...], ...]:
     )
 
 
-def recent_matrix(cards: Sequence[Card], count: int = 2) -> RequirementMatrix:
+def recent_matrix(cards: Sequence[Card], count: int = 2, evidence: EvidenceReport | None = None) -> RequirementMatrix:
     """The requirement matrix limited to the project's last ``count`` cards (the review packet's:
     the current card and the one before it), its columns in the full matrix's order. Cells keep
     what the whole history says (``new`` is new at that card, not in the excerpt); a row is kept
     when one of these cards lists the requirement, or marks it removed or carried by production."""
-    full = requirement_matrix(cards)
+    full = requirement_matrix(cards, evidence)
     wanted = {id(card) for card in cards[-count:]} if count > 0 else set()
     columns = [index for index, card in enumerate(full.cards) if id(card) in wanted]
 

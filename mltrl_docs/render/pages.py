@@ -21,9 +21,11 @@ from mltrl_docs.production import Line, ProductionLines, Tenure, production_line
 from mltrl_docs.references import is_hidden, real_path
 from mltrl_docs.metrics import Tally, portfolio_metrics, tally
 from mltrl_docs.render.autolink import ScopeMatchers
+from mltrl_docs.render.acceptance import card_results
 from mltrl_docs.render.contexts import (
     AttachmentContext,
     CardContext,
+    CardHistory,
     DossierContext,
     FindingsContext,
     GlossaryContext,
@@ -159,12 +161,16 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
     for project in projects:
         project_gates = gates.projects.get(project.id)
         card_moves = moves(project.cards, m)
+        provenance = dossier.provenance
+        histories = {card.path: found for card in project.cards if (found := provenance.file(card.path)) is not None}
+        decisions = {card.path: provenance.decisions(card) for card in project.cards}
         context = DossierContext(
             project, dossier, project_gates, lines[project.id], gates.approved, current_checklist(project),
             coupling_graph(project_gates.readiness, dossier.dossier) if project_gates else None,
             tuple(by_project[project.id]), timeline(project.cards, dossier.today, m),
-            requirement_matrix(project.cards), risk_matrix(project.current) if project.current else None,
-            current_tally(dossier, project), card_moves)
+            requirement_matrix(project.cards, dossier.evidence),
+            risk_matrix(project.current) if project.current else None,
+            current_tally(dossier, project), card_moves, histories, decisions)
         pages.append(SitePage(project_uri(prefix, project),
                               m.text("page.dossier.title", project=project.id, title=project.title), "project.html",
                               context, in_nav=True, link_terms=True, project=project.id,
@@ -179,7 +185,8 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
                                                date=card.date),
                 "card.html", CardContext(project, card, previous, following, tuple(by_file.get(card.path, ())),
                                          gates.earned.get(card.path), gates.approved.get(card.path, False),
-                                         card_moves[card.path]),
+                                         card_moves[card.path], card_results(card, dossier.evidence, m),
+                                         CardHistory.of(histories.get(card.path)), decisions[card.path]),
                 source=card.path, link_terms=True, project=project.id, tags=card.tags, unbroken=m.date(card.date),
             ))
         for attachment in project.attachments if "attachments" in include else ():
@@ -193,11 +200,14 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
 def packet_page(prefix: str, project: Project, dossier: DossierContext,
                 messages: Messages | None = None) -> SitePage:
     """The review packet of a project, for the gate meeting and for printing: the dossier page's
-    context, with the requirement matrix of the current and the previous card only, and the open
-    findings (errors and warnings) only; ``dossier_uri`` is the dossier page it comes from."""
+    context, with the requirement matrix of the current and the previous card only, the open
+    findings (errors and warnings) only, and no card's last change (its level history keeps to what
+    the gate needs; who recorded each decision stays, in the summary); ``dossier_uri`` is the dossier
+    page it comes from."""
     fields = {name: getattr(dossier, name) for name in dossier.variables()}
-    context = PacketContext(**{**fields, "matrix": recent_matrix(project.cards),
-                               "findings": tuple(f for f in dossier.findings if f.severity is not Severity.INFO)},
+    context = PacketContext(**{**fields, "matrix": recent_matrix(project.cards, evidence=dossier.dossier.evidence),
+                               "findings": tuple(f for f in dossier.findings if f.severity is not Severity.INFO),
+                               "histories": {}},
                             dossier_uri=project_uri(prefix, project))
     title = (messages or english()).text("page.packet.title", project=project.id)
     return SitePage(packet_uri(prefix, project), title, "packet.html", context,

@@ -16,6 +16,10 @@ from mltrl_docs.model import Dossier
 
 TODAY = dt.date(2030, 1, 1)
 
+QUIET: dict[str, object] = {"stale": "off"}
+"""The tests' cards are dated from 2010 and judged as of 2030: ``stale``, on by default as a note,
+would note every project. The tests turn it off unless they are about it (or about the defaults)."""
+
 GOOD_BODY = """
 **TL;DR**: A monitor that warns when search traffic drifts.
 
@@ -188,7 +192,7 @@ def load(tmp_path: Path) -> Dossier:
 
 
 def gates(tmp_path: Path, settings: GateSettings | None = None, today: dt.date = TODAY) -> GateReport:
-    return evaluate(load(tmp_path), settings or GateSettings(), today=today)
+    return evaluate(load(tmp_path), settings or POLICY, today=today)
 
 
 def of(report: GateReport, rule: str) -> list[Finding]:
@@ -228,8 +232,13 @@ def assert_located(finding: Finding, rule: str, path: Path, line: int, field: st
 
 
 def settings(**rules: object) -> GateSettings:
-    """GateSettings.from_data with rule names written as keywords (``leave_research=...``)."""
-    return GateSettings.from_data({name.replace("_", "-"): value for name, value in rules.items()})
+    """GateSettings.from_data with rule names written as keywords (``leave_research=...``), and
+    ``stale`` off unless named (``QUIET``)."""
+    return GateSettings.from_data({**QUIET, **{name.replace("_", "-"): value for name, value in rules.items()}})
+
+
+POLICY = settings()
+"""The default policy, ``stale`` aside (``QUIET``)."""
 
 
 CHECKLIST_PAGE = """---
@@ -306,6 +315,9 @@ def _failing_scenarios(write_card: WriteCard) -> dict[str, Callable[[], object]]
         "evidence-passes": lambda: with_evidence(
             one_card(write_card, 2, requirements=[req("1"), req("2", status="failed", acceptance=[
                 criterion("test.runs.0.f1")])]), METRICS),
+        "suspect-evidence": lambda: with_evidence(
+            one_card(write_card, 2, requirements=[req("1", acceptance=[criterion("test.runs.0.f1", sha256="0" * 64)])]),
+            METRICS),
         "evidence-unreadable": lambda: with_evidence(
             one_card(write_card, 2, requirements=[req("1", acceptance=[criterion("test.f2")])]), METRICS),
         "risk-scored": lambda: one_card(write_card, 5, requirements=[req("1"), req("2", "product")]),
@@ -328,7 +340,8 @@ def _failing_scenarios(write_card: WriteCard) -> dict[str, Callable[[], object]]
 
 
 def failing(rule: str, write_card: WriteCard) -> None:
-    """Write a dossier on which ``rule`` fails, and (stale aside, off by default) no other rule."""
+    """Write a dossier on which ``rule`` fails, and (stale aside, which notes every card of 2010
+    judged in 2030 unless ``QUIET`` turns it off) no other rule."""
     scenarios = _failing_scenarios(write_card)
     assert set(scenarios) == {r.name for r in RULES}, "every rule needs a failing scenario"
     scenarios[rule]()

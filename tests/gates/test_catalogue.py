@@ -68,7 +68,8 @@ def test_the_scopes_hold_the_rules_gates_md_names() -> None:
                       "ethics-post", "versions", "sections", "monitoring"],
         Scope.EXIT: ["leave-first-principles", "leave-research", "leave-capability", "leave-integrations",
                      "leave-product", "leave-flight-ready"],
-        Scope.PROJECT: ["debrief", "switchback-known", "embedded-switchback", "coupled-readiness", "stale"],
+        Scope.PROJECT: ["suspect-evidence", "debrief", "switchback-known", "embedded-switchback", "coupled-readiness",
+                        "stale"],
     }
 
 

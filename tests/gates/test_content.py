@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from mltrl_docs.gates import SEMVER, GateSettings
+from mltrl_docs.gates import SEMVER
 
 from .support import (
     GOOD_BODY,
+    POLICY,
     WriteCard,
     assert_located,
     body_line,
@@ -47,7 +48,7 @@ def test_research_requirements_fail_at_level_3_without_one(write_card: WriteCard
 def test_research_requirements_levels(write_card: WriteCard, tmp_path: Path, level: int,
                                       option: dict[str, Any] | None, found: int) -> None:
     one_card(write_card, level, requirements=[req("2", "product", risk=risk())])
-    chosen = settings(research_requirements=option) if option else GateSettings()
+    chosen = settings(research_requirements=option) if option else POLICY
     assert len(of(gates(tmp_path, chosen), "research-requirements")) == found
 
 
@@ -64,7 +65,7 @@ def test_product_requirements_fail_at_level_5_without_one(write_card: WriteCard,
 def test_product_requirements_levels(write_card: WriteCard, tmp_path: Path, level: int,
                                      option: dict[str, Any] | None, found: int) -> None:
     one_card(write_card, level, requirements=[req("1")])
-    chosen = settings(product_requirements=option) if option else GateSettings()
+    chosen = settings(product_requirements=option) if option else POLICY
     assert len(of(gates(tmp_path, chosen), "product-requirements")) == found
 
 
@@ -90,7 +91,7 @@ def test_risk_scored_fails_for_a_product_requirement_without_risk(write_card: Wr
 def test_risk_scored_levels(write_card: WriteCard, tmp_path: Path, level: int,
                             option: dict[str, Any] | None, found: int) -> None:
     one_card(write_card, level, requirements=[req("1"), req("9", "product")])
-    chosen = settings(risk_scored=option) if option else GateSettings()
+    chosen = settings(risk_scored=option) if option else POLICY
     assert len(of(gates(tmp_path, chosen), "risk-scored")) == found
 
 
@@ -123,7 +124,7 @@ def test_high_risk_open_thresholds(write_card: WriteCard, tmp_path: Path, level:
                                    score: tuple[int, int], option: dict[str, Any] | None, found: int) -> None:
     one_card(write_card, level, requirements=[req("1", status=status, risk=risk(*score)),
                                               req("2", "product", risk=risk())])
-    chosen = settings(high_risk_open=option) if option else GateSettings()
+    chosen = settings(high_risk_open=option) if option else POLICY
     assert len(of(gates(tmp_path, chosen), "high-risk-open")) == found
 
 
@@ -243,7 +244,7 @@ def test_versions_missing_points_at_versions(write_card: WriteCard, tmp_path: Pa
 def test_versions_levels(write_card: WriteCard, tmp_path: Path, level: int, option: dict[str, Any] | None,
                          found: list[str]) -> None:
     one_card(write_card, level, versions=None)
-    chosen = settings(versions=option) if option else GateSettings()
+    chosen = settings(versions=option) if option else POLICY
     assert sorted(str(f.field) for f in of(gates(tmp_path, chosen), "versions")) == sorted(f"versions.{k}" for k in found)
 
 

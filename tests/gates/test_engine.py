@@ -28,6 +28,7 @@ from mltrl_docs.model import Dossier
 from .support import (
     GOOD_BODY,
     NO_DEBRIEF,
+    POLICY,
     TODAY,
     WriteCard,
     failing,
@@ -51,7 +52,7 @@ DEFAULTS = {rule.name: rule.severity for rule in RULES}
 
 def report_for(tmp_path: Path, chosen: GateSettings | None = None) -> tuple[GateReport, Dossier]:
     dossier = load(tmp_path)
-    return evaluate(dossier, chosen or GateSettings(), today=TODAY), dossier
+    return evaluate(dossier, chosen or POLICY, today=TODAY), dossier
 
 
 # --- a clean dossier ---------------------------------------------------------------------
@@ -62,7 +63,7 @@ def test_a_complete_climb_from_0_to_9_passes_every_gate(write_card: WriteCard, t
     (L0 sections, L4 research closed, L5 demo and risk-scored product requirements, L7 data
     slices, L8 product closed, deployment tests and datasheet); L9 has monitoring."""
     paths = history(write_card, list(range(10)))
-    checked = build_dossier([tmp_path / "dossiers"], gates=GateSettings(), today=TODAY)
+    checked = build_dossier([tmp_path / "dossiers"], gates=POLICY, today=TODAY)
     assert checked.findings == ()
     report = checked.gates
     assert report.findings == ()
@@ -108,7 +109,7 @@ def test_no_policy_means_no_rule(write_card: WriteCard, tmp_path: Path) -> None:
 @pytest.mark.parametrize("rule", NAMES)
 def test_every_rule_fails_at_its_default_severity(rule: str, write_card: WriteCard, tmp_path: Path) -> None:
     failing(rule, write_card)
-    report = gates(tmp_path)
+    report = gates(tmp_path, GateSettings())
     expected = DEFAULTS[rule]
     assert {f.severity for f in of(report, rule)} == ({expected} if expected else set())
     on = gates(tmp_path, settings(**{rule: True}))
@@ -216,7 +217,7 @@ def test_projects_without_a_valid_card_are_skipped(write: Callable[..., Path], w
     one_card(write_card, 2)
     write("dossiers/broken/L1.md", "---\nmltrl: 1\nlevel: 1\n---\n")
     dossier = build_dossier([tmp_path / "dossiers"]).dossier
-    report = evaluate(dossier, GateSettings(), today=TODAY)
+    report = evaluate(dossier, POLICY, today=TODAY)
     assert list(report.projects) == ["C1"]
 
 

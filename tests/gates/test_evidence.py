@@ -17,6 +17,7 @@ from mltrl_docs.metrics import portfolio_metrics
 
 from .support import (
     METRICS,
+    POLICY,
     TODAY,
     WriteCard,
     assert_located,
@@ -162,7 +163,7 @@ def test_a_malformed_file_is_located_at_the_source(write_card: WriteCard, tmp_pa
 
 def test_a_missing_evidence_file_is_reported_once(write_card: WriteCard, tmp_path: Path) -> None:
     path = one_card(write_card, 2, requirements=[req("1", acceptance=[criterion()])])
-    checked = build_dossier([tmp_path / "dossiers"], gates=GateSettings(), today=TODAY)
+    checked = build_dossier([tmp_path / "dossiers"], gates=POLICY, today=TODAY)
     assert [(f.rule, f.severity, f.field) for f in checked.findings if f.path == path] == [
         ("path", Severity.ERROR, "requirements[0].acceptance[0].source")]
 
@@ -171,7 +172,7 @@ def test_the_checked_dossier_carries_the_report_the_gates_used(write_card: Write
     """Judged once, before the gates: the same report on the CheckedDossier, applied as the policy
     says; the metrics' counts follow it."""
     with_evidence(one_card(write_card, 2, requirements=[req("1", acceptance=[criterion()]), req("1.1")]), METRICS)
-    checked = build_dossier([tmp_path / "dossiers"], gates=GateSettings(), today=TODAY)
+    checked = build_dossier([tmp_path / "dossiers"], gates=POLICY, today=TODAY)
     card = checked.cards[0]
     assert checked.evidence.applied and [r.id for r in card.requirements if checked.evidence.verified(card, r)] == [
         "1.1"]

@@ -7,7 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+from provenance.support import Repo, needs_git
+
+from mltrl_docs.dossier import build_site
 from mltrl_docs.findings import Severity
+from mltrl_docs.gates import BY_NAME, GateSettings
+from mltrl_docs.settings import Settings
 
 from .support import (
     GOOD_BODY,
@@ -136,18 +142,48 @@ def test_coupled_readiness_never_lowers_an_earned_level(write_card: WriteCard, t
 # --- stale -----------------------------------------------------------------------------------
 
 
-def test_stale_is_off_by_default(write_card: WriteCard, tmp_path: Path) -> None:
-    one_card(write_card, 2, date="2001-01-01")
-    assert of(gates(tmp_path), "stale") == []
+def test_stale_is_on_by_default_as_a_note_after_365_days(write_card: WriteCard, tmp_path: Path) -> None:
+    path = one_card(write_card, 2, date="2001-01-01")
+    finding = single(gates(tmp_path, GateSettings(), today=dt.date(2002, 1, 2)), "stale")
+    assert_located(finding, "stale", path, line_of(path, "date: '2001"), "date", None, Severity.INFO)
+    assert finding.message == ("the current level-2 card has been unchanged for 366 days (entered 2001-01-01, no "
+                               "later change known); stale flags a current card unchanged for more than 365 days")
+    assert of(gates(tmp_path, GateSettings(), today=dt.date(2002, 1, 1)), "stale") == []
+    assert BY_NAME["stale"].severity is Severity.INFO and GateSettings().option("stale", "days") == 365
 
 
 def test_stale_flags_an_old_current_card(write_card: WriteCard, tmp_path: Path) -> None:
     paths = history(write_card, [2, 3])  # 2010-01-01 and 2011-01-01
     chosen = settings(stale={"days": 30})
     finding = single(gates(tmp_path, chosen, today=dt.date(2011, 2, 1)), "stale")
-    assert_located(finding, "stale", paths[1], line_of(paths[1], "date: '2011"), "date", None)
-    assert finding.message == ("the current card was entered 31 days ago (2011-01-01); "
-                               "stale flags current cards older than 30 days")
+    assert_located(finding, "stale", paths[1], line_of(paths[1], "date: '2011"), "date", None, Severity.INFO)
+    assert finding.message == ("the current level-3 card has been unchanged for 31 days (entered 2011-01-01, no "
+                               "later change known); stale flags a current card unchanged for more than 30 days")
     assert of(gates(tmp_path, chosen, today=dt.date(2011, 1, 31)), "stale") == []
     assert len(of(gates(tmp_path, settings(stale=True), today=dt.date(2012, 1, 2)), "stale")) == 1
     assert of(gates(tmp_path, settings(stale=True), today=dt.date(2012, 1, 1)), "stale") == []
+    assert {f.severity for f in of(gates(tmp_path, settings(stale="warning"), today=dt.date(2012, 1, 2)),
+                                    "stale")} == {Severity.WARNING}
+
+
+@needs_git
+def test_stale_counts_from_the_cards_last_commit_where_git_is_read(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A card dated 2020 but committed on 1 March 2024 changed then; one with changes not committed
+    yet changes today."""
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    repo = Repo(tmp_path / "repo")
+    path = repo.card("dossiers/p/L2.md", date="2020-01-01")
+    sha = repo.commit("Card", when="2024-03-01T10:00:00+00:00")
+
+    def stale_at(day: dt.date, provenance: bool = True) -> list[str]:
+        settings = Settings(sources=((repo.root / "dossiers").resolve(),), build_date=day)
+        return [f.message for f in build_site(settings, provenance=provenance).findings if f.rule == "stale"]
+
+    assert stale_at(dt.date(2025, 2, 28)) == []
+    assert stale_at(dt.date(2025, 3, 2)) == [(
+        f"the current level-2 card has been unchanged for 366 days (last changed in commit {sha[:7]} on 2024-03-01); "
+        "stale flags a current card unchanged for more than 365 days")]
+    assert len(stale_at(dt.date(2025, 2, 28), provenance=False)) == 1  # by its date alone: 2020
+    path.write_text(path.read_text() + "\nA new line.\n", encoding="utf-8")
+    assert stale_at(dt.date(2030, 1, 1)) == []

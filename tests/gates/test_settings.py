@@ -33,6 +33,7 @@ gates:
   evidence-contradicts: warning
   evidence-passes: info
   evidence-unreadable: warning
+  suspect-evidence: warning
   risk-scored: {from: 5}
   high-risk-open: {from: 7, score: 15}
   ethics-pre: {started: 1, from: 5}
@@ -47,7 +48,7 @@ gates:
   switchback-known: true
   embedded-switchback: {pairs: [[4, 2], [9, 4]]}
   coupled-readiness: info
-  stale: {severity: "off", days: 365}
+  stale: {severity: info, days: 365}
 """
 """Every rule with every option at its default, written out."""
 
@@ -56,8 +57,9 @@ def test_defaults_are_gates_md() -> None:
     defaults = GateSettings()
     assert GateSettings.from_data(None) == defaults == GateSettings.from_data({})
     assert {name: defaults.severity(name) for name in BY_NAME} == DEFAULTS
-    assert DEFAULTS["coupled-readiness"] is Severity.INFO and DEFAULTS["stale"] is None
-    assert DEFAULTS["evidence-passes"] is Severity.INFO
+    assert DEFAULTS["coupled-readiness"] is Severity.INFO and DEFAULTS["stale"] is Severity.INFO
+    assert DEFAULTS["evidence-passes"] is Severity.INFO and DEFAULTS["suspect-evidence"] is Severity.WARNING
+    assert defaults.option("stale", "days") == 365
     assert {name for name, severity in DEFAULTS.items() if severity is Severity.WARNING} == set(BY_NAME) - {
         "coupled-readiness", "evidence-passes", "stale"}
     assert dict(defaults.option("sections", "table")) == dict(DEFAULT_SECTIONS)
@@ -78,10 +80,10 @@ def test_every_option_defaults_to_its_record() -> None:
 
 
 def test_enabled_rules_are_in_catalogue_order() -> None:
-    assert [rule.name for rule in GateSettings().enabled()] == [name for name in BY_NAME if name != "stale"]
+    assert [rule.name for rule in GateSettings().enabled()] == list(BY_NAME)
     assert GateSettings.none().enabled() == ()
-    assert [rule.name for rule in GateSettings.from_data({"stale": True, "review": "off"}).enabled()] == [
-        name for name in BY_NAME if name != "review"]
+    assert [rule.name for rule in GateSettings.from_data({"stale": False, "review": "off"}).enabled()] == [
+        name for name in BY_NAME if name not in ("review", "stale")]
 
 
 def test_none_turns_every_rule_off() -> None:
@@ -148,10 +150,18 @@ def test_unknown_rule_names_and_options_are_rejected_by_from_data_too() -> None:
 
 @pytest.mark.parametrize("value,expected", [
     (True, Severity.WARNING), ("on", Severity.WARNING), (None, Severity.WARNING), (False, None), ("off", None),
-    ("error", Severity.ERROR), ({}, Severity.WARNING), ({"days": 10}, Severity.WARNING),
-    ({"severity": "info"}, Severity.INFO), ({"severity": "off", "days": 10}, None),
+    ("error", Severity.ERROR), ({}, Severity.WARNING), ({"table": {7: ["qa"]}}, Severity.WARNING),
+    ({"severity": "info"}, Severity.INFO), ({"severity": "off", "table": {7: ["qa"]}}, None),
 ])
 def test_a_rule_value_is_a_severity_a_boolean_or_a_mapping(value: object, expected: Severity | None) -> None:
+    assert GateSettings.from_data({"review-roles": value}).severity("review-roles") == expected
+
+
+@pytest.mark.parametrize("value,expected", [
+    (True, Severity.INFO), ("on", Severity.INFO), ({"days": 10}, Severity.INFO), ("warning", Severity.WARNING),
+    ({"severity": "warning", "days": 10}, Severity.WARNING), (False, None), ({"severity": "off", "days": 10}, None),
+])
+def test_stale_is_on_as_a_note_whatever_turns_it_on(value: object, expected: Severity | None) -> None:
     assert GateSettings.from_data({"stale": value}).severity("stale") == expected
 
 

@@ -1,0 +1,137 @@
+"""Benchmark: what evidence reading and git provenance (issue 12) add to `mkdocs build`.
+
+The corpus is `corpus.py`'s, made a git repository with a history (`provenance.py`'s
+`build_history`: every card committed ``--commits`` times by many authors). A last commit
+gives every requirement of every card an acceptance criterion (format 1.2) read from a
+JSON evidence file of its project, and every third one a JUnit XML criterion too.
+
+Side by side, in one run, fresh processes (Material, search and navigation.prune):
+
+- plain MkDocs building the same card files as ordinary pages (the baseline of every section);
+- the plugin on the commit before the criteria, with provenance off (the build before issue 12);
+- the plugin with the criteria, provenance off (adds evidence reading and judging);
+- the plugin with the criteria and provenance, cache warm (what a rebuild pays);
+- the same with provenance's cache removed before each run (the first build of a clone).
+
+    python benchmarks/bench_evidence.py --cards 3000 --runs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_check import series  # noqa: E402
+from bench_site import configs  # noqa: E402
+from provenance import build_history  # noqa: E402
+
+JUNIT = """<?xml version="1.0" encoding="UTF-8"?>
+<testsuites><testsuite name="tests.acceptance" tests="{n}">{cases}</testsuite></testsuites>
+"""
+
+
+def add_criteria(root: Path) -> int:
+    """Give every requirement an acceptance criterion on its project's evidence; commit. Returns the
+    number of criteria."""
+    criteria = 0
+    for folder in sorted((root / "dossiers").iterdir()):
+        if not folder.is_dir():
+            continue
+        scores: dict[str, dict[str, float]] = {}
+        cases: list[str] = []
+        for path in sorted(folder.glob("*.md")):
+            text = path.read_text(encoding="utf-8")
+            _, head, body = text.split("---\n", 2)
+            data = yaml.safe_load(head)
+            for index, requirement in enumerate(data.get("requirements") or []):
+                key = "r" + requirement["id"].replace(".", "_")
+                scores.setdefault(key, {"f1": 0.8})
+                requirement["acceptance"] = [{"metric": "F1", "op": ">=", "value": 0.7,
+                                              "source": "evidence/metrics.json", "select": f"{key}.f1"}]
+                criteria += 1
+                if index % 3 == 0:
+                    cases.append(f'<testcase classname="tests.acceptance" name="test_{key}"/>')
+                    requirement["acceptance"].append({"tests": "evidence/junit.xml",
+                                                      "select": f"tests.acceptance.test_{key}"})
+                    criteria += 1
+            data["mltrl"] = 1.2
+            path.write_text("---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True) + "---\n" + body,
+                            encoding="utf-8")
+        evidence = folder / "evidence"
+        evidence.mkdir(exist_ok=True)
+        (evidence / "metrics.json").write_text(json.dumps(scores), encoding="utf-8")
+        (evidence / "junit.xml").write_text(JUNIT.format(n=len(set(cases)), cases="".join(sorted(set(cases)))),
+                                            encoding="utf-8")
+    git = ["git", "-C", str(root), "-c", "user.name=Bench", "-c", "user.email=bench@example.org"]
+    subprocess.run([*git, "add", "-A", "dossiers"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "Acceptance criteria"], check=True)
+    return criteria
+
+
+def with_provenance(root: Path, plugin: Path, enabled: bool) -> Path:
+    """A copy of the plugin's mkdocs config whose settings switch provenance on or off."""
+    settings = root / f"mltrl-docs-{'on' if enabled else 'off'}.yml"
+    settings.write_text(f"sources: [dossiers]\nprovenance: {'true' if enabled else 'false'}\n", encoding="utf-8")
+    config = root / f"mkdocs-{'on' if enabled else 'off'}.yml"
+    config.write_text(plugin.read_text(encoding="utf-8").replace("settings: mltrl-docs.yml",
+                                                                 f"settings: {settings.name}"), encoding="utf-8")
+    return config
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cards", type=int, default=3000)
+    parser.add_argument("--commits", type=int, default=3, help="commits per card in the history")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    build = [sys.executable, "-m", "mkdocs", "build", "-q", "-f"]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "repo"
+        cards, commits = build_history(root, args.cards, args.commits)
+        (root / "mltrl-docs.yml").write_text("sources: [dossiers]\n", encoding="utf-8")
+        before = Path(tmp) / "before"
+        subprocess.run(["git", "-C", str(root), "worktree", "add", "-q", str(before), "HEAD"], check=True)
+        criteria = add_criteria(root)
+        plugin, plain = configs(root)
+        off, on = with_provenance(root, plugin, False), with_provenance(root, plugin, True)
+        (before / "docs").mkdir()
+        (before / "docs" / "index.md").write_text("# Dossier\n", encoding="utf-8")
+        old = with_provenance(before, plugin, False)
+        cache = root / ".cache"
+        rows = [("plain MkDocs, same card files", series([*build, str(plain)], root, args.runs)),
+                ("plugin, no criteria, provenance off (as before issue 12)", series([*build, str(old)], before, args.runs)),
+                ("plugin, criteria judged, provenance off", series([*build, str(off)], root, args.runs)),
+                ("plugin, criteria and provenance, cache warm", series([*build, str(on)], root, args.runs)),
+                ]
+        cold = []
+        for _ in range(args.runs):
+            shutil.rmtree(cache, ignore_errors=True)
+            cold.append(series([*build, str(on)], root, 1))
+        rows.append(("plugin, criteria and provenance, cache cold",
+                     {"min": min(c["min"] for c in cold), "median": sorted(c["median"] for c in cold)[len(cold) // 2],
+                      "rss": max(c["rss"] for c in cold)}))
+    base = rows[0][1]["median"]
+    before_issue = rows[1][1]["median"]
+    print(f"- Corpus: {cards:,} cards, {commits:,} commits (`provenance.py`'s history, {args.commits} per card), "
+          f"then {criteria:,} acceptance criteria (JSON, and JUnit XML on every third requirement) in one commit.")
+    print(f"- Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}; "
+          f"{args.runs} runs each, fresh processes; load average {os.getloadavg()[0]:.1f} at the end.\n")
+    print("| build | fastest | median | peak RSS | ratio to plain MkDocs | ratio to the build before issue 12 |")
+    print("|---|---|---|---|---|---|")
+    for name, result in rows:
+        print(f"| {name} | {result['min']:.1f} s | {result['median']:.1f} s | {result['rss']} MiB "
+              f"| {result['median'] / base:.2f}x | {result['median'] / before_issue:.2f}x |")
+
+
+if __name__ == "__main__":
+    main()
