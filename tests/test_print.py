@@ -203,6 +203,12 @@ _PRINTED_CHROME = """() => [...document.querySelectorAll(
   .map(el => el.tagName.toLowerCase() + [...el.classList].map(c => '.' + c).join(''))"""
 
 
+_TRANSITIONING = """() => [...document.querySelectorAll('body, body *')]
+  .filter(e => getComputedStyle(e).transitionDuration.split(',').some(d => parseFloat(d) > 0))
+  .slice(0, 5).map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`)"""
+"""Elements that would fade a colour (or anything) in print rather than show it as it ends."""
+
+
 def as_printed(visit: Visit, paper: str) -> None:
     """Lay the open page out as print media at the paper's printable width."""
     visit.page.set_viewport_size({"width": printable_width(paper), "height": 1000})
@@ -222,6 +228,8 @@ def check_printed(visit: Visit, paper: str, name: str) -> bytes:
     if page.locator("article img, [role=main] img").count() == 0:
         assert not pdf_has_raster_images(pdf), "the PDF holds bitmaps: something printed rasterised"
     as_printed(visit, paper)
+    # Colours are read right after the switch to print: none may be mid-way through a theme's transition.
+    assert page.evaluate(_TRANSITIONING) == []
     assert page.evaluate(_PAST_THE_EDGE, [0, printable_width(paper)]) == []
     assert page.evaluate(_PRINTED_CHROME) == []
     as_of = page.locator(".mltrl-as-of")
