@@ -7,6 +7,10 @@ out of the nav) over the same card files: what MkDocs alone spends reading and
 rendering them. Prints a Markdown section for BENCHMARKS.md.
 
     python benchmarks/bench_check.py --cards 3000 --runs 5
+    python benchmarks/bench_check.py --cards 3000 --runs 5 --paths 5
+
+With ``--paths N``, it times `check` given one card and given N cards of different projects (what
+a pre-commit hook passes) instead: each site is built once, however many of its paths are given.
 """
 
 from __future__ import annotations
@@ -55,11 +59,43 @@ def series(command: list[str], cwd: Path, runs: int, expect: tuple[int, ...] = (
     return {"min": min(walls), "median": statistics.median(walls), "rss": max(r for _, r in results)}
 
 
+def _machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()}"
+
+
+def paths_benchmark(cards: int, runs: int, count: int) -> None:
+    """`check CARD` against `check CARD1 ... CARDn` (n cards of n projects) on one corpus."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = generate(Path(tmp), cards)
+        projects = sorted(p for p in (root / "dossiers").iterdir() if p.is_dir())
+        picked = [str(sorted(p.glob("*.md"))[-1].relative_to(root)) for p in projects[:count]]
+        base = [sys.executable, "-m", "mltrl_docs", "check"]
+        one = series([*base, picked[0]], root, runs, expect=(0, 1))
+        many = series([*base, *picked], root, runs, expect=(0, 1))
+        whole = series([*base, "."], root, runs, expect=(0, 1))
+    print(f"### `mltrl-docs check` given 1 and {count} card paths, {cards:,} cards\n")
+    print(f"- Corpus: `benchmarks/corpus.py` (seed 7): {cards:,} cards in {cards // 10} projects; "
+          f"the paths are the current cards of the first {count} projects.")
+    print(f"- Machine: {_machine()}.")
+    print(f"- Runs: {runs} of each, each a fresh process.\n")
+    print("| command | fastest | median | peak RSS |")
+    print("|---|---|---|---|")
+    for name, row in ((f"`check` 1 path", one), (f"`check` {count} paths", many), ("`check .` (whole site)", whole)):
+        print(f"| {name} | {row['min']:.2f} s | {row['median']:.2f} s | {row['rss']} MiB |")
+    print(f"\nRatio {count} paths / 1 path (median): {many['median'] / one['median']:.2f}x.")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cards", type=int, default=3000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--paths", type=int, default=0, help="Compare check of 1 card against N cards.")
     args = parser.parse_args()
+    if args.paths:
+        paths_benchmark(args.cards, args.runs, args.paths)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         root = generate(Path(tmp), args.cards)
         lines = sum(p.read_text(encoding="utf-8").count("\n") for p in (root / "dossiers").rglob("*.md"))

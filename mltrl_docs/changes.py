@@ -46,6 +46,7 @@ from typing import Generic, TypeVar
 from mltrl_docs.body import Body
 from mltrl_docs.dossier import CheckedDossier
 from mltrl_docs.evidence import AcceptanceResult, EvidenceReport
+from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.gates.history import last_change
 from mltrl_docs.gates.locate import key_of
 from mltrl_docs.model import (
@@ -61,6 +62,7 @@ from mltrl_docs.model import (
 )
 from mltrl_docs.provenance import Commit, ProvenanceReport
 from mltrl_docs.provenance.git import git
+from mltrl_docs.settings import Settings
 
 T = TypeVar("T")
 
@@ -543,6 +545,57 @@ def _commit(root: Path, ref: str) -> Commit | None:
                       dt.datetime.fromisoformat(parts[4]), parts[5][:200])
     except ValueError:
         return None
+
+
+class Fallback(StrEnum):
+    """Why a site's list of changes does not start where ``changes.since`` says."""
+
+    DEFAULT = "default"
+    """The setting names no day (a git ref that is no commit): the list shows the default 90 days."""
+    HORIZON = "horizon"
+    """A git ref that a shallow clone's history does not reach: the list starts where that history does."""
+
+
+@dataclass(frozen=True, slots=True)
+class SinceSetting:
+    """``changes.since`` resolved once for a build: since when its list of changes runs, and the
+    finding when the setting could not be used as written."""
+
+    since: Since
+    value: int | dt.date | str
+    """The setting as written (or its default)."""
+    finding: Finding | None = None
+    """An error at the setting's line when it names no day; a note when it names a git ref a shallow
+    clone does not hold."""
+    fallback: Fallback | None = None
+
+
+def since_setting(settings: Settings, checked: CheckedDossier) -> SinceSetting:
+    """``settings.changes.since`` resolved as of ``checked.today`` in the sources' repositories.
+    Never raises: a value that names no day is an error finding located at the setting, and the
+    list falls back to the default (``DEFAULT_DAYS``); a git ref that names no commit in a
+    shallow clone is a note, and the list starts where the clone's history does (what a clone
+    of depth 1 can see)."""
+    value = settings.changes.since
+    try:
+        return SinceSetting(resolve_since(value, settings.sources, checked.today), value)
+    except SinceError as exc:
+        problem = str(exc)
+    path = settings.file or Path("mltrl-docs.yml")
+    horizons = [r.horizon for r in checked.provenance.repositories if r.shallow and r.horizon is not None]
+    if isinstance(value, str) and horizons:
+        start = min(horizons).date()
+        return SinceSetting(Since(start), value, Finding(
+            Severity.INFO, "settings", f"changes.since: {problem}, and this clone is shallow: its history starts on "
+            f"{start.isoformat()}, so the 'What changed' list starts there", path, settings.changes.at,
+            field="changes.since", hint="fetch the whole history (git fetch --unshallow), or fetch the ref"),
+            Fallback.HORIZON)
+    default = Since(checked.today - dt.timedelta(days=DEFAULT_DAYS), days=DEFAULT_DAYS)
+    return SinceSetting(default, value, Finding(
+        Severity.ERROR, "settings", f"changes.since: {problem}; the 'What changed' list shows the last "
+        f"{DEFAULT_DAYS} days instead", path, settings.changes.at, field="changes.since",
+        hint="give a number of days (90), a date (2026-01-01) or a tag, branch or commit of the sources' "
+             "repository (v1.2)"), Fallback.DEFAULT)
 
 
 # --- the whole dossier -----------------------------------------------------------------

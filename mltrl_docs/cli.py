@@ -1,8 +1,9 @@
 """The ``mltrl-docs`` command: check cards without building a site, list what changed,
 export the schemas.
 
-Exit codes of ``check``: 0 clean, 1 findings (errors or warnings), 2 usage or
-I/O problems (a missing path, an unreadable settings file, a git ref that names no commit).
+Exit codes of ``check``: 0 clean, 1 findings (errors or warnings; with ``--fail-on error``,
+errors only), 2 usage or I/O problems (a missing path, an unreadable settings file, a git ref
+that names no commit).
 
 ``check`` and ``diff`` read the cards' history from git as a build does (unless the settings say
 ``provenance: false``), so that the gate rules that read it (``stale``, ``suspect-evidence``)
@@ -15,6 +16,7 @@ import datetime as dt
 import shutil
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -23,14 +25,17 @@ from mltrl_docs.change_report import FORMATS as CHANGE_FORMATS
 from mltrl_docs.dossier import CheckedDossier, build_dossier, build_site
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.model import SwitchbackKind
+from mltrl_docs.paths import display
 from mltrl_docs.references import resolved
-from mltrl_docs.report import FORMATS, RENDERERS, gap_json, gap_text, text_line
+from mltrl_docs.report import FORMATS, RENDERERS, Tally, gap_github, gap_json, gap_text, text_line
 from mltrl_docs.resources import SCHEMA_NAMES, schema_path
 from mltrl_docs.settings import SETTINGS_FILE, Settings
-from mltrl_docs.targets import Target, resolve
+from mltrl_docs.targets import Target, find_settings, resolve
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 CACHE_DIR = Path(".cache") / "mltrl-docs"
+FAIL_ON = {"error": (Severity.ERROR,), "warning": (Severity.ERROR, Severity.WARNING), "never": ()}
+"""``check --fail-on``: the severities that make the exit code 1."""
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -43,31 +48,66 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text for people, json for tools, github for workflow annotations.")
+@click.option("--fail-on", "fail_on", type=click.Choice(list(FAIL_ON)), default="warning", show_default=True,
+              help="Exit 1 on errors only (error: what a pre-commit hook wants, so that a draft's warnings "
+                   "do not block a commit), on errors or warnings (warning), or never.")
 @click.option("--next", "next_project", metavar="PROJECT",
               help="Instead of the findings, list what PROJECT's current card must change to pass "
                    "the gates of the next level (exit 1 when anything is left).")
-def check(paths: tuple[Path, ...], output_format: str, next_project: str | None) -> None:
+def check(paths: tuple[Path, ...], output_format: str, fail_on: str, next_project: str | None) -> None:
     """Check level cards and glossaries without building a site.
 
     PATHS are sites (folders with mltrl-docs.yml), dossier sources, project
-    folders, cards or glossary files; default: the mltrl-docs.yml here.
+    folders, cards or glossary files; other files (mkdocs.yml, docs/index.md) are
+    skipped with a note. Default: the mltrl-docs.yml here or in a parent folder
+    (up to the git repository's root). Each site is built once, however many of
+    its paths are given, and only the paths' findings are reported and counted.
     """
     if not paths:
-        if not Path(SETTINGS_FILE).is_file():
-            raise click.UsageError(f"give a PATH to check, or run where a {SETTINGS_FILE} is")
-        paths = (Path(SETTINGS_FILE),)
-    targets = [_target(path) for path in paths]
-    dossiers, findings = [], []
-    for target in targets:
-        dossier = build_site(target.settings, provenance=True, cache_dir=_cache_dir())
+        found = find_settings(Path.cwd())
+        if found is None:
+            raise click.UsageError(f"give a PATH to check, or run where a {SETTINGS_FILE} is (here or in a parent "
+                                   "folder of this git repository)")
+        paths = (found,)
+    sites: dict[Path, tuple[Settings | None, list[Finding]]] = {}
+    groups: dict[int, tuple[Settings, list[Target]]] = {}
+    findings: list[Finding] = []
+    for path in paths:
+        target, problems = resolve(path, sites)
+        if target is None and any(p.severity is Severity.ERROR for p in problems):
+            _unusable(path, problems)
+        if target is None:
+            findings += problems  # a file check does not read: the note says so
+            continue
+        groups.setdefault(id(target.settings), (target.settings, []))[1].append(target)
+    dossiers, tally = [], Tally()
+    for settings, targets in groups.values():
+        dossier = build_site(settings, provenance=True, cache_dir=_cache_dir())
         dossiers.append(dossier)
-        findings += [f for f in dossier.findings if target.wants(f)]
+        focus = [t.focus for t in targets]
+        whole = None in focus
+        findings += [f for f in dossier.findings if whole or any(t.wants(f) for t in targets)]
+        tally += Tally.of(dossier) if whole else _focused_tally(dossier, [f for f in focus if f is not None])
     if next_project is not None:
         _next(next_project, dossiers, output_format)
     unique = sorted(set(findings), key=Finding.sort_key)
-    click.echo(RENDERERS[output_format](dossiers, unique), nl=False)
-    failing = any(f.severity in (Severity.ERROR, Severity.WARNING) for f in unique)
+    click.echo(RENDERERS[output_format](tally, unique), nl=False)
+    failing = any(f.severity in FAIL_ON[fail_on] for f in unique)
     sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
+def _focused_tally(dossier: CheckedDossier, focus: list[Path]) -> Tally:
+    """The projects, cards and project glossary terms in or under the paths asked about (a
+    project counts when any of its files or folders was asked about)."""
+    def asked(path: Path) -> bool:
+        return any(path == f or f in path.parents for f in focus)
+
+    projects = [p for p in dossier.projects.values()
+                if asked(p.folder) or any(p.folder == f or p.folder in f.parents for f in focus)]
+    cards = [c for c in dossier.cards if asked(c.path)]
+    invalid = [c for c in dossier.invalid_cards if asked(c.path)]
+    terms = sum(len(p.glossary) for p in projects) + sum(1 for t in dossier.dossier.glossary if asked(t.path))
+    return Tally(len(projects), len(cards), len(invalid), terms)
 
 
 def _cache_dir() -> Path | None:
@@ -98,9 +138,9 @@ def diff_command(path: Path | None, since_text: str | None, output_format: str, 
     from mltrl_docs.changes import ChangeReport, SinceError, parse_since, resolve_since
 
     if path is None:
-        if not Path(SETTINGS_FILE).is_file():
-            raise click.UsageError(f"give a PATH, or run where a {SETTINGS_FILE} is")
-        path = Path(SETTINGS_FILE)
+        path = find_settings(Path.cwd())
+        if path is None:
+            raise click.UsageError(f"give a PATH, or run where a {SETTINGS_FILE} is (here or in a parent folder)")
     target = _target(path)
     settings = target.settings
     dossier = build_site(settings, provenance=True, cache_dir=_cache_dir())
@@ -127,7 +167,8 @@ def _next(project_id: str, dossiers: list[CheckedDossier], output_format: str) -
         known = sorted(p for d in dossiers for p in d.projects)
         click.echo(f"error: no project '{project_id}' (projects: {', '.join(known) or 'none'})", err=True)
         sys.exit(EXIT_USAGE)
-    click.echo((gap_json if output_format == "json" else gap_text)(project_id, dossier), nl=False)
+    render = {"json": gap_json, "github": gap_github}.get(output_format, gap_text)
+    click.echo(render(project_id, dossier), nl=False)
     gates = dossier.gates.projects.get(project_id)
     sys.exit(EXIT_FINDINGS if gates is None or gates.gap else EXIT_CLEAN)
 
@@ -149,11 +190,34 @@ def schema(out_dir: Path) -> None:
 
 
 @main.command()
+@click.argument("folder", required=False, default=Path("."), type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace files that exist already.")
+def init(folder: Path, force: bool) -> None:
+    """Write a working dossier site into FOLDER (default: here).
+
+    mkdocs.yml, mltrl-docs.yml, docs/index.md, an org glossary and one example
+    project with two approved cards and its ethics checklist: `mltrl-docs check`
+    finds nothing and `mkdocs build` passes at once. Existing files are never
+    replaced without --force (they are listed, exit 2).
+    """
+    from mltrl_docs.init import InitError, site_files, write_site
+
+    try:
+        written = write_site(folder, site_files(dt.date.today()), force=force)
+    except InitError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    for path in written:
+        click.echo(display(path))
+
+
+@main.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--level", "to_level", type=click.IntRange(0, 9), help="Level of the new card (default: next).")
 @click.option("--switchback", type=click.Choice([k.value for k in SwitchbackKind]),
               help="Kind of switchback, when --level goes down.")
-@click.option("--reason", help="Why the project moves (required for a switchback).")
+@click.option("--reason", help="Why the project moves (required for a switchback; else a TODO placeholder, "
+                               "which check reports until it is written).")
 @click.option("--date", "date_text", help="ISO date the level is entered (default: today).")
 @click.option("--project", "project_id", help="New project only: its id, e.g. R02.1.")
 @click.option("--title", help="New project only: the technology's name.")
@@ -162,39 +226,86 @@ def schema(out_dir: Path) -> None:
 @click.option("--ethics-checklist", "with_checklist", is_flag=True,
               help="Also write the ethics checklist template to FOLDER/ethics.md; the card links it "
                    "if it links no checklist yet.")
+@click.option("--force", is_flag=True,
+              help="Advance past a card that is not approved or fails its exit gates; the new card "
+                   "records why, in comments above its transition.")
 def new(folder: Path, to_level: int | None, switchback: str | None, reason: str | None, date_text: str | None,
         project_id: str | None, title: str | None, owners: tuple[str, ...], team: str | None,
-        with_checklist: bool) -> None:
+        with_checklist: bool, force: bool) -> None:
     """Write the next level card of the project in FOLDER (or a new project's first card).
 
     The card carries over owners, versions, links, coupled projects, ethics status
-    and requirements, with a transition that matches the current card.
+    and requirements, with a transition that matches the current card. It is a
+    draft; what only you can write is a TODO placeholder that check reports. Only
+    FOLDER's cards are read, and the project: lines of the other folders of its
+    source, to keep project ids unique.
     """
+    from mltrl_docs.dossier import check_dossier, load_project
+    from mltrl_docs.ids import id_problem
+    from mltrl_docs.model import Dossier
     from mltrl_docs.scaffold import (  # jinja2: only here
         CHECKLIST_FILE,
         ScaffoldError,
         ethics_checklist,
+        exit_problems,
         first_card,
         next_card,
+        project_ids,
         write_new,
     )
+    from mltrl_docs.settings import load_settings
 
     try:
         date = dt.date.fromisoformat(date_text) if date_text else dt.date.today()
     except ValueError:
         raise click.BadParameter(f"'{date_text}' is not an ISO date (YYYY-MM-DD)", param_hint="--date") from None
     folder = resolved(folder)
-    project = next((p for p in build_dossier([folder.parent]).projects.values() if p.folder == folder), None)
+    settings_file = find_settings(folder.parent)
+    settings = Settings(sources=(folder.parent,))
+    if settings_file is not None:
+        loaded, unusable = load_settings(settings_file)
+        if loaded is None:
+            _unusable(settings_file, unusable)
+        if folder.parent in loaded.sources:
+            settings = loaded
+    project, _ = load_project(folder, folder.parent, settings.limits)
     link = CHECKLIST_FILE if with_checklist else None
     try:
         if project is not None and project.current is not None:
-            card = next_card(project.current, to_level=to_level, date=date, reason=reason,
-                             switchback=SwitchbackKind(switchback) if switchback else None, checklist=link)
+            ignored = [name for name, value in (("--project", project_id), ("--title", title),
+                                                ("--owner", owners), ("--team", team)) if value]
+            if ignored:
+                click.echo(f"warning: {', '.join(ignored)} ignored: {display(folder)} holds project "
+                           f"{project.id} already, whose card carries over its own", err=True)
+            switch = SwitchbackKind(switchback) if switchback else None
+            card = next_card(project.current, to_level=to_level, date=date, reason=reason, switchback=switch,
+                             checklist=link)
+            forced: list[str] = []
+            if to_level is None or to_level > project.current.level.number:
+                checked = check_dossier(Dossier({project.id: project}, (), (folder.parent,)), gates=settings.gates,
+                                        today=settings.build_date or max(date, dt.date.today()),
+                                        roles=settings.roles)
+                forced = exit_problems(project, checked.gates.projects.get(project.id),
+                                       checked.gates.approved.get(project.current.path, False))
+                if forced and not force:
+                    raise ScaffoldError("the project cannot advance yet:\n  " + "\n  ".join(forced)
+                                        + "\n(see 'mltrl-docs check --next " + project.id + "'; or give --force, "
+                                        "which the new card records)")
+            if forced:
+                card = next_card(project.current, to_level=to_level, date=date, reason=reason, switchback=switch,
+                                 checklist=link, forced=forced)
         elif project is not None:
             raise ScaffoldError("the project has only invalid cards: run 'mltrl-docs check' and fix them first")
         elif not (project_id and title and owners):
             raise ScaffoldError("a new project needs --project, --title and at least one --owner")
         else:
+            problem = id_problem(project_id)
+            if problem is not None:
+                raise ScaffoldError(f"{problem[0]} ({problem[1]})")
+            other = project_ids(settings.sources or (folder.parent,)).get(project_id)
+            if other is not None and other != folder:
+                raise ScaffoldError(f"project id '{project_id}' is already used by {display(other)}/; "
+                                    "project ids are unique across all sources: give this project its own id")
             card = first_card(project=project_id, title=title, owners=list(owners), team=team,
                               to_level=to_level, date=date, checklist=link)
         paths = write_new(folder, card, ethics_checklist() if with_checklist else None)
@@ -203,6 +314,8 @@ def new(folder: Path, to_level: int | None, switchback: str | None, reason: str 
         sys.exit(EXIT_USAGE)
     for path in paths:
         click.echo(str(path))
+    if force and project is not None and forced:
+        click.echo("warning: written with --force; the card records why in comments above its transition", err=True)
     kept = project.current.ethics.checklist if project is not None and project.current is not None else None
     if with_checklist and kept is not None:
         click.echo(f"note: the new card keeps its checklist link '{kept.target}'; point ethics.checklist at "
@@ -232,6 +345,10 @@ def glossary(term: str | None, site: Path | None, project_id: str | None, output
     for finding in dossier.findings:
         if finding.rule == "glossary" or finding.path.suffix in (".yml", ".yaml"):
             click.echo(text_line(finding), err=True)
+    if project_id is not None and project_id not in dossier.projects:
+        click.echo(f"error: no project '{project_id}' (projects: {', '.join(sorted(dossier.projects)) or 'none'})",
+                   err=True)
+        sys.exit(EXIT_USAGE)
     if term is None:
         entries = [e for e in dossier.glossary.entries if project_id is None or e.project in (None, project_id)]
         render = {"text": export.to_text, "json": export.to_json, "csv": export.to_csv}[output_format]
@@ -251,8 +368,9 @@ def glossary(term: str | None, site: Path | None, project_id: str | None, output
 
 
 def _site_settings(site: Path | None) -> Settings:
-    """The settings of ``site``, of the mltrl-docs.yml here, or none (built-in terms only)."""
-    path = site if site is not None else Path(SETTINGS_FILE) if Path(SETTINGS_FILE).is_file() else None
+    """The settings of ``site``, of the mltrl-docs.yml here or in a parent folder, or none (built-in
+    terms only)."""
+    path = site if site is not None else find_settings(Path.cwd())
     return _target(path).settings if path is not None else Settings(sources=())
 
 
@@ -260,11 +378,16 @@ def _target(path: Path) -> Target:
     """What ``path`` means (targets.resolve); broken settings end the command with exit code 2."""
     target, problems = resolve(path)
     if target is None:
-        for problem in problems:
-            click.echo(text_line(problem), err=True)
-        click.echo(f"error: cannot use {path} (see above)", err=True)
-        sys.exit(EXIT_USAGE)
+        _unusable(path, problems)
     return target
+
+
+def _unusable(path: Path, problems: list[Finding]) -> NoReturn:
+    """Print why ``path`` cannot be used and end the command with exit code 2."""
+    for problem in problems:
+        click.echo(text_line(problem), err=True)
+    click.echo(f"error: cannot use {path} (see above)", err=True)
+    sys.exit(EXIT_USAGE)
 
 
 @main.command("csp")

@@ -26,7 +26,7 @@ from mltrl_docs.paths import relative
 from mltrl_docs.provenance import NO_PROVENANCE, ProvenanceReport
 from mltrl_docs.provenance import provenance as read_provenance
 from mltrl_docs.settings import Limits, Settings
-from mltrl_docs.sources import ProjectFolder, discover
+from mltrl_docs.sources import ProjectFolder, discover, discover_project
 
 
 @contextmanager
@@ -118,10 +118,12 @@ def load_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (),
     findings: list[Finding] = list(discovery.findings)
     parts: dict[str, _Parts] = {}
     no_card: list[tuple[ProjectFolder, list[Attachment]]] = []
-    for folder in discovery.projects:
-        loaded = _load_project(folder, findings, limits, no_card)
-        if loaded is not None:
-            _register(parts, loaded, findings)
+    projects = [loaded for folder in discovery.projects
+                if (loaded := _load_project(folder, findings, limits, no_card)) is not None]
+    order = {id(project): index for index, project in enumerate(projects)}
+    for project in sorted(projects, key=lambda p: (p.first_date, order[id(p)])):
+        _register(parts, project, findings)
+    parts = dict(sorted(parts.items(), key=lambda item: order[id(item[1])]))  # the sources' order
     site_terms: list[GlossaryTerm] = []
     for path in glossary_files:
         terms, found = load_glossary(path, limits=limits)
@@ -136,6 +138,19 @@ def load_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (),
                       tuple(site_terms), tuple(sources))
     findings += _no_card(no_card, dossier)
     return dossier, findings
+
+
+def load_project(folder: Path, source: Path, limits: Limits | None = None) -> tuple[Project | None, list[Finding]]:
+    """The project in ``folder`` of ``source`` alone (None when the folder holds no card), and
+    what reading it found; no other folder is read (``mltrl-docs new``)."""
+    limits = limits or Limits()
+    discovery = discover_project(folder, source, max_files=limits.files)
+    findings: list[Finding] = list(discovery.findings)
+    for project_folder in discovery.projects:
+        loaded = _load_project(project_folder, findings, limits, [])
+        if loaded is not None:
+            return loaded.frozen(), findings
+    return None, findings
 
 
 def check_dossier(dossier: Dossier, findings: Sequence[Finding] = (), *, builtin_glossary: bool = True,
@@ -172,6 +187,13 @@ class _Parts:
     attachments: list[Attachment]
     glossary_file: Path | None
     glossary: list[GlossaryTerm] = field(default_factory=list)
+
+    @property
+    def first_date(self) -> dt.date:
+        """The date of the project's first card (an invalid card's, when it has no valid one
+        dated; none: the latest date): the folder with the earliest one owns a shared id."""
+        dates = [card.date for card in self.cards] + [c.date for c in self.invalid_cards if c.date is not None]
+        return min(dates, default=dt.date.max)
 
     def frozen(self) -> Project:
         return Project(self.id, self.folder, self.source, tuple(self.cards), tuple(self.invalid_cards),
@@ -211,7 +233,7 @@ def _load_project(folder: ProjectFolder, findings: list[Finding], limits: Limits
             hint=f"one folder holds one project: write project: {project_id}, or move the card",
         )
         findings.append(finding)
-        invalid.append(InvalidCard(card.path, project_id, (finding,), card.title, card.level, card.date))
+        invalid.append(InvalidCard.of(card, (finding,), project_id))
     keep.sort(key=lambda c: (c.date, c.path))
     return _Parts(project_id, folder.folder, folder.source, keep, invalid, attachments, folder.glossary)
 
@@ -252,7 +274,10 @@ def _majority_id(cards: list[Card]) -> str | None:
 
 
 def _register(parts: dict[str, _Parts], project: _Parts, findings: list[Finding]) -> None:
-    """Add ``project`` unless another folder already claimed its id."""
+    """Add ``project`` unless another folder already claimed its id. Projects are registered
+    by the date of their first card (ties: the sources' order), so the folder that had the id
+    first keeps it, whatever the folders are called: the newcomer's cards are reported (and
+    listed as invalid), the existing project stays whole."""
     other = parts.get(project.id)
     if other is None:
         parts[project.id] = project
@@ -260,15 +285,17 @@ def _register(parts: dict[str, _Parts], project: _Parts, findings: list[Finding]
     # Named from this project's source, as finding messages are published: the same
     # wherever the check ran, and no build-machine folders.
     shown = relative(other.folder, project.source)
+    mine = relative(project.folder, project.source)
+    since = "" if other.first_date == dt.date.max else f" (its first card is dated {other.first_date.isoformat()})"
     for card in project.cards:
         finding = error(
-            "project-id", f"project id '{project.id}' is already used by {shown}/",
-            card.path, card.where("project"), field="project", project=project.id,
-            hint="project ids are unique across all sources: give this project its own id",
+            "project-id", f"project id '{project.id}' is already used by {shown}/{since}, so {mine}/ cannot "
+            "use it", card.path, card.where("project"), field="project", project=project.id,
+            hint=f"project ids are unique across all sources: give the project in {mine}/ its own id",
             related=(shown,),
         )
         findings.append(finding)
-        other.invalid_cards.append(InvalidCard(card.path, project.id, (finding,), card.title, card.level, card.date))
+        other.invalid_cards.append(InvalidCard.of(card, (finding,), project.id))
     other.invalid_cards.extend(project.invalid_cards)
     findings += [Finding(Severity.INFO, "project-id", f"page is not published: its folder's project id "
                          f"'{project.id}' is already used by another folder", page.path,

@@ -8,10 +8,11 @@ closed.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from mltrl_docs.findings import Position, Severity
@@ -42,6 +43,17 @@ _TEXT_BYTES = b"\t\n\r" + bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100))
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 _LEVEL_KEY = re.compile(r"^level[ \t]*:", re.MULTILINE)
+_TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*+)[ \t]*+:", re.MULTILINE)
+"""A top-level ``key:`` line of raw frontmatter (what tells a card from a page when the YAML
+cannot be read)."""
+CARD_MARKS = frozenset({"mltrl", "project"})
+"""Keys that mark frontmatter as a level card's (with another card key) even without ``level:``."""
+CARD_ONLY_KEYS = frozenset({
+    "level", "date", "status", "owners", "team", "reviewers", "transition", "versions", "coupled", "ethics",
+    "requirements", "tech_debt", "datasets", "monitoring", "deployment_tests", "production",
+})
+"""Keys of the level-card schema that a page's ordinary frontmatter (title, tags, links,
+checklist) does not use."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +78,8 @@ class SplitText:
     body_line: int
     """File line where the body starts."""
     looks_like_card: bool
-    """The raw frontmatter has a top-level ``level:`` key (decides card vs page
-    even when the YAML is broken, so a broken card is never taken for a page)."""
+    """The raw frontmatter has a top-level ``level:`` key, or is card-like (``card_like``): decides
+    card vs page even when the YAML is broken, so a broken card is never taken for a page."""
 
 
 def too_big(size: int, limit: int) -> TextProblem:
@@ -228,7 +240,7 @@ def split(text: str) -> SplitText | TextProblem:
                 frontmatter_line=2,
                 body="\n".join(lines[index + 1 :]),
                 body_line=index + 2,
-                looks_like_card=bool(_LEVEL_KEY.search(yaml_text)),
+                looks_like_card=looks_like_card(yaml_text),
             )
     return TextProblem(
         "frontmatter opened with '---' on line 1 is never closed",
@@ -238,8 +250,32 @@ def split(text: str) -> SplitText | TextProblem:
 
 
 def looks_like_card(text: str) -> bool:
-    """For files whose frontmatter is unclosed: is a ``level:`` key written near the top?"""
-    return bool(_LEVEL_KEY.search(text[:4000]))
+    """Raw frontmatter (or a file's first lines, when the frontmatter is unclosed or the YAML
+    broken): is a ``level:`` key written near the top, or are its top-level keys card-like?"""
+    head = text[:4000]
+    return bool(_LEVEL_KEY.search(head)) or card_like(_TOP_KEY.findall(head))
+
+
+def card_like(keys: Iterable[object]) -> bool:
+    """Frontmatter keys of a level card: ``level``, or ``mltrl`` or ``project`` with another key
+    only cards use (``date``, ``status``, ``owners``, ...) or a key close to ``level`` (``levle``).
+    A page's ordinary frontmatter (title, tags, checklist) is not card-like."""
+    names = {key for key in keys if isinstance(key, str)}
+    if "level" in names:
+        return True
+    if not names & CARD_MARKS:
+        return False
+    return bool(names & CARD_ONLY_KEYS) or level_typo(names) is not None
+
+
+def level_typo(keys: Iterable[object]) -> str | None:
+    """The key most like ``level`` (``levle``, ``Level``, ``levels``), if any is close."""
+    names = [key for key in keys if isinstance(key, str) and key != "level"]
+    folded = {name.casefold(): name for name in names}
+    if "level" in folded:
+        return folded["level"]
+    guess = difflib.get_close_matches("level", list(folded), n=1, cutoff=0.7)
+    return folded[guess[0]] if guess else None
 
 
 def yaml_scalar(text: str) -> str:

@@ -21,7 +21,7 @@ from mltrl_docs.yamldata import DataPath
 MAX_ID_LENGTH = 64
 """Longer ids are a mistake (or an attack): every page of the project repeats it."""
 
-SITE_NAMES = frozenset({"index", "levels", "history", "requirements", "findings", "metrics", "glossary"})
+SITE_NAMES = frozenset({"index", "levels", "history", "changes", "requirements", "findings", "metrics", "glossary"})
 """Names the dossier's own pages take directly under the site prefix (``dossier/levels/``);
 a project with such an id would overwrite them. tests/render/test_pages.py proves the
 page list and this set agree."""

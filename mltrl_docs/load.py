@@ -18,13 +18,15 @@ import datetime as dt
 import re
 import stat
 from pathlib import Path
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from mltrl_docs import assemble, frontmatter, ids, schema
 from mltrl_docs.body import read_body
 from mltrl_docs.findings import Finding, Position, Severity, cut, error, has_errors
 from mltrl_docs.levels import level
-from mltrl_docs.model import Attachment, Card, GlossaryTerm, InvalidCard
+from mltrl_docs.model import Attachment, Card, Cited, GlossaryTerm, InvalidCard
+from mltrl_docs.references import reference
 from mltrl_docs.yamldata import DataPath, YamlDocument, YamlProblem, YamlSyntaxError, read_yaml
 
 if TYPE_CHECKING:
@@ -108,7 +110,7 @@ def load_markdown(path: Path, project_id: str, limits: Limits | None = None) -> 
     loaded, findings = _load_text(path, project_id, text, limits)
     errors = tuple(f for f in found if f.severity is Severity.ERROR)
     if errors and isinstance(loaded, Card):  # an invisible character: listed, never rendered
-        loaded = InvalidCard(path, project_id, errors, loaded.title, loaded.level, loaded.date)
+        loaded = InvalidCard.of(loaded, errors, project_id)
     elif errors and isinstance(loaded, InvalidCard):
         loaded = dataclasses.replace(loaded, findings=errors + loaded.findings)
     return loaded, found + findings
@@ -135,7 +137,7 @@ def _load_text(path: Path, project_id: str, text: str, limits: Limits) -> tuple[
         return (_invalid(path, project_id, [finding], title_limit=limits.title) if parts.looks_like_card
                 else None), [finding]
     data_ = document.data
-    if not (isinstance(data_, dict) and "level" in data_) and not parts.looks_like_card:
+    if not (isinstance(data_, dict) and frontmatter.card_like(data_)) and not parts.looks_like_card:
         return _attachment(path, parts, document, limits)
     return _card(path, project_id, parts, document, limits)
 
@@ -144,15 +146,103 @@ def _card(path: Path, project_id: str, parts: frontmatter.SplitText,
           document: YamlDocument, limits: Limits) -> tuple[Loaded, list[Finding]]:
     fence = Position(parts.frontmatter_line - 1, 1)
     document.problems += format_version_problems(document)
-    findings = schema.check("level-card", document, path, fence)
+    findings, touched = schema.check_touching("level-card", document, path, fence)
+    if isinstance(document.data, dict) and "level" not in document.data:
+        findings = [*_no_level(document, path, fence), *(f for f in findings if f.message != _MISSING_LEVEL)]
     findings += _too_long(document, ("title",), "title", limits.title, "limits.title", path)
     findings += yaml_findings(document.warnings, path, Severity.WARNING)
-    if not has_errors(findings):
-        findings += ids.card_findings(document.data, document.where, path)
+    # Schema errors do not stop the check of what they do not touch: one run reports all it can.
+    data = document.data if isinstance(document.data, dict) and () not in touched else {}
+    findings += ids.card_findings(_untouched(data, touched), document.where, path)
+    positions = document.keys | _values_only(document)
     if has_errors(findings):
-        return _invalid(path, project_id, findings, document.data, limits.title), findings
+        invalid = _invalid(path, project_id, findings, document.data, limits.title)
+        return dataclasses.replace(invalid, citations=tuple(_citations(data, path, touched)),
+                                   coupled=tuple(_coupled(data, touched)), positions=positions), findings
     body = read_body(parts.body, parts.body_line)
-    return assemble.card(document.data, body, path, document.keys | _values_only(document)), findings
+    return assemble.card(document.data, body, path, positions), findings
+
+
+def _untouched(data: dict[str, Any], touched: set[DataPath]) -> dict[str, Any]:
+    """``project`` and the ``coupled`` ids that no error touches (for ``ids.card_findings``)."""
+    kept: dict[str, Any] = {}
+    if isinstance(data.get("project"), str) and not schema.touches(touched, ("project",)):
+        kept["project"] = data["project"]
+    kept["coupled"] = [value if not schema.touches(touched, ("coupled", index)) else None
+                       for index, value in enumerate(data["coupled"])] if isinstance(data.get("coupled"), list) else []
+    return kept
+
+
+def _coupled(data: dict[str, Any], touched: set[DataPath]) -> Iterator[tuple[int, str]]:
+    """(index, id) of each ``coupled`` entry of an invalid card that no error touches."""
+    entries = data.get("coupled")
+    for index, value in enumerate(entries if isinstance(entries, list) else ()):
+        if isinstance(value, str) and not schema.touches(touched, ("coupled", index)) and ids.id_problem(value) is None:
+            yield index, value
+
+
+def _citations(data: dict[str, Any], path: Path, touched: set[DataPath]) -> Iterator[Cited]:
+    """What an invalid card cites, as ``Card.cited`` lists it, where no error touches it: the
+    references are checked all the same (``rules.references``)."""
+    found: list[Cited] = []
+
+    def cite(target: Any, at: DataPath, what: str) -> None:
+        if isinstance(target, str) and target.strip() and not schema.touches(touched, at):
+            found.append(Cited(reference(target, path), at, what))
+
+    links = data.get("links")
+    for name, url in links.items() if isinstance(links, dict) else ():
+        cite(url, ("links", name), f"link '{name}'")
+    for i, requirement in _mappings(data.get("requirements")):
+        rid = requirement.get("id")
+        name = str(rid) if isinstance(rid, str | int | float) and not isinstance(rid, bool) else f"#{i + 1}"
+        for j, target in _entries(requirement.get("evidence")):
+            cite(target, ("requirements", i, "evidence", j), f"evidence of requirement {name}")
+        for k, criterion in _mappings(requirement.get("acceptance")):
+            key = "tests" if "tests" in criterion else "source"
+            cite(criterion.get(key), ("requirements", i, "acceptance", k, key),
+                 f"acceptance evidence of requirement {name}")
+    ethics = data.get("ethics")
+    if isinstance(ethics, dict):
+        cite(ethics.get("checklist"), ("ethics", "checklist"), "ethics checklist")
+    for i, dataset in _mappings(data.get("datasets")):
+        cite(dataset.get("link"), ("datasets", i, "link"), f"link of dataset '{dataset.get('name')}'")
+    monitoring = data.get("monitoring")
+    if isinstance(monitoring, dict):
+        cite(monitoring.get("dashboard"), ("monitoring", "dashboard"), "monitoring dashboard")
+    for i, test in _mappings(data.get("deployment_tests")):
+        for j, target in _entries(test.get("evidence")):
+            cite(target, ("deployment_tests", i, "evidence", j), f"evidence of {test.get('kind')} test {i + 1}")
+    return iter(found)
+
+
+def _entries(value: Any) -> Iterator[tuple[int, Any]]:
+    return enumerate(value if isinstance(value, list) else ())
+
+
+def _mappings(value: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+    return ((i, item) for i, item in _entries(value) if isinstance(item, dict))
+
+
+_MISSING_LEVEL = "missing required field 'level'"
+"""The schema's message for a card without ``level:``, which ``_no_level`` says better."""
+
+
+def _no_level(document: YamlDocument, path: Path, fence: Position) -> list[Finding]:
+    """A card-like frontmatter (``frontmatter.card_like``) without ``level:``: without this
+    error the file would be published as a page, and its project's level silently drop."""
+    keys = list(document.data)
+    typo = frontmatter.level_typo(keys)
+    marks = " and ".join(f"'{key}:'" for key in keys if key in frontmatter.CARD_MARKS)
+    message = f"frontmatter looks like a level card (it has {marks} and card fields) but has no 'level:'"
+    if typo is not None:
+        line = document.keys.get((typo,))
+        hint = (f"did you mean 'level' for '{typo}'" + (f" (line {line.line})" if line else "")
+                + "? write 'level: N' (0..9) to make it a card")
+    else:
+        hint = ("add 'level: N' (0..9) to make it a card; a page of the project keeps only page fields "
+                "such as title and tags")
+    return [error("card", message, path, fence, field="level", hint=hint)]
 
 
 FORMAT_VERSIONS_WRITTEN = ("1", "1.1", "1.2")

@@ -411,6 +411,31 @@ class InvalidCard:
     title: str | None = None
     level: Level | None = None
     date: dt.date | None = None
+    citations: tuple[Cited, ...] = ()
+    """The files and URLs the card cites where its errors do not touch them: checked all the
+    same (``rules.references``), so one check reports every problem it can."""
+    coupled: tuple[tuple[int, str], ...] = ()
+    """(index, id) of each ``coupled`` entry its errors do not touch (``rules.coupled``)."""
+    positions: Mapping[DataPath, Position] = field(default_factory=dict)
+    """Where each frontmatter field is written (empty when the YAML could not be read)."""
+
+    def cited(self) -> Iterator[Cited]:
+        return iter(self.citations)
+
+    def where(self, *path: str | int) -> Position:
+        """Position of a frontmatter field (or its nearest written parent)."""
+        for length in range(len(path), -1, -1):
+            found = self.positions.get(tuple(path[:length]))
+            if found:
+                return found
+        return Position(1, 1)
+
+    @classmethod
+    def of(cls, card: Card, findings: tuple[Finding, ...], project_id: str | None = None) -> InvalidCard:
+        """A valid card made invalid by a finding about the card as a whole (its project id, an
+        invisible character): everything it cites and couples is still checked."""
+        return cls(card.path, card.project_id if project_id is None else project_id, findings, card.title,
+                   card.level, card.date, tuple(card.cited()), tuple(enumerate(card.coupled)), card.positions)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

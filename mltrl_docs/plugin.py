@@ -30,12 +30,14 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import get_relative_url
 
+from mltrl_docs.changes import since_setting
 from mltrl_docs.csp import CONTENT_MARKS
 from mltrl_docs.dossier import build_site
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.frontmatter import yaml_scalar
 from mltrl_docs.messages import Messages, english, load_messages
 from mltrl_docs.references import real_path
+from mltrl_docs.render.changes import setting_shown
 from mltrl_docs.render.html import Renderer
 from mltrl_docs.render.outline import Heading, Permalink, outline
 from mltrl_docs.render.pages import OPTIONAL_PAGES, SitePage, evidence_files, site_pages
@@ -122,7 +124,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             return files
         _drop_sources(files, self.settings.sources, config.docs_dir)
         # Pages show who created and changed each card and who recorded each decision (git, asked
-        # locally and cached beside mkdocs.yml); `mltrl-docs check` never asks, so the two agree.
+        # locally, cached beside mkdocs.yml), as `mltrl-docs check` reads it. What git could not tell
+        # (a shallow clone, the commit limit) is the provenance report's own note, logged as info.
         dossier = build_site(self.settings, provenance=True,
                              cache_dir=Path(config.config_file_path).parent / CACHE_DIR)
         self.gate_errors = [f for f in dossier.gates.findings if f.severity is Severity.ERROR]
@@ -134,8 +137,17 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             _log(finding)
         for finding in dossier.provenance.findings:  # what git could not tell: a note, never a failure
             log.info(text_line(finding).replace("\n    ", " "))
+        since = None
+        if "changes" in self.config.pages:
+            # changes.since, resolved once per build (a git ref is looked up locally). A value that names
+            # no day is an error at its line in mltrl-docs.yml, as strict as any card's error; the page
+            # then lists the default days and says why.
+            setting = since_setting(self.settings, dossier)
+            if setting.finding is not None:
+                _log(setting.finding)
+            since = setting_shown(setting, dossier)
         self.pages = {page.uri: page for page in site_pages(dossier, self.config.prefix.strip("/"),
-                                                             self.config.pages, self.messages)}
+                                                             self.config.pages, self.messages, since)}
         self.published = {page.source: page.uri for page in self.pages.values() if page.source is not None}
         if "evidence" in self.config.pages:
             evidence = evidence_files(dossier.dossier, self.config.prefix.strip("/"))

@@ -1,11 +1,14 @@
 """Findings as text (file:line:col, for people and editors), JSON (for tools) and
-GitHub workflow annotations (for pull requests). One wording everywhere."""
+GitHub workflow annotations (for pull requests). One wording everywhere: the three
+severities are "error", "warning" and "note" in every output (``WORDS``; the gate policy's
+settings call a note ``info``, the value of ``Severity.INFO``)."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from mltrl_docs.dossier import CheckedDossier
@@ -14,6 +17,28 @@ from mltrl_docs.paths import display
 from mltrl_docs.terminal import line_start, one_line
 
 FORMATS = ("text", "json", "github")
+
+WORDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+"""What each severity is called in the CLI's text, JSON and annotations."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """What a check looked at: the projects, cards and glossary terms it reports on."""
+
+    projects: int = 0
+    cards: int = 0
+    invalid_cards: int = 0
+    glossary_terms: int = 0
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.projects + other.projects, self.cards + other.cards,
+                     self.invalid_cards + other.invalid_cards, self.glossary_terms + other.glossary_terms)
+
+    @classmethod
+    def of(cls, checked: CheckedDossier) -> Tally:
+        """Everything in ``checked``."""
+        return cls(len(checked.projects), len(checked.cards), len(checked.invalid_cards), _terms(checked))
 
 
 def location(finding: Finding) -> str:
@@ -29,7 +54,7 @@ def location(finding: Finding) -> str:
 def text_line(finding: Finding) -> str:
     """``path:LINE:COL: error: <what> (<field>) [<rule>]`` and an indented hint line; line
     breaks inside any part are escaped, so a value can never start a line of its own."""
-    line = f"{line_start(one_line(location(finding)))}: {finding.severity.value}: {one_line(finding.message)}"
+    line = f"{line_start(one_line(location(finding)))}: {WORDS[finding.severity]}: {one_line(finding.message)}"
     if finding.field:
         line += f" ({one_line(finding.field)})"
     line += f" [{finding.rule}]"
@@ -42,16 +67,12 @@ def counts(findings: Iterable[Finding]) -> Counter[Severity]:
     return Counter(f.severity for f in findings)
 
 
-def summary(dossiers: Sequence[CheckedDossier], findings: Sequence[Finding]) -> str:
+def summary(checked: Tally, findings: Sequence[Finding]) -> str:
     tally = counts(findings)
-    projects = sum(len(d.projects) for d in dossiers)
-    cards = sum(len(d.cards) for d in dossiers)
-    invalid = sum(len(d.invalid_cards) for d in dossiers)
-    terms = sum(_terms(d) for d in dossiers)
     return (
-        f"checked {projects} projects, {cards + invalid} cards ({invalid} invalid), {terms} glossary terms: "
-        f"{_plural(tally[Severity.ERROR], 'error')}, {_plural(tally[Severity.WARNING], 'warning')}, "
-        f"{_plural(tally[Severity.INFO], 'note')}"
+        f"checked {checked.projects} projects, {checked.cards + checked.invalid_cards} cards "
+        f"({checked.invalid_cards} invalid), {checked.glossary_terms} glossary terms: "
+        + ", ".join(_plural(tally[severity], word) for severity, word in WORDS.items())
     )
 
 
@@ -65,9 +86,9 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def as_text(dossiers: Sequence[CheckedDossier], findings: Sequence[Finding]) -> str:
+def as_text(checked: Tally, findings: Sequence[Finding]) -> str:
     lines = [text_line(f) for f in findings]
-    lines.append(summary(dossiers, findings))
+    lines.append(summary(checked, findings))
     return "\n".join(lines) + "\n"
 
 
@@ -76,7 +97,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "file": display(finding.path),
         "line": finding.line,
         "column": finding.column,
-        "severity": finding.severity.value,
+        "severity": WORDS[finding.severity],
         "rule": finding.rule,
         "message": finding.message,
         "field": finding.field,
@@ -86,18 +107,18 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
-def as_json(dossiers: Sequence[CheckedDossier], findings: Sequence[Finding]) -> str:
+def as_json(checked: Tally, findings: Sequence[Finding]) -> str:
     tally = counts(findings)
     payload = {
         "version": 1,
         "summary": {
-            "projects": sum(len(d.projects) for d in dossiers),
-            "cards": sum(len(d.cards) for d in dossiers),
-            "invalid_cards": sum(len(d.invalid_cards) for d in dossiers),
-            "glossary_terms": sum(_terms(d) for d in dossiers),
+            "projects": checked.projects,
+            "cards": checked.cards,
+            "invalid_cards": checked.invalid_cards,
+            "glossary_terms": checked.glossary_terms,
             "errors": tally[Severity.ERROR],
             "warnings": tally[Severity.WARNING],
-            "infos": tally[Severity.INFO],
+            "notes": tally[Severity.INFO],
         },
         "findings": [finding_dict(f) for f in findings],
     }
@@ -129,9 +150,9 @@ def github_line(finding: Finding) -> str:
     return f"::{_GITHUB_LEVEL[finding.severity]} {','.join(props)}::{_escape_data(message)}"
 
 
-def as_github(dossiers: Sequence[CheckedDossier], findings: Sequence[Finding]) -> str:
+def as_github(checked: Tally, findings: Sequence[Finding]) -> str:
     lines = [github_line(f) for f in findings]
-    lines.append(summary(dossiers, findings))
+    lines.append(summary(checked, findings))
     return "\n".join(lines) + "\n"
 
 
@@ -155,6 +176,26 @@ def gap_text(project_id: str, dossier: CheckedDossier) -> str:
     for item in gates.gap:
         where = f" (line {item.position.line})" if item.position else ""
         lines.append(f"  [ ] {one_line(item.text)}{where} [{item.rule}]")
+    return "\n".join(lines) + "\n"
+
+
+def gap_github(project_id: str, dossier: CheckedDossier) -> str:
+    """``check --next --format github``: each item as a notice on its line of the card (so the
+    pull request shows what is left where it is to be done), then the text's first line."""
+    project = dossier.projects[project_id]
+    gates = dossier.gates.projects.get(project_id)
+    head = gap_text(project_id, dossier).splitlines()[0]
+    if gates is None or project.current is None or gates.declared >= 9 or not gates.gap:
+        return line_start(head) + "\n"
+    card = display(project.current.path)
+    lines = []
+    for item in gates.gap:
+        props = [f"file={_escape_property(card)}"]
+        if item.position is not None:
+            props += [f"line={item.position.line}", f"col={item.position.column}"]
+        props.append(f"title={_escape_property(f'mltrl-docs next level {gates.declared + 1}: {item.rule}')}")
+        lines.append(f"::notice {','.join(props)}::{_escape_data(item.text)}")
+    lines.append(line_start(head.rstrip(":")))
     return "\n".join(lines) + "\n"
 
 

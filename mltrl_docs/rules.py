@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from mltrl_docs.findings import Finding, Severity, cut, error
 from mltrl_docs.images import host, images, is_external
-from mltrl_docs.model import Card, Dossier, ProductionChange, Project, Reference, TransitionKind
+from mltrl_docs.model import Card, Dossier, InvalidCard, ProductionChange, Project, Reference, TransitionKind
 from mltrl_docs.paths import relative
 from mltrl_docs.production import DEPLOYMENT, production_lines
 from mltrl_docs.references import SAFE_SCHEMES, is_hidden, scheme_of
@@ -36,11 +36,15 @@ def check(dossier: Dossier, image_hosts: Collection[str] = (), roles: Mapping[st
         findings += transitions(project)
         findings += production_changes(project)
         for card in project.cards:
+            findings += placeholders(card, project.id)
             findings += requirement_ids(card)
             findings += coupled(card, dossier)
             findings += reviewer_roles(card, known)
             findings += references(card, project.source)
             findings += external_images(card.body.markdown, card.body.line, card.path, image_hosts, project.id)
+        for invalid in project.invalid_cards:  # what its errors do not touch is checked all the same
+            findings += coupled(invalid, dossier)
+            findings += references(invalid, project.source)
         for attachment in project.attachments:
             findings += external_images(attachment.body, attachment.body_line, attachment.path, image_hosts,
                                         project.id)
@@ -65,6 +69,29 @@ def external_images(markdown: str, first_line: int, path: Path, hosts: Collectio
                 path, image.position, project=project,
                 hint="copy the image next to the card and link it by a relative path, or list its host "
                      "under 'image_hosts' in the settings",
+            )
+
+
+PLACEHOLDER = "TODO"
+"""What a field's text starts with while it is still to be written: ``mltrl-docs new`` writes
+``TODO: ...`` rather than invent text, and ``placeholders`` reports it until it is replaced."""
+
+
+def placeholders(card: Card, project: str) -> Iterator[Finding]:
+    """A transition reason, requirement text or waiver reason that is still a placeholder (it
+    starts with TODO): a warning, so that a draft may be committed but not pass unnoticed."""
+    fields: list[tuple[str | None, tuple[str | int, ...]]] = []
+    if card.transition is not None:
+        fields.append((card.transition.reason, ("transition", "reason")))
+    for index, requirement in enumerate(card.requirements):
+        fields += [(requirement.text, ("requirements", index, "text")),
+                   (requirement.reason, ("requirements", index, "reason"))]
+    for text, path in fields:
+        if text is not None and text.lstrip().upper().startswith(PLACEHOLDER):
+            yield Finding(
+                Severity.WARNING, "placeholder", f"{field_name(path)} is a placeholder: '{cut(text.strip(), 61)}'",
+                card.path, card.where(*path), field=field_name(path), project=project,
+                hint="write what it stands for before the card is reviewed",
             )
 
 
@@ -266,9 +293,11 @@ def requirement_ids(card: Card) -> Iterator[Finding]:
             )
 
 
-def coupled(card: Card, dossier: Dossier) -> Iterator[Finding]:
-    """``coupled`` names existing projects (and not the project itself)."""
-    for index, other in enumerate(card.coupled):
+def coupled(card: Card | InvalidCard, dossier: Dossier) -> Iterator[Finding]:
+    """``coupled`` names existing projects (and not the project itself); on an invalid card,
+    the entries its errors do not touch."""
+    entries = card.coupled if isinstance(card, InvalidCard) else enumerate(card.coupled)
+    for index, other in entries:
         position = card.where("coupled", index)
         field = f"coupled[{index}]"
         if other == card.project_id:
@@ -296,7 +325,7 @@ def reviewer_roles(card: Card, roles: Mapping[str, str]) -> Iterator[Finding]:
                     project=card.project_id, hint=hint)
 
 
-def references(card: Card, base: Path | None = None) -> Iterator[Finding]:
+def references(card: Card | InvalidCard, base: Path | None = None) -> Iterator[Finding]:
     """Every file and URL a card cites (``Card.cited``): safe URLs, or relative paths that exist.
     Messages name files relative to ``base`` (``check`` passes the card's dossier source;
     default: the card's folder): findings are published, so they must not depend on where
@@ -306,7 +335,7 @@ def references(card: Card, base: Path | None = None) -> Iterator[Finding]:
         yield from _reference(card, cited.reference, cited.path, field_name(cited.path), cited.what, base)
 
 
-def _reference(card: Card, ref: Reference, path: tuple[str | int, ...], field: str,
+def _reference(card: Card | InvalidCard, ref: Reference, path: tuple[str | int, ...], field: str,
                what: str, base: Path) -> Iterator[Finding]:
     at = {"field": field, "project": card.project_id}
     position = card.where(*path)

@@ -2,7 +2,14 @@
 
 The new card carries over what stays true (owners, versions, links, coupled
 projects, ethics status, requirements with their ids and statuses) and gets a
-transition that matches the current card, so it passes ``check`` as written.
+transition that matches the current card. It invents nothing: what only its authors
+can write (why the project moves) is a ``TODO:`` placeholder, which ``check`` reports
+(rule ``placeholder``, a warning) until it is written. The card is a draft with no
+reviewers, so it has no errors but is not finished.
+
+A project advances only past an approved card whose exit gates pass (``exit_problems``);
+``--force`` writes the card anyway and records why in it, as YAML comments above its
+``transition`` (``FORCED``), so the review sees it.
 On request, the ethics checklist template (``templates/ethics-checklist.md``)
 is written next to it, and the card links it when it links no checklist yet.
 """
@@ -10,6 +17,9 @@ is written next to it, and the card links it when it links no checklist yet.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,9 +27,13 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from mltrl_docs.frontmatter import yaml_scalar
+from mltrl_docs.gates.catalogue import BY_NAME
+from mltrl_docs.gates.engine import ProjectGates
+from mltrl_docs.gates.rule import Scope
 from mltrl_docs.levels import level
-from mltrl_docs.model import Card, SwitchbackKind
+from mltrl_docs.model import Card, Project, SwitchbackKind
 from mltrl_docs.resources import resource_dir
+from mltrl_docs.rules import PLACEHOLDER
 
 SECTIONS = (
     "Model / algorithm info",
@@ -34,6 +48,15 @@ SECTIONS = (
 CHECKLIST_FILE = "ethics.md"
 """Where ``new --ethics-checklist`` writes the checklist: the name the card format uses."""
 CHECKLIST_TEMPLATE = "ethics-checklist.md"
+
+
+REASON_PLACEHOLDER = f"{PLACEHOLDER}: why the project moves"
+"""The transition reason ``new`` writes when none is given (``check`` reports it)."""
+FORCED = "# forced by mltrl-docs new --force:"
+"""How a forced card records why it should not have been written (one comment line each)."""
+
+_PROJECT_LINE = re.compile(r"^project:[ \t]*([\"']?)([^\"'#\s]+)\1", re.MULTILINE)
+_LEVEL_LINE = re.compile(r"^level:", re.MULTILINE)
 
 
 class ScaffoldError(ValueError):
@@ -60,9 +83,11 @@ def _environment() -> Environment:
 
 
 def next_card(current: Card, *, to_level: int | None, date: dt.date,
-              switchback: SwitchbackKind | None, reason: str | None, checklist: str | None = None) -> NewCard:
+              switchback: SwitchbackKind | None, reason: str | None, checklist: str | None = None,
+              forced: Sequence[str] = ()) -> NewCard:
     """The card after ``current``: one level up by default, or a switchback down. It keeps the
-    current card's ethics checklist link, or links ``checklist`` when the current card has none."""
+    current card's ethics checklist link, or links ``checklist`` when the current card has none.
+    ``forced`` are the reasons it should not have been written, recorded in it."""
     here = current.level.number
     target = here + 1 if to_level is None else to_level
     if to_level is None and here == 9:
@@ -81,10 +106,71 @@ def next_card(current: Card, *, to_level: int | None, date: dt.date,
             raise ScaffoldError("a switchback needs --switchback (discovery, review or embedded) and --reason")
         transition.update(kind="switchback", switchback=switchback.value)
     if not reason:
-        transition["reason"] = f"Level {here} gated review passed."
+        transition["reason"] = REASON_PLACEHOLDER
     kept = current.ethics.checklist.target if current.ethics.checklist is not None else checklist
-    return _render(current.project_id, current.title, target, date, list(current.owners), current.team,
+    card = _render(current.project_id, current.title, target, date, list(current.owners), current.team,
                    transition, current, kept)
+    if not forced:
+        return card
+    lines = [f"{FORCED} {' '.join(reason.split())}" for reason in forced]
+    text = card.text.replace("\ntransition:\n", "\n" + "\n".join(lines) + "\ntransition:\n", 1)
+    return NewCard(card.file_name, text)
+
+
+def exit_problems(project: Project, gates: ProjectGates | None, approved: bool) -> list[str]:
+    """Why ``project`` may not advance past its current card: the card is not approved (or its
+    approval does not hold: ``approved``), it does not earn its declared level, or the gates of
+    leaving its level (exit rules, its review, its debrief) fall short. What the next level asks
+    of its own card (its sections, requirements) is left to the new card."""
+    current = project.current
+    if current is None:
+        return []
+    here = current.level.number
+    problems = []
+    if current.status.value != "approved":
+        problems.append(f"{current.path.name} is not approved (status: {current.status.value})")
+    elif not approved:
+        problems.append(f"the approval of {current.path.name} does not hold (see 'mltrl-docs check')")
+    if gates is None:
+        return problems
+    if gates.earned < gates.declared:
+        problems.append(f"{current.path.name} earns level {gates.earned}, below its declared level {here} "
+                        "(see 'mltrl-docs check')")
+    problems += [f"to leave level {here}: {item.text}" for item in gates.gap
+                 if item.rule == "debrief" or (item.rule in BY_NAME and BY_NAME[item.rule].scope is Scope.EXIT)]
+    return problems
+
+
+def project_ids(sources: Sequence[Path]) -> dict[str, Path]:
+    """Every project id the sources' cards name, with the folder that names it first: a cheap
+    scan of each card's ``project:`` line (no card is loaded), for ``new`` to keep ids unique."""
+    found: dict[str, Path] = {}
+    for source in sources:
+        try:
+            folders = sorted(e.path for e in os.scandir(source) if e.is_dir() and not e.name.startswith("."))
+        except OSError:
+            continue
+        for folder in folders:
+            for path in sorted(Path(folder).rglob("*.md")):
+                project = _card_project(path)
+                if project is not None:
+                    found.setdefault(project, Path(folder))
+                    break
+    return found
+
+
+def _card_project(path: Path) -> str | None:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4000).decode("utf-8", errors="replace").lstrip("\ufeff")
+    except OSError:
+        return None
+    if not head.startswith("---"):
+        return None
+    end = head.find("\n---", 3)
+    frontmatter = head[: end if end > 0 else len(head)]
+    match = _PROJECT_LINE.search(frontmatter)
+    return match.group(2) if match and _LEVEL_LINE.search(frontmatter) else None
 
 
 def first_card(*, project: str, title: str, owners: list[str], team: str | None, to_level: int | None,

@@ -113,9 +113,50 @@ def field_name(path: DataPath, root: str = "frontmatter") -> str:
 
 def check(name: str, document: YamlDocument, path: Path, root: Position) -> list[Finding]:
     """Findings for every schema error in ``document``; ``root`` locates the whole block."""
+    return check_touching(name, document, path, root)[0]
+
+
+def _words_not_booleans(name: str, document: YamlDocument) -> None:
+    """A plain ``off``, ``on``, ``yes`` or ``no`` that YAML 1.1 reads as a boolean is read as the
+    word when the schema takes that very word there (``link_terms: off``, a gate rule's ``on``),
+    as editors reading YAML 1.2 against the same schema do: the file means the word, and the
+    editor and the check must agree. Elsewhere (``status: no``) the YAML problem stands."""
+    if not document.problems or not isinstance(document.data, dict):
+        return
+    for problem in list(document.problems):
+        word = document.raw.get(problem.path)
+        if not problem.path or word is None or problem.message not in (
+                f"'{word}' is read by YAML as the boolean {value}" for value in ("true", "false")):
+            continue
+        *parents, last = problem.path
+        holder: Any = document.data
+        for part in parents:
+            holder = holder[part]
+        value = holder[last]
+        holder[last] = word
+        if any(tuple(err.absolute_path)[: len(problem.path)] == problem.path
+               for err in validator(name).iter_errors(document.data)):
+            holder[last] = value  # the schema does not take the word here either
+        else:
+            document.problems.remove(problem)
+
+
+def touches(touched: Iterable[DataPath], path: DataPath) -> bool:
+    """Whether an error at one of the ``touched`` paths concerns the value at ``path``: it is at
+    the value, inside it, or at one of the mappings and lists that hold it."""
+    return any(path[: len(t)] == t or t[: len(path)] == path for t in touched)
+
+
+def check_touching(name: str, document: YamlDocument, path: Path,
+                   root: Position) -> tuple[list[Finding], set[DataPath]]:
+    """``check``'s findings, and the paths its errors touch: what is wrong or missing (a missing
+    required field touches that field, not its siblings). A value at no touched path
+    (``touches``) is as the schema wants it, so the rules may still judge it."""
+    _words_not_booleans(name, document)
     if fast_accepts(name, document):
-        return []
+        return [], set()
     handled = {problem.path for problem in document.problems}
+    touched = set(handled)
     by_path: dict[DataPath, Finding] = {}
     for problem in document.problems:
         by_path.setdefault(problem.path, error("yaml", problem.message, path, problem.position,
@@ -123,7 +164,12 @@ def check(name: str, document: YamlDocument, path: Path, root: Position) -> list
     findings = list(by_path.values())
     seen: set[tuple[DataPath, str]] = set()
     for err in validator(name).iter_errors(document.data):
+        required = _REQUIRED.match(err.message) if err.validator == "required" else None
+        if required:
+            touched.add((*err.absolute_path, required.group("name")))
         for data_path, message, hint, at_key in _explain(err, document, load_schema(name)):
+            if not required:
+                touched.add(data_path)  # an unknown field's own path, not its mapping's
             if any(data_path[: len(p)] == p for p in handled if p):
                 continue
             if (data_path, message) in seen or (data_path in by_path and not at_key):
@@ -133,7 +179,7 @@ def check(name: str, document: YamlDocument, path: Path, root: Position) -> list
             finding = error("schema", message, path, position, field=field_name(data_path), hint=hint)
             by_path.setdefault(data_path, finding)
             findings.append(finding)
-    return sorted(findings, key=Finding.sort_key)
+    return sorted(findings, key=Finding.sort_key), touched
 
 
 def _position(document: YamlDocument, path: DataPath, at_key: bool) -> Position | None:

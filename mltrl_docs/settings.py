@@ -57,14 +57,17 @@ class ChangeSettings:
     since: int | dt.date | str = 90
     """A number of days before the build date, a date, or a git ref of the sources' repository
     (resolved when the changes are listed: ``changes.resolve_since``)."""
+    at: Position | None = None
+    """Where ``since`` is written in the settings file (None: not written, the default), so that a
+    value that names no day when it is resolved (a git ref that is no commit) is reported there."""
 
     @classmethod
-    def from_data(cls, data: object) -> ChangeSettings:
-        """From the settings file's (schema-checked) ``changes:`` mapping."""
+    def from_data(cls, data: object, at: Position | None = None) -> ChangeSettings:
+        """From the settings file's (schema-checked) ``changes:`` mapping; ``at``: where its ``since`` is."""
         since = data.get("since", 90) if isinstance(data, Mapping) else 90
         if isinstance(since, str) and len(since) == 10 and since[4] == since[7] == "-" and since[:4].isdigit():
-            return cls(dt.date.fromisoformat(since))  # the schema checked it is a date
-        return cls(since)
+            return cls(dt.date.fromisoformat(since), at)  # the schema checked it is a date
+        return cls(since, at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +149,7 @@ def load_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
         language=data.get("language"),
         labels=dict(data.get("labels") or {}),
         provenance=ProvenanceSettings.from_data(data.get("provenance")),
-        changes=ChangeSettings.from_data(data.get("changes")),
+        changes=ChangeSettings.from_data(data.get("changes"), document.values.get(("changes", "since"))),
         findings=tuple(findings),
     ), findings
 

@@ -128,6 +128,24 @@ def discover(sources: Sequence[Path], *, max_files: int = MAX_FILES) -> Discover
     return found
 
 
+def discover_project(folder: Path, source: Path, *, max_files: int = MAX_FILES) -> Discovery:
+    """One project folder of ``source``, walked as ``discover`` walks it, and nothing else
+    (``mltrl-docs new`` reads the project it writes a card for, not the whole source)."""
+    walk = _Walk(max_files)
+    root = os.path.realpath(source)
+    walk.read[root] = str(source)
+    found = Discovery(findings=walk.findings)
+    if not folder.is_dir():
+        return found
+    project = _Folder(str(folder), source, root, (0, folder.name))
+    walk.tree(project, str(folder), os.path.realpath(folder))
+    walk.follow(project)
+    if not walk.stopped:
+        found.projects.append(ProjectFolder(folder, source, tuple(sorted(Path(p) for p in project.markdown)),
+                                            Path(project.glossary) if project.glossary else None))
+    return found
+
+
 def _roots(sources: Sequence[Path], findings: list[Finding]) -> list[tuple[Path, str]]:
     """Each existing source with its real path, once: a source listed twice, or inside
     another source, is read as part of the other (the settings file says so, at its line)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -81,6 +82,7 @@ PAGE_KINDS = [
     ("attachment", "dossier/P07.1/pages/ethics/"),
     ("levels", "dossier/levels/"),
     ("history", "dossier/history/"),
+    ("changes", "dossier/changes/"),
     ("requirements", "dossier/requirements/"),
     ("report", "dossier/findings/"),
     ("glossary", "dossier/glossary/"),
@@ -88,7 +90,7 @@ PAGE_KINDS = [
     ("metrics", "dossier/metrics/"),
     ("hosting", "hosting/"),
 ]
-FULL_PAGE_SHOTS = {"portfolio", "dossier", "card", "report", "glossary", "metrics"}
+FULL_PAGE_SHOTS = {"portfolio", "dossier", "card", "report", "glossary", "metrics", "changes"}
 """Whole-page screenshots (a long page takes seconds); the other kinds get the first screen."""
 
 
@@ -239,7 +241,9 @@ NEW_TEXT = (".mltrl-role, .mltrl-line, .mltrl-mark-production, .mltrl-source, .m
             ".mltrl-reviews th, .mltrl-reviews td, .mltrl-reviews td *, "
             ".mltrl-checklist caption, .mltrl-checklist th, .mltrl-checklist td, "
             ".mltrl-metrics th, .mltrl-metrics th *, .mltrl-metrics td, .mltrl-metrics td > :not(.mltrl-level), "
-            ".mltrl-mc-legend, .mltrl-mc-legend *, .mltrl-mchart text")
+            ".mltrl-mc-legend, .mltrl-mc-legend *, .mltrl-mchart text, "
+            ".mltrl-change-mark, .mltrl-change-baseline, .mltrl-change-counts, .mltrl-change-facts li, .mltrl-diff-line, "
+            ".mltrl-diff-sign, .mltrl-change-section summary, .mltrl-changes-kind, .mltrl-changes-what p, .mltrl-changes-note em")
 """Text the new views added: on screen and on paper, in either scheme, it contrasts with its ground
 by at least 4.5:1 (WCAG AA for text)."""
 CHIPS = ".mltrl-role, .mltrl-line, .mltrl-mark-production"
@@ -263,6 +267,9 @@ NEW_VIEWS = {
     "glossary": NewView("dossier/glossary/", ("dl.mltrl-terms",), ".mltrl-source"),
     "checklist": NewView("dossier/P07.1/pages/ethics/", ("table.mltrl-checklist",), "table.mltrl-checklist"),
     "card": NewView("dossier/P07.1/L6-2025-09-15/", (".mltrl-card > table.mltrl-summary",)),
+    "changes": NewView("dossier/changes/", (".mltrl-changes > .mltrl-scroll",), ".mltrl-changes > *, .mltrl-changes table"),
+    "card-changes": NewView("dossier/P04.3/L5-2026-10-12/", ("section.mltrl-change",),
+                            "section.mltrl-change > *, .mltrl-diff-frame"),
 }
 
 
@@ -353,8 +360,43 @@ def _shows_roles_and_dates(page, width: int) -> None:
     assert page.locator(".mltrl-body a.mltrl-term[data-definition*=' Source: ']").count() >= 1
 
 
+def _lists_changes_and_filters(page, width: int) -> None:
+    """The What changed page: a row per card changed since changes.since, newest first; the filter box narrows
+    them to a project or a team, and each row links its card page's section diffs."""
+    intro = page.locator(".mltrl-changes > p").first.inner_text()
+    assert intro.startswith("Every card that changed since 2026-01-01, newest first"), intro
+    rows = page.locator("table.mltrl-changes-table tbody tr")
+    total = rows.count()
+    assert total >= 6
+    days = rows.locator("td:first-child").evaluate_all("cells => cells.map(c => c.getAttribute('data-sort'))")
+    assert days == sorted(days, reverse=True)
+    assert rows.locator("a", has_text="section by section").count() >= 6
+    box = page.locator("label.mltrl-filter input")
+    box.fill("Physics ML")  # R11.1's team
+    shown = [row for row in rows.all() if row.is_visible()]
+    assert 1 <= len(shown) < total and all("R11.1" in row.inner_text() for row in shown)
+    box.fill("")
+    assert sum(row.is_visible() for row in rows.all()) == total
+
+
+def _shows_the_cards_changes(page, width: int) -> None:
+    """P04.3's newest card against its approved level-4 card: every kind of change in words, and each section's
+    diff (opened here, so that the checks that follow see it) marks each line by a sign and a class."""
+    section = page.locator("section.mltrl-change")
+    assert section.locator("h2#changes-since-approved").count() == 1
+    assert "Compared with the level-4 card of 2025-09-08" in section.inner_text()
+    marks = section.locator("table.mltrl-change-requirements .mltrl-change-mark").all_inner_texts()
+    assert {mark.split()[-1] for mark in marks} == {"added", "changed"} and all(m[0] in "+±" for m in marks)
+    page.evaluate("document.querySelectorAll('details.mltrl-change-section').forEach(d => { d.open = true; })")
+    lines = section.locator(".mltrl-diff-line")
+    signs = lines.evaluate_all("ls => ls.map(l => [l.className.split('mltrl-diff-')[2], l.firstChild.textContent])")
+    expected = {"added": "+", "removed": "-", "context": " ", "hunk": "@@"}
+    assert signs and all(expected[kind] == sign for kind, sign in signs), signs[:5]
+
+
 SHOWS = {"metrics": _shows_metrics, "production": _shows_production_and_reviews, "levels": _lists_p043_twice,
-         "glossary": _shows_sources, "checklist": _shows_checklist_counts, "card": _shows_roles_and_dates}
+         "glossary": _shows_sources, "checklist": _shows_checklist_counts, "card": _shows_roles_and_dates,
+         "changes": _lists_changes_and_filters, "card-changes": _shows_the_cards_changes}
 
 
 @pytest.fixture(scope="module")
@@ -536,9 +578,14 @@ LAYOUT_KINDS = {
     "dossier": "dossier/P04.3/", "dossier-coupled": "dossier/P12.2/",
     "card": "dossier/P07.1/L6-2025-09-15/", "attachment": "dossier/P07.1/pages/ethics/", "packet": "dossier/P04.3/packet/",
     "card-acceptance": "dossier/R02.1/L4-2026-02-16/", "dossier-evidence": "dossier/R02.1/",
+    "changes": "dossier/changes/", "card-changes": "dossier/P04.3/L5-2026-10-12/",
 }
 """One page of each kind the plugin generates; P04.3 has the longest requirement matrix, P12.2 a coupling graph,
-R02.1 acceptance results under its requirements and a requirement its evidence contradicts (flagged in the matrix)."""
+R02.1 acceptance results under its requirements and a requirement its evidence contradicts (flagged in the matrix);
+the What changed page, and P04.3's newest card with every kind of change since its last approved card (its section
+diffs opened: see OPENED)."""
+OPENED = {"card-changes": "details.mltrl-change-section"}
+"""Collapsed blocks opened before a page kind is looked at, so that what they hold is checked too."""
 THEMES = ("light", "slate", "mkdocs")
 COLUMN = "article.md-content__inner, div[role=main]"
 """The theme's text column (Material's, MkDocs')."""
@@ -571,6 +618,8 @@ def test_page_kind_fits_the_window_and_reads_in_every_scheme(browser, themed, th
         page.wait_for_load_state("load")
         scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
         assert scheme in {"light": (None, "default"), "slate": ("slate",), "mkdocs": (None,)}[theme], scheme
+        if kind in OPENED:
+            page.evaluate("selector => document.querySelectorAll(selector).forEach(d => { d.open = true; })", OPENED[kind])
         visit.screenshot(f"layout-{kind}-{width}-{theme}")
         assert not scrolls_sideways(page), page.evaluate("document.documentElement.scrollWidth")
         column = page.locator(COLUMN).first.bounding_box()
@@ -712,6 +761,52 @@ def test_the_packets_findings_scroll_in_their_own_frame_on_a_phone(browser, warn
         assert column is not None
         assert outside(page, ".mltrl > *, .mltrl table", column["x"], column["x"] + column["width"]) == []
         visit.element_screenshot(".mltrl-packet .mltrl-scroll:has(> table.mltrl-findings)", "packet-findings-390")
+        assert visit.problems() == {}
+    finally:
+        visit.close()
+
+
+@pytest.fixture(scope="module")
+def long_line_site(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The example with a line of 1,000 characters (no space to break at) added to a body section of R11.1's
+    level-2 card, so that the section's diff against the approved level-1 card holds it."""
+    root = tmp_path_factory.mktemp("long-line")
+    shutil.copytree(REPO / "site_example" / "dossiers", root / "dossiers")
+    card = root / "dossiers" / "anomaly" / "L2-2026-06-08.md"
+    text = card.read_text(encoding="utf-8")
+    card.write_text(text.replace("## Stage debrief\n", "## Stage debrief\n\n" + LONG_LINE + "\n", 1), encoding="utf-8")
+
+    def sources(config: dict[str, Any], settings: dict[str, Any]) -> None:
+        settings["sources"] = [str(root / "dossiers")]
+
+    built = _example_with(root, sources)
+    with serve(built, csp_headers(csp.policy(built))) as served:
+        yield served
+
+
+LONG_LINE = "x" * 1000
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_diff_line_longer_than_the_screen_stays_inside_its_frame(browser, long_line_site: Site, width: int) -> None:
+    """A section's diff keeps its lines whole: the longest scrolls sideways in the diff's own frame, inside the
+    text column, and the page never does. The added line is marked by its sign and its class."""
+    visit = open_page(browser, long_line_site, "dossier/R11.1/L2-2026-06-08/", width=width, height=900, wait=False)
+    try:
+        page = visit.page
+        page.evaluate("document.querySelectorAll('details.mltrl-change-section').forEach(d => { d.open = true; })")
+        line = page.locator(".mltrl-diff-line", has_text=LONG_LINE)
+        assert line.count() == 1
+        assert line.get_attribute("class") == "mltrl-diff-line mltrl-diff-added"
+        assert line.locator(".mltrl-diff-sign").inner_text() == "+"
+        frame = page.locator(".mltrl-diff-frame", has=line)
+        assert frame.evaluate("f => f.scrollWidth > f.clientWidth + 100")  # the line is wider than its frame ...
+        column = page.locator(COLUMN).first.bounding_box()
+        assert column is not None  # ... and the frame stays in the text column, the page unscrolled
+        assert outside(page, ".mltrl-diff-frame, .mltrl-change > *", column["x"], column["x"] + column["width"]) == []
+        assert not scrolls_sideways(page)
+        frame.scroll_into_view_if_needed()
+        visit.element_screenshot("details.mltrl-change-section:last-of-type .mltrl-diff-frame", f"diff-long-line-{width}")
         assert visit.problems() == {}
     finally:
         visit.close()

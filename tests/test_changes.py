@@ -431,13 +431,17 @@ def test_the_settings_schema_takes_days_a_date_or_a_ref(write) -> None:
         assert settings is None and [f.field for f in findings] == [field], value
 
 
-def test_the_example_documents_the_default(write) -> None:
+def test_the_example_documents_the_default_and_names_a_date() -> None:
+    """The example names a date (its cards' days and commits would make a number of days list every card,
+    then none); its comment states the default."""
     from conftest import REPO
 
     from mltrl_docs.settings import load_settings
 
-    text = (REPO / "site_example" / "mltrl-docs.yml").read_text(encoding="utf-8")
-    block = text[text.index("# changes:"):text.index("# Who created")]
-    uncommented = "\n".join(line.removeprefix("# ") for line in block.splitlines())
-    settings, findings = load_settings(write("site/mltrl-docs.yml", "sources: [d]\n" + uncommented + "\n"))
-    assert findings == [] and settings is not None and settings.changes.since == 90 == Settings(sources=()).changes.since
+    path = REPO / "site_example" / "mltrl-docs.yml"
+    text = path.read_text(encoding="utf-8")
+    block = text[text.index("# What changed:"):text.index("# Who created")]
+    assert "(90 by default)" in block and Settings(sources=()).changes.since == 90
+    settings, findings = load_settings(path)
+    assert findings == [] and settings is not None and settings.changes.since == dt.date(2026, 1, 1)
+    assert settings.changes.at is not None and text.splitlines()[settings.changes.at.line - 1] == "  since: 2026-01-01"

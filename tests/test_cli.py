@@ -213,12 +213,13 @@ def test_glossary_without_a_site_lists_the_builtin_terms(tmp_path: Path) -> None
     assert result.exit_code == 0 and "Gated review: " in result.output
 
 
-def test_a_plain_file_outside_any_source_is_a_usage_error_not_a_walk(write, tmp_path: Path) -> None:
+def test_a_plain_file_outside_any_source_is_skipped_with_a_note_not_a_walk(write, tmp_path: Path) -> None:
     notes = write("notes/todo.md", "# Things to do\n")
     result = run("check", str(notes))
-    assert result.exit_code == 2
-    assert "todo.md:" in result.output and "not a level card, a glossary or a site" in result.output
-    assert "cannot use" in result.output
+    assert result.exit_code == 0, result.output
+    assert "todo.md: note: not a level card, a glossary or a site's settings" in result.output
+    assert result.output.endswith("checked 0 projects, 0 cards (0 invalid), 0 glossary terms: "
+                                  "0 errors, 0 warnings, 1 note\n")
 
 
 def test_a_lone_card_outside_any_site_checks_its_own_folder(write_card, tmp_path: Path) -> None:
@@ -237,7 +238,7 @@ def test_new_with_the_ethics_checklist_passes_check(site: Path) -> None:
     checked = run("check", str(folder), "--format", "json")
     assert checked.exit_code == 0, checked.output
     assert json.loads(checked.output)["findings"] == []
-    again = run("new", str(folder), "--date", "2025-02-03", "--ethics-checklist")
+    again = run("new", str(folder), "--date", "2025-02-03", "--ethics-checklist", "--force")
     assert again.exit_code == 2
     assert again.output == f"error: {folder / 'ethics.md'} exists already; link it from the card's " \
         "ethics.checklist instead, or leave out --ethics-checklist\n"

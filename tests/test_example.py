@@ -36,7 +36,7 @@ def test_check_passes_with_only_the_deliberate_gate_notes() -> None:
                             text=True, timeout=60)
     assert result.returncode == 0, result.stdout
     assert "0 errors, 0 warnings" in result.stdout
-    notes = [line for line in result.stdout.splitlines() if ": info: " in line]
+    notes = [line for line in result.stdout.splitlines() if ": note: " in line]
     settings, _ = load_settings(SITE / "mltrl-docs.yml")
     assert settings is not None
     built = build_site(settings, provenance=True)  # what the check reads: the cards and their history

@@ -31,6 +31,7 @@ from mltrl_docs.messages import (
     table_file,
     value_key,
 )
+from mltrl_docs.changes import ChangeKind
 from mltrl_docs.checklist import Part
 from mltrl_docs.model import (
     CardStatus,
@@ -113,6 +114,11 @@ def test_every_key_the_code_and_templates_use_exists() -> None:
     built |= {value_key(member) for enum in VALUE_ENUMS for member in enum}
     built |= {f"history.kind.{kind}" for kind in ("entered", "advance", "switchback", "move", "review")}
     built |= {f"metrics.{part}.{kind}" for part in ("kind", "meaning") for kind in [*SwitchbackKind, "unnamed"]}
+    built |= {f"changes.{part}.{kind.value}" for part in ("kind", "criterion") for kind in ChangeKind}
+    built |= {f"changes.version.{name}" for name in ("code", "model", "data")}
+    built |= {f"changes.since.{kind}" for kind in ("ref", "days", "date")}
+    built |= {f"changes.unseen.{kind}" for kind in ("no_git", "shallow", "truncated")}  # render.changes.Note keys
+    built |= {f"changes.fallback.{kind}" for kind in ("default", "horizon")}
     prefixes = {key for key in used if key.endswith(".")}  # t("level." ~ n ~ ".name"): built above
     used -= prefixes
     assert len(used) >= 15  # the scan finds the keys (it must not silently find none)

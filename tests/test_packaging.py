@@ -23,7 +23,7 @@ def test_wheel_ships_schemas_and_templates_and_loads_them(tmp_path: Path) -> Non
                    check=True, capture_output=True, timeout=300)
     [wheel] = dist.glob("mltrl_docs-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for name in ("level-card", "glossary", "settings"):
+    for name in ("level-card", "glossary", "settings", "check-output"):
         assert f"mltrl_docs/schema/{name}.schema.json" in names
     assert "mltrl_docs/templates/card.md" in names
     assert "mltrl_docs/templates/ethics-checklist.md" in names

@@ -48,6 +48,8 @@ PAGE_KINDS = {
     "attachment": "dossier/P07.1/pages/ethics/",
     "levels": "dossier/levels/",
     "history": "dossier/history/",
+    "changes": "dossier/changes/",
+    "card-changes": "dossier/P04.3/L5-2026-10-12/",
     "requirements": "dossier/requirements/",
     "findings": "dossier/findings/",
     "glossary": "dossier/glossary/",
@@ -55,7 +57,8 @@ PAGE_KINDS = {
     "metrics": "dossier/metrics/",
 }
 """One page of each generated kind (the packet's are below); the dossier of P04.3 has every block
-(two production lines, a switchback, the widest matrix of the example)."""
+(two production lines, a switchback, the widest matrix of the example); P04.3's newest card has every kind of
+change since its last approved card, and the What changed page lists every card changed since changes.since."""
 PROJECTS = ["P04.3", "P07.1", "P12.2", "R02.1", "R11.1"]
 WITH_CHARTS = {"dossier": "svg.mltrl-timeline", "metrics": "svg.mltrl-mchart"}
 

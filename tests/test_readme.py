@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import REPO
 
@@ -37,3 +40,57 @@ def test_diff_prints_the_changes_the_readme_shows() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout == shown
     assert "mltrl-docs diff --since 2026-06-01 site_example/dossiers/anomaly/L2-2026-06-08.md" in README
+
+
+def _sh_block_after(marker: str) -> str:
+    start = README.index(marker)
+    match = re.search(r"```sh\n(.*?)```", README[start:], re.DOTALL)
+    assert match is not None, marker
+    return match.group(1)
+
+
+def _commands(block: str) -> list[list[str]]:
+    """Each line of a shell block, split as the shell would, its comment left out."""
+    return [shlex.split(line, comments=True) for line in block.splitlines() if line.strip()]
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    if args[0] == "mltrl-docs":
+        args = [sys.executable, "-m", "mltrl_docs", *args[1:]]
+    elif args[0] == "mkdocs":
+        args = [sys.executable, "-m", "mkdocs", *args[1:]]
+    return subprocess.run(args, capture_output=True, text=True, cwd=cwd, timeout=300,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+
+
+def test_the_quickstart_runs_as_written(tmp_path: Path) -> None:
+    """Every command of the Quickstart, in order, from an empty folder (the install is this checkout)."""
+    here = tmp_path
+    for command in _commands(_sh_block_after("## Quickstart")):
+        if command[:2] == ["python3", "-m"]:
+            continue  # pip install: the package under test is installed already
+        steps = [command]
+        if "&&" in command:
+            cut = command.index("&&")
+            steps = [command[:cut], command[cut + 1:]]
+        for step in steps:
+            if step[0] == "cd":
+                here = here / step[1]
+                continue
+            result = _run(step, here)
+            assert result.returncode == 0, (step, result.stdout, result.stderr)
+    assert (here / "site" / "dossier" / "R01.1" / "index.html").is_file()
+    assert "transition.reason is a placeholder" in result.stdout  # the last command's output
+
+
+def test_every_new_example_runs_in_a_site_init_writes(tmp_path: Path) -> None:
+    examples = _commands(_sh_block_after("`--format json` prints a summary and a list of findings"))
+    assert [e[:2] for e in examples] == [["mltrl-docs", "new"]] * 3
+    for number, example in enumerate(examples):
+        site = tmp_path / str(number)
+        assert _run(["mltrl-docs", "init", str(site)], tmp_path).returncode == 0
+        made = _run(example, site)
+        assert made.returncode == 0, (example, made.stdout, made.stderr)
+        [card] = made.stdout.split()
+        checked = _run(["mltrl-docs", "check", "--fail-on", "error", card], site)
+        assert checked.returncode == 0 and " 0 errors" in checked.stdout, checked.stdout

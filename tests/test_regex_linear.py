@@ -101,6 +101,7 @@ AUDITED: dict[tuple[str, str], str] = {
     ("frontmatter.py", r"^---[ \t]*$"): "matched on one line, one run",
     ("frontmatter.py", r"^(?:---|\.\.\.)[ \t]*$"): "matched on one line, one run",
     ("frontmatter.py", r"^level[ \t]*:"): "tried at line starts only, one run each",
+    ("frontmatter.py", r"^([A-Za-z_][A-Za-z0-9_-]*+)[ \t]*+:"): "tried at line starts only, possessive runs",
     ("gates/content.py", gates.SEMVER.pattern):
         "fullmatch at one start; identifiers are split by '.', which no class matches, so each "
         "is read at most twice",

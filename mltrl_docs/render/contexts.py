@@ -26,6 +26,7 @@ from mltrl_docs.model import Attachment, Card, Project, RequirementKind
 from mltrl_docs.production import ProductionLines, Tenure
 from mltrl_docs.provenance import Commit, DecisionRecord, FileHistory
 from mltrl_docs.render.acceptance import RequirementResults
+from mltrl_docs.render.changes import ChangeView, EntryView, SinceShown
 from mltrl_docs.render.coupling import CouplingGraph
 from mltrl_docs.render.feed import Event
 from mltrl_docs.render.matrix import RequirementMatrix, RiskCell
@@ -90,6 +91,16 @@ class LevelsContext(PageContext):
 @dataclass(frozen=True, slots=True)
 class HistoryContext(PageContext):
     events: tuple[Event, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChangesContext(PageContext):
+    """The 'What changed' page: every card changed since a day (``changes.since``), newest first."""
+
+    since: SinceShown
+    entries: tuple[EntryView, ...]
+    projects: int
+    """How many projects the entries are of."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +175,8 @@ class DossierContext(PageContext):
     """Each card's history in git, by card path (a card outside git has none; outside git, empty)."""
     decisions: Mapping[Path, tuple[DecisionRecord | None, ...]]
     """Who recorded each reviewer's decision, by card path, in the card's reviewer order."""
+    change: ChangeView | None
+    """The current card against the project's previous approved card (None: no valid card)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +203,8 @@ class CardContext(PageContext):
     """The card's file in git; None outside git (or with provenance off)."""
     decisions: tuple[DecisionRecord | None, ...]
     """Who recorded each reviewer's decision, in the card's reviewer order (None: not known)."""
+    change: ChangeView
+    """The card against its project's previous approved card (its baseline None: there is none)."""
 
 
 MAX_COMMITS_SHOWN = 50

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
+from mltrl_docs.changes import DEFAULT_DAYS, ChangeReport, Since
 from mltrl_docs.checklist import Checklist, card_checklist, read_checklist
 from mltrl_docs.dossier import CheckedDossier
 from mltrl_docs.findings import Finding, Severity
@@ -22,10 +24,12 @@ from mltrl_docs.references import is_hidden, real_path
 from mltrl_docs.metrics import Tally, portfolio_metrics, tally
 from mltrl_docs.render.autolink import ScopeMatchers
 from mltrl_docs.render.acceptance import card_results
+from mltrl_docs.render.changes import SinceShown, change_view, entry_views, since_shown
 from mltrl_docs.render.contexts import (
     AttachmentContext,
     CardContext,
     CardHistory,
+    ChangesContext,
     DossierContext,
     FindingsContext,
     GlossaryContext,
@@ -106,11 +110,11 @@ def current_checklist(project: Project) -> Checklist | None:
     return card_checklist(project.current, project) if project.current else None
 
 
-OPTIONAL_PAGES: tuple[str, ...] = ("levels", "history", "requirements", "findings", "metrics", "glossary", "cards",
-                                   "attachments", "evidence", "packets")
+OPTIONAL_PAGES: tuple[str, ...] = ("levels", "history", "changes", "requirements", "findings", "metrics", "glossary",
+                                   "cards", "attachments", "evidence", "packets")
 """Page kinds a site may leave out; the portfolio and the project dossiers are always built.
-Links to a page that is left out render as plain text. ``evidence`` is the evidence files,
-``packets`` each project's review packet."""
+Links to a page that is left out render as plain text. ``changes`` is the 'What changed' page,
+``evidence`` the evidence files, ``packets`` each project's review packet."""
 
 EVIDENCE_SUFFIXES = frozenset({".txt", ".csv", ".tsv", ".json", ".jsonl", ".log", ".yml", ".yaml",
                                ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp"})
@@ -119,11 +123,14 @@ scripts: a team's file served from the portal's own origin could run script ther
 
 
 def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
-               include: Collection[str] = OPTIONAL_PAGES, messages: Messages | None = None) -> list[SitePage]:
+               include: Collection[str] = OPTIONAL_PAGES, messages: Messages | None = None,
+               since: SinceShown | Since | None = None) -> list[SitePage]:
     """Every generated page, portfolio first, in a stable order; titles and the words pages
     compute in Python (moves, the timeline's labels, dates on charts) in the site's ``messages``
-    (default: English)."""
+    (default: English). ``since``: since when the 'What changed' page lists changes (the plugin
+    resolves ``changes.since`` once per build; default: the ``DEFAULT_DAYS`` before the build date)."""
     m = messages or english()
+    changes = ChangeReport(dossier)
     projects = sorted(dossier.projects.values(), key=lambda p: p.id)
     by_project = findings_by_project(dossier)
     lines = {project.id: production_lines(project.cards) for project in projects}
@@ -142,6 +149,8 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
                                    LevelsContext(by_level, dossier.gates), in_nav=True),
         "history": lambda: SitePage(f"{prefix}/history.md", m.text("page.history.title"), "history.html",
                                     HistoryContext(tuple(history(dossier.dossier, m))), in_nav=True),
+        "changes": lambda: SitePage(f"{prefix}/changes.md", m.text("page.changes.title"), "changes.html",
+                                    changes_context(dossier, changes, since, m), in_nav=True),
         "requirements": lambda: SitePage(f"{prefix}/requirements.md", m.text("page.requirements.title"),
                                          "requirements.html",
                                          requirements_context(dossier, projects), in_nav=True),
@@ -170,7 +179,8 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
             tuple(by_project[project.id]), timeline(project.cards, dossier.today, m),
             requirement_matrix(project.cards, dossier.evidence),
             risk_matrix(project.current) if project.current else None,
-            current_tally(dossier, project), card_moves, histories, decisions)
+            current_tally(dossier, project), card_moves, histories, decisions,
+            change_view(current, m) if (current := changes.current(project.id)) is not None else None)
         pages.append(SitePage(project_uri(prefix, project),
                               m.text("page.dossier.title", project=project.id, title=project.title), "project.html",
                               context, in_nav=True, link_terms=True, project=project.id,
@@ -186,7 +196,8 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
                 "card.html", CardContext(project, card, previous, following, tuple(by_file.get(card.path, ())),
                                          gates.earned.get(card.path), gates.approved.get(card.path, False),
                                          card_moves[card.path], card_results(card, dossier.evidence, m),
-                                         CardHistory.of(histories.get(card.path)), decisions[card.path]),
+                                         CardHistory.of(histories.get(card.path)), decisions[card.path],
+                                         change_view(changes.of(card), m)),
                 source=card.path, link_terms=True, project=project.id, tags=card.tags, unbroken=m.date(card.date),
             ))
         for attachment in project.attachments if "attachments" in include else ():
@@ -212,6 +223,16 @@ def packet_page(prefix: str, project: Project, dossier: DossierContext,
     title = (messages or english()).text("page.packet.title", project=project.id)
     return SitePage(packet_uri(prefix, project), title, "packet.html", context,
                     link_terms=True, project=project.id)
+
+
+def changes_context(dossier: CheckedDossier, report: ChangeReport, since: SinceShown | Since | None,
+                    messages: Messages | None = None) -> ChangesContext:
+    """The cards changed since ``since`` (default: the ``DEFAULT_DAYS`` before the build date), newest first."""
+    m = messages or english()
+    if not isinstance(since, SinceShown):
+        since = since_shown(since or Since(dossier.today - timedelta(days=DEFAULT_DAYS), days=DEFAULT_DAYS), dossier)
+    entries = entry_views(report.since(since.since), since.since, m)
+    return ChangesContext(since, entries, len({entry.project.id for entry in entries}))
 
 
 def current_tally(dossier: CheckedDossier, project: Project) -> Tally:

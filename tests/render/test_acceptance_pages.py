@@ -123,7 +123,8 @@ def test_counts_are_said_in_the_sites_language() -> None:
 def test_the_card_page_shows_each_criterion_under_its_requirement(example: CheckedDossier) -> None:
     page = card_page(pages_of(example))
     markup = render(example, page)
-    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", markup.split('id="requirements"')[1], re.DOTALL)
+    table = markup.split('id="requirements"')[1].split('id="changes-since-approved"')[0]  # not the changes' table
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.DOTALL)
     said = [text(row) for row in rows]
     # Each requirement with criteria is followed by a row of its criteria, one line each.
     one = said.index(next(s for s in said if s.startswith("1 research requirement 1")))
