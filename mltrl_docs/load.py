@@ -17,8 +17,8 @@ import dataclasses
 import datetime as dt
 import re
 import stat
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mltrl_docs import assemble, frontmatter, ids, schema

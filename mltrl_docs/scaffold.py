@@ -55,7 +55,7 @@ REASON_PLACEHOLDER = f"{PLACEHOLDER}: why the project moves"
 FORCED = "# forced by mltrl-docs new --force:"
 """How a forced card records why it should not have been written (one comment line each)."""
 
-_PROJECT_LINE = re.compile(r"^project:[ \t]*([\"']?)([^\"'#\s]+)\1", re.MULTILINE)
+_PROJECT_LINE = re.compile(r"^project:[ \t]*+([\"']?)([^\"'#\s]++)\1", re.MULTILINE)
 _LEVEL_LINE = re.compile(r"^level:", re.MULTILINE)
 
 

@@ -26,7 +26,7 @@ from mltrl_docs.references import resolved
 from mltrl_docs.settings import SETTINGS_FILE, Settings, load_settings
 from mltrl_docs.sources import GLOSSARY_NAMES
 
-_TERMS_KEY = re.compile(r"^terms\s*:", re.MULTILINE)
+_TERMS_KEY = re.compile(r"^terms\s*+:", re.MULTILINE)
 """A glossary file's top-level key (what tells one from any other YAML file)."""
 
 

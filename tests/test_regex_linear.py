@@ -126,6 +126,10 @@ AUDITED: dict[tuple[str, str], str] = {
     ("messages.py", r"[a-z0-9_]+(?:\.[a-z0-9_]+)+"):
         "fullmatch at one start; parts are split by '.', which the class does not match",
     ("messages.py", r"[-_]"): "one character",
+    ("scaffold.py", r"^project:[ \t]*+([\"']?)([^\"'#\s]++)\1"):
+        "tried at line starts only; possessive runs over disjoint classes, then one back-reference",
+    ("scaffold.py", r"^level:"): "a literal at line starts",
+    ("targets.py", r"^terms\s*+:"): "a literal at line starts, then possessive spaces",
     ("messages.py", r"(?<=[a-z0-9])(?=[A-Z])"): "zero-width: one character looked at either side of each position",
     ("references.py", r"[\x00-\x20\x7f]"): "one character",
     ("references.py", r"^([a-zA-Z][a-zA-Z0-9+.\-]*):"): "matched at one start, one run",
