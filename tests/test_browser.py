@@ -316,7 +316,7 @@ def _shows_production_and_reviews(page, width: int) -> None:
     reviews = page.locator("h2#gated-reviews ~ .mltrl-scroll table.mltrl-reviews")
     assert reviews.is_visible()
     assert reviews.locator("thead th").all_inner_texts() == ["Card", "Reviewer", "Role", "Decision", "Asked", "Decided",
-                                                             "Approval"]
+                                                             "Recorded in git", "Approval"]
     assert reviews.locator("tbody").count() == 8  # P04.3's eight cards
     l7 = reviews.locator("tbody", has_text="L7 (2022-05-16)")
     assert l7.locator("tr").first.locator("td").all_inner_texts()[:6] == [
