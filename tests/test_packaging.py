@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata as metadata
 import os
+import re
 import site
 import subprocess
 import sys
 import sysconfig
 import textwrap
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -70,3 +74,21 @@ def _see_outer_packages(python: Path) -> None:
     inner = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                            check=True, capture_output=True, text=True, timeout=120).stdout.strip()
     Path(inner, "outer-packages.pth").write_text("".join(folder + "\n" for folder in unique), encoding="utf-8")
+
+
+def test_every_package_the_code_imports_is_declared() -> None:
+    """A third-party import the dependencies don't name works only while another package brings it."""
+    imported: set[str] = set()
+    for path in (REPO / "mltrl_docs").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = {name for name in imported if name not in sys.stdlib_module_names and name != "mltrl_docs"}
+    declared = {re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0].lower()
+                for spec in tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]}
+    distributions = metadata.packages_distributions()
+    missing = {name: distributions.get(name) for name in third_party
+               if not {d.lower() for d in distributions.get(name, [name])} & declared}
+    assert missing == {}
