@@ -60,13 +60,32 @@ CACHE_DIR = Path(".cache") / "mltrl-docs"
 """Where git's answers are cached, relative to mkdocs.yml's folder."""
 
 
+class Prefix(c.Type[str]):
+    """The generated pages' folder: one or more plain path segments (``dossier``, ``org/dossier``).
+    ``''``, ``/`` or ``.`` would put the portfolio over the site's home page, and ``..`` outside the site."""
+
+    SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*+")
+
+    def __init__(self, default: str) -> None:
+        super().__init__(str, default=default)
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value).strip("/")
+        segments = text.split("/")
+        if not text or not all(self.SEGMENT.fullmatch(s) and s not in (".", "..") for s in segments):
+            raise base.ValidationError(
+                f"prefix {value!r} is not a folder inside the site: write one or more names of letters, digits, "
+                f"'.', '_' or '-' separated by '/' (e.g. 'dossier'), not '', '/', '.' or '..'")
+        return text
+
+
 class MltrlConfig(base.Config):
     enabled = c.Type(bool, default=True)
     """Switch the plugin off without removing its settings."""
     settings = c.Type(str, default=SETTINGS_FILE)
     """The mltrl-docs.yml (sources, glossaries) to build from, relative to mkdocs.yml;
     `mltrl-docs check` reads the same file, so check and build agree."""
-    prefix = c.Type(str, default="dossier")
+    prefix = Prefix(default="dossier")
     """Folder of the generated pages in the site (the portfolio is at <prefix>/)."""
     pages = c.ListOfItems(c.Choice(OPTIONAL_PAGES), default=list(OPTIONAL_PAGES))
     """Page kinds to generate besides the portfolio and the project dossiers (which are

@@ -14,6 +14,7 @@ import pytest
 from conftest import REPO, card_text
 from htmltext import Page
 from mltrl_docs.dossier import build_dossier
+from mltrl_docs.plugin import MltrlConfig
 from mltrl_docs.render.pages import card_stem
 from mltrl_docs.render.transitions import move
 from mltrl_docs.settings import load_settings
@@ -668,3 +669,22 @@ def test_the_example_says_who_created_and_changed_each_card_and_recorded_each_de
     packet = Page(example / "dossier" / "R02.1" / "packet" / "index.html").text
     summary = packet.split("Reviewer(s)", 1)[1].split("Main project page")[0]
     assert len(re.findall(RECORDED, summary)) == len(dossier.projects["R02.1"].current.reviewers)
+
+
+@pytest.mark.parametrize("prefix", ["", "/", ".", "..", "../x", "a/../b", "a//b", "x y", "-x", "a/./b"])
+def test_a_prefix_that_is_not_a_folder_inside_the_site_is_refused(prefix: str) -> None:
+    """'' , '/' or '.' would put the portfolio over the home page; '..' outside the site (issue 13)."""
+    config = MltrlConfig()
+    config.load_dict({"prefix": prefix})
+    errors, _ = config.validate()
+    assert [name for name, _ in errors] == ["prefix"]
+    assert "is not a folder inside the site" in str(errors[0][1])
+
+
+@pytest.mark.parametrize(("prefix", "folder"), [("dossier", "dossier"), ("/org/dossier/", "org/dossier"),
+                                                ("v1.2_x-y", "v1.2_x-y")])
+def test_a_prefix_names_the_folder_of_the_generated_pages(prefix: str, folder: str) -> None:
+    config = MltrlConfig()
+    config.load_dict({"prefix": prefix})
+    errors, _ = config.validate()
+    assert errors == [] and config.prefix == folder
