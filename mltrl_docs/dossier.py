@@ -7,10 +7,8 @@ rules, glossary, gates) -> a CheckedDossier.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections import Counter
-from collections.abc import Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from mltrl_docs import rules
 from mltrl_docs.evidence import NO_EVIDENCE, EvidenceReport, evaluate_evidence
 from mltrl_docs.findings import Finding, Severity, error
 from mltrl_docs.gates import GateReport, GateSettings, evaluate
+from mltrl_docs.gcpause import gc_paused
 from mltrl_docs.glossary import Glossary, build_glossary
 from mltrl_docs.ids import folder_id
 from mltrl_docs.load import load_glossary, load_markdown
@@ -27,20 +26,6 @@ from mltrl_docs.provenance import NO_PROVENANCE, ProvenanceReport
 from mltrl_docs.provenance import provenance as read_provenance
 from mltrl_docs.settings import Limits, Settings
 from mltrl_docs.sources import ProjectFolder, discover, discover_project
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Loading allocates hundreds of thousands of small acyclic objects that all stay
-    alive; the cyclic collector would rescan every loaded card again and again (a fifth
-    of a 3,000-card check). Any cycles made meanwhile are collected once it resumes."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -86,7 +71,7 @@ def build_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (), 
     ``gates`` is the gate policy the cards are judged by, as of ``today`` (None: no gate
     rule, so every card earns its declared level; the adapters always pass the site's);
     ``image_hosts`` may serve images to card pages; ``limits`` bound what is read."""
-    with _gc_paused():
+    with gc_paused():
         dossier, findings = load_dossier(sources, glossary_files, limits)
         return check_dossier(dossier, findings, builtin_glossary=builtin_glossary, gates=gates,
                              today=today, image_hosts=image_hosts)
@@ -100,7 +85,7 @@ def build_site(settings: Settings, today: dt.date | None = None, *, provenance: 
     git is asked who wrote what, cached in ``cache_dir``, before the gates run: ``stale`` and
     ``suspect-evidence`` read when a card and its evidence last changed. Git's own notes (a
     shallow clone, the commit limit) stay in the report's ``findings``."""
-    with _gc_paused():
+    with gc_paused():
         dossier, findings = load_dossier(settings.sources, settings.glossary, settings.limits)
         history = (read_provenance(dossier, cache_dir, max_commits=settings.provenance.max_commits)
                    if provenance and settings.provenance.enabled else NO_PROVENANCE)

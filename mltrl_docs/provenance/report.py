@@ -17,18 +17,17 @@ is one info finding per repository, never an exception.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import os
 import secrets
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mltrl_docs.findings import Finding, Severity, cut
+from mltrl_docs.gcpause import gc_paused
 from mltrl_docs.model import Card, Decision, Dossier
 from mltrl_docs.provenance.blame import DecisionRecord, blame_arguments, parse_blame, record
 from mltrl_docs.provenance.cache import Cache
@@ -165,20 +164,6 @@ def provenance(dossier: Dossier, cache_dir: Path | None = None, *, enabled: bool
         return ProvenanceReport(unavailable="off")
     with gc_paused():
         return _provenance(dossier, cache_dir, max_commits, aliases)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Reading a history makes a hundred thousand small objects that all stay alive, next to
-    a loaded dossier of millions: the cyclic collector would rescan them all, again and again
-    (a third of a cold read). Any cycles made meanwhile are collected once it resumes."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _provenance(dossier: Dossier, cache_dir: Path | None, max_commits: int,
