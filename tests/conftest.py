@@ -10,8 +10,11 @@ from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
+
+from mltrl_docs.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
@@ -47,6 +50,17 @@ BODY = """
 
 Population stability index over 40 query features.
 """
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> Result:
+    """``mltrl-docs ARGS`` in-process, from ``cwd`` (default: where the test runs)."""
+    previous = Path.cwd()
+    if cwd:
+        os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(previous)
 
 
 def card_text(body: str = BODY, **fields: Any) -> str:

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from conftest import run_cli as run
 from markdown_it import MarkdownIt
 from provenance.support import Repo, needs_git
 
@@ -32,7 +31,6 @@ from mltrl_docs.changes import (
     resolve_since,
     section_diffs,
 )
-from mltrl_docs.cli import main
 from mltrl_docs.dossier import CheckedDossier, build_dossier, build_site
 from mltrl_docs.gates import GateSettings
 from mltrl_docs.model import Card, CardStatus, Decision, RequirementStatus, Risk
@@ -318,13 +316,6 @@ def site(write, write_card, tmp_path: Path) -> Path:
     return tmp_path / "site"
 
 
-def run(*args: str, cwd: Path | None = None) -> Result:
-    previous = Path.cwd()
-    os.chdir(cwd or previous)
-    try:
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(previous)
 
 
 def test_diff_text_for_terminals(site: Path) -> None:

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
 from conftest import BODY
-from mltrl_docs.cli import main
-
+from conftest import run_cli as run
 
 GATED = {"body": BODY + "\n## Data considerations\n\nSample data from one region.\n",
          "requirements": [{"id": "1", "kind": "research", "text": "PSI above 0.2 raises an alert.",
@@ -33,14 +29,6 @@ def site(write, write_card, tmp_path: Path) -> Path:
     return tmp_path / "site"
 
 
-def run(*args: str, cwd: Path | None = None):
-    previous = Path.cwd()
-    if cwd:
-        os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(previous)
 
 
 def test_clean_site_exits_0_with_a_summary(site: Path) -> None:

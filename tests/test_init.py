@@ -10,22 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conftest import run_cli as run
 
 from mltrl_docs import dossier as dossier_module
-from mltrl_docs.cli import main
 
 PROJECT = Path("dossiers/example-project")
 
 
-def run(*args: str, cwd: Path | None = None):
-    previous = Path.cwd()
-    if cwd:
-        os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(previous)
 
 
 @pytest.fixture
