@@ -20,9 +20,9 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_check import measure  # noqa: E402
-from bench_site import configs  # noqa: E402
-from corpus import generate  # noqa: E402
+from bench_check import measure
+from bench_site import configs
+from corpus import generate
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus import generate  # noqa: E402
+from corpus import generate
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
@@ -82,7 +82,7 @@ def paths_benchmark(cards: int, runs: int, count: int) -> None:
     print(f"- Runs: {runs} of each, each a fresh process.\n")
     print("| command | fastest | median | peak RSS |")
     print("|---|---|---|---|")
-    for name, row in ((f"`check` 1 path", one), (f"`check` {count} paths", many), ("`check .` (whole site)", whole)):
+    for name, row in (("`check` 1 path", one), (f"`check` {count} paths", many), ("`check .` (whole site)", whole)):
         print(f"| {name} | {row['min']:.2f} s | {row['median']:.2f} s | {row['rss']} MiB |")
     print(f"\nRatio {count} paths / 1 path (median): {many['median'] / one['median']:.2f}x.")
 

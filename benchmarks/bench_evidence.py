@@ -31,9 +31,9 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_check import series  # noqa: E402
-from bench_site import configs  # noqa: E402
-from provenance import build_history  # noqa: E402
+from bench_check import series
+from bench_site import configs
+from provenance import build_history
 
 JUNIT = """<?xml version="1.0" encoding="UTF-8"?>
 <testsuites><testsuite name="tests.acceptance" tests="{n}">{cases}</testsuite></testsuites>
@@ -109,7 +109,8 @@ def main() -> None:
         old = with_provenance(before, plugin, False)
         cache = root / ".cache"
         rows = [("plain MkDocs, same card files", series([*build, str(plain)], root, args.runs)),
-                ("plugin, no criteria, provenance off (as before issue 12)", series([*build, str(old)], before, args.runs)),
+                ("plugin, no criteria, provenance off (as before issue 12)",
+                 series([*build, str(old)], before, args.runs)),
                 ("plugin, criteria judged, provenance off", series([*build, str(off)], root, args.runs)),
                 ("plugin, criteria and provenance, cache warm", series([*build, str(on)], root, args.runs)),
                 ]

@@ -18,8 +18,8 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_check import series  # noqa: E402
-from corpus import generate  # noqa: E402
+from bench_check import series
+from corpus import generate
 
 THEME = "theme:\n  name: material\n  font: false\n  features: [navigation.prune]\nplugins:\n  - search\n"
 
@@ -45,7 +45,8 @@ def main() -> None:
     print("### `mkdocs build` with the mltrl plugin\n")
     print(f"- Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}; "
           f"Material, search and navigation.prune in both builds; {args.runs} runs each, fresh processes.\n")
-    print("| cards | pages generated | mltrl build (fastest / median) | peak RSS | plain MkDocs, same files | peak RSS | time ratio | memory ratio |")
+    print("| cards | pages generated | mltrl build (fastest / median) | peak RSS | plain MkDocs, same files | peak RSS "
+          "| time ratio | memory ratio |")
     print("|---|---|---|---|---|---|---|---|")
     for cards in args.cards:
         with tempfile.TemporaryDirectory() as tmp:

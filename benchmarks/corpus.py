@@ -15,7 +15,8 @@ from pathlib import Path
 import yaml
 
 BODY = """
-**TL;DR**: {title} reduces manual review effort for team {team}; at level {level} the evidence below shows where it stands.
+**TL;DR**: {title} reduces manual review effort for team {team}; at level {level} the evidence \
+below shows where it stands.
 
 ## Model / algorithm info
 
@@ -93,11 +94,12 @@ def generate(out: Path, cards: int, cards_per_project: int = 10, seed: int = 7) 
         folder.mkdir(parents=True, exist_ok=True)
         level, previous, date = 0, None, dt.date(2018, 1, 1) + dt.timedelta(days=rng.randint(0, 300))
         requirements: list[dict] = []
-        for index in range(min(cards_per_project, cards - written)):
+        for _ in range(min(cards_per_project, cards - written)):
             switchback = previous is not None and level < previous
             if level >= 2 and len(requirements) < 12:
                 requirements.append({
-                    "id": f"{len(requirements) + 1}.{rng.randint(1, 3)}", "kind": "research" if level < 5 else "product",
+                    "id": f"{len(requirements) + 1}.{rng.randint(1, 3)}",
+                    "kind": "research" if level < 5 else "product",
                     "text": "The system shall meet the agreed accuracy target on the held-out set.",
                     "verification": rng.choice(["test", "analysis", "inspection", "demonstration"]),
                     "status": "in-progress", "risk": {"likelihood": rng.randint(1, 5), "impact": rng.randint(1, 5)},

@@ -37,7 +37,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import generate
-
 from mltrl_docs.dossier import load_dossier
 from mltrl_docs.provenance import provenance
 

@@ -305,11 +305,13 @@ def as_markdown(entries: Sequence[ChangeEntry], since: Since) -> str:
 def _md_card(entry: ChangeEntry) -> list[str]:
     card, change = entry.card, entry.change
     words = _baseline_words(change)
-    heading = f"#### {md(display(card.path))}: level {card.level.number}, {card.status.value}, dated {card.date.isoformat()}"
+    heading = (f"#### {md(display(card.path))}: level {card.level.number}, {card.status.value}, "
+               f"dated {card.date.isoformat()}")
     lines = ["", heading, "", md(words[:1].upper() + words[1:]) + "."]
     rows = []
     if change.level is not None:
-        rows.append(("level", _value(change.level.before), f"{_value(change.level.after)}{_transition(card.transition)}"))
+        rows.append(("level", _value(change.level.before),
+                     f"{_value(change.level.after)}{_transition(card.transition)}"))
     if change.status is not None:
         rows.append(("status", _value(change.status.before), _value(change.status.after)))
     rows += [(f"versions.{v.name}", _value(v.before), _value(v.after)) for v in change.versions]

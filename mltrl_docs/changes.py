@@ -15,9 +15,9 @@ Readings chosen here:
 * Requirements are matched by id (of a duplicated id, the n-th with the n-th), reviewers by
   name (ignoring case and spacing), sections by heading (matched as the ``sections`` rule
   does, the n-th of a repeated heading with the n-th) and acceptance criteria by what they
-  measure (kind, metric or else selector, and slice), whichever file holds the evidence. A requirement's text counts as reworded when it differs beyond
-  spacing. Acceptance results are those of the evidence report: each criterion judged against
-  its file as it is now.
+  measure (kind, metric or else selector, and slice), whichever file holds the evidence. A
+  requirement's text counts as reworded when it differs beyond spacing. Acceptance results
+  are those of the evidence report: each criterion judged against its file as it is now.
 * Each section is diffed on its own lines, from its heading to the next heading of any depth
   (a sub-heading is a section of its own); the text before the first heading (the TL;DR lead)
   is a section with an empty title. Blank lines at either end of a section do not count.
@@ -314,7 +314,8 @@ class Since:
             commits = ", ".join(dict.fromkeys(c.short for c in self.commits.values()))
             return f"{self.ref} (commit {commits}, {self.date.isoformat()})"
         if self.days is not None:
-            return f"{self.date.isoformat()} ({self.days} days before {(self.date + dt.timedelta(self.days)).isoformat()})"
+            until = (self.date + dt.timedelta(self.days)).isoformat()
+            return f"{self.date.isoformat()} ({self.days} days before {until})"
         return self.date.isoformat()
 
 

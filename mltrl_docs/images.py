@@ -20,6 +20,7 @@ from markdown_it.token import Token
 from mltrl_docs.findings import Position
 from mltrl_docs.references import scheme_of
 
+
 def card_parser() -> MarkdownIt:
     """How Markdown written by a team is parsed: CommonMark with tables and strikethrough,
     raw HTML off. render.markdown adds its render rules to one; the check here parses with
@@ -88,7 +89,7 @@ def is_external(src: str, hosts: Collection[str]) -> bool:
         netloc = urlsplit(src.strip()).netloc.rpartition("@")[2].lower()
     except ValueError:
         return True
-    return not netloc or netloc not in hosts and netloc.split(":")[0] not in hosts
+    return not netloc or (netloc not in hosts and netloc.split(":")[0] not in hosts)
 
 
 def host(src: str) -> str:

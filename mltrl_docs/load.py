@@ -286,7 +286,8 @@ def _attachment(path: Path, parts: frontmatter.SplitText,
     meta = document.data if isinstance(document.data, dict) else {}
     if document.data is not None and not isinstance(document.data, dict):
         findings.append(error("frontmatter", "frontmatter must be 'key: value' lines", path,
-                              Position(parts.frontmatter_line, 1), hint="write a mapping, e.g. 'title: Ethics checklist'"))
+                              Position(parts.frontmatter_line, 1),
+                              hint="write a mapping, e.g. 'title: Ethics checklist'"))
     page, found = _page(path, parts, document if "title" in meta else None, limits.title)
     if isinstance(meta.get("checklist"), str):  # the page follows a checklist template
         page = dataclasses.replace(page, checklist=meta["checklist"].strip())
@@ -386,7 +387,7 @@ def load_glossary(path: Path, project: str | None = None,
     except YamlSyntaxError as exc:
         return [], found + yaml_findings([exc.problem], path)
     if document.data is None:
-        return [], found + [error("glossary", "glossary file is empty", path, Position(1, 1),
+        return [], [*found, error("glossary", "glossary file is empty", path, Position(1, 1),
                                   hint="start it with 'mltrl: 1' and a 'terms:' list")]
     document.problems += format_version_problems(document)
     findings = schema.check("glossary", document, path, Position(1, 1))

@@ -18,6 +18,7 @@ from mltrl_docs.findings import Finding, Position
 from mltrl_docs.levels import Level
 from mltrl_docs.yamldata import DataPath
 
+
 class CardStatus(StrEnum):
     DRAFT = "draft"
     IN_REVIEW = "in-review"

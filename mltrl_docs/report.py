@@ -171,7 +171,8 @@ def gap_text(project_id: str, dossier: CheckedDossier) -> str:
     if gates.declared >= 9:
         return head + "; level 9 is the last level\n"
     if not gates.gap:
-        return head + f"; nothing stands between {one_line(display(card.path))} and the gates of level {gates.declared + 1}\n"
+        return head + (f"; nothing stands between {one_line(display(card.path))} "
+                       f"and the gates of level {gates.declared + 1}\n")
     lines = [head + f"; to pass the gates of level {gates.declared + 1}, {one_line(display(card.path))} needs:"]
     for item in gates.gap:
         where = f" (line {item.position.line})" if item.position else ""

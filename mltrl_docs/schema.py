@@ -231,7 +231,8 @@ def _explain(err: ValidationError, document: YamlDocument,
     elif kind == "minLength":
         yield path, f"{label} is empty", "write a value or remove the key", False
     elif kind == "minItems":
-        yield path, f"{label} is an empty list", f"{_first_sentence(schema.get('description', ''))}: list at least one", False
+        what = _first_sentence(schema.get("description", ""))
+        yield path, f"{label} is an empty list", f"{what}: list at least one", False
     elif kind == "uniqueItems":
         yield path, f"{label} lists the same item twice", "remove the duplicate", False
     elif kind == "format":

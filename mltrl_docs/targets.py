@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from mltrl_docs.findings import Finding, Severity, error
+from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.frontmatter import looks_like_card
 from mltrl_docs.references import resolved
 from mltrl_docs.settings import SETTINGS_FILE, Settings, load_settings

@@ -378,7 +378,9 @@ _BROKEN_TOKENS = """([root, exclude, pattern]) => {
         range.setStart(node, m.index);
         range.setEnd(node, m.index + m[0].length);
         const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
-        if (lines.size > 1) found.push(`${m[0]} in ${node.parentElement.tagName.toLowerCase()}.${node.parentElement.className}`);
+        if (lines.size > 1) {
+          found.push(`${m[0]} in ${node.parentElement.tagName.toLowerCase()}.${node.parentElement.className}`);
+        }
       }
     }
   }

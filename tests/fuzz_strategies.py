@@ -98,7 +98,8 @@ def frontmatter_file(data: Any, body: str = "\n## Stage debrief\n\nDone.\n") -> 
 # --- text ------------------------------------------------------------------------------
 
 YAML_SPECIALS = [*":-[]{}\"'\t\n&*!#|>%@`?,\\ ", "---", "...", "<<: ", "!!python/object ", "!!float ", "!!int ",
-                 "!!set ", "\r\n", "\r", "\ufeff", "\x00", "\x85", "\u2028", "\u2029", "\x1b", "\\x1b", "\\0", "\\u2028", "? ",
+                 "!!set ", "\r\n", "\r", "\ufeff", "\x00", "\x85", "\u2028", "\u2029", "\x1b", "\\x1b", "\\0",
+                 "\\u2028", "? ",
                  "*a", "&a ", "- ", "\n  ", "\n    - ", "0o17", "1_000", "1:20", "yes", "~", ".inf", "9999-12-31",
                  "2021-02-30", "0001-01-01"]
 """Pieces that change how YAML (and the frontmatter splitter) reads a line."""
@@ -108,7 +109,8 @@ ENTITY_WORDS = ["amp", "lt", "gt", "quot", "apos", "nbsp", "#39", "#34", "x27", 
 """Names of HTML character references: as glossary terms they must never be linked inside ``&gt;``."""
 
 UNICODE_WORDS = ["café", unicodedata.normalize("NFD", "café"), "Ångström", unicodedata.normalize("NFD", "Ångström"),
-                 "ﬁle", "straße", "STRASSE", "İstanbul", "ǅemal", "ΣΊΣΥΦΟΣ", "σίσυφος", "日本語", "😀 emoji", "a\u200bb",
+                 "ﬁle", "straße", "STRASSE", "İstanbul", "ǅemal", "ΣΊΣΥΦΟΣ", "σίσυφος", "日本語", "😀 emoji",
+                 "a\u200bb",
                  "\u202eevil", "x\u0301", "Ⅸ", "٣", "ß"]
 """Case folding (ß/SS, ﬁ, İ), NFD/NFC forms, zero-width and bidi characters, non-Latin scripts."""
 
@@ -276,7 +278,8 @@ def body(draw: st.DrawFn, text: st.SearchStrategy[str] = safe_text, headings: li
         parts.append(f"## TL;DR\n\n{draw(text)}\n")
     for heading in draw(st.lists(st.sampled_from(headings), unique=True)):
         under = draw(st.sampled_from(["text", "text", "none", "comment"])) if blank else "text"
-        parts.append(f"## {heading}\n" + {"text": f"\n{draw(text)}\n", "none": "", "comment": "\n<!-- say it -->\n"}[under])
+        parts.append(f"## {heading}\n"
+                     + {"text": f"\n{draw(text)}\n", "none": "", "comment": "\n<!-- say it -->\n"}[under])
     debrief = draw(st.sampled_from(["answered", "questions", "empty", "none"]))
     if debrief == "answered":
         parts.append(f"## Stage debrief\n\n1. We did {draw(text)}.\n")
@@ -519,7 +522,8 @@ CARD_SEEDS: list[str] = [
 GLOSSARY_SEEDS: list[str] = [*_example_files("glossary/*.yml", 1), *_example_files("dossiers/*/glossary.yml", 1),
                              "mltrl: 1\nterms:\n  - term: V&V\n    definition: Verification.\n    aliases: [vv]\n"]
 SETTINGS_SEEDS: list[str] = [(EXAMPLE / "mltrl-docs.yml").read_text(encoding="utf-8"),
-                             ("sources: [d]\ngates:\n  stale: {days: 30}\n  sections:\n    table: {'3': [Intended use]}\n"
+                             ("sources: [d]\ngates:\n  stale: {days: 30}\n"
+                              "  sections:\n    table: {'3': [Intended use]}\n"
                               "  embedded-switchback: {pairs: [[4, 2]]}\n  high-risk-open: {score: 20, from: 6}\n"),
                              ("sources: [d]\nroles:\n  legal: Legal counsel.\ngates:\n  review-roles:\n    table:\n"
                               "      7: [qa, product, legal]\n  versions: {data: null}\n  ethics-pre: {started: 2}\n"
@@ -631,8 +635,8 @@ def checklist_page(draw: st.DrawFn, text: st.SearchStrategy[str] = safe_text) ->
         if draw(st.integers(0, 4)) == 0:
             continue
         parts.append(f"\n{heading}\n")
-        for number in range(1, draw(st.integers(0, 3)) + 1):
-            parts.append(f"\n{number}. **Question {number} {draw(text)}?**\n\n   {draw(answers)}\n")
+        parts.extend(f"\n{number}. **Question {number} {draw(text)}?**\n\n   {draw(answers)}\n"
+                     for number in range(1, draw(st.integers(0, 3)) + 1))
     return "".join(parts)
 
 

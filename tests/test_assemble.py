@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, card_text
 
+from conftest import FIXTURES, card_text
 from mltrl_docs.findings import Position
 from mltrl_docs.load import load_glossary, load_markdown
 from mltrl_docs.model import (

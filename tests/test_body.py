@@ -14,7 +14,8 @@ def test_heading_key_ignores_case_and_punctuation() -> None:
 
 
 def test_sections_keep_their_file_lines_and_text() -> None:
-    body = read_body("\nIntro.\n\n## Intended use\n\nSorting slides.\n\n### Not for\n\nDiagnosis.\n\n## Testing status\n\nOK.\n", 10)
+    body = read_body("\nIntro.\n\n## Intended use\n\nSorting slides.\n\n### Not for\n\nDiagnosis.\n\n"
+                     "## Testing status\n\nOK.\n", 10)
     titles = [(s.title, s.depth, s.line) for s in body.sections]
     assert titles == [("Intended use", 2, 13), ("Not for", 3, 17), ("Testing status", 2, 21)]
     assert body.section("intended use").markdown == "Sorting slides.\n\n### Not for\n\nDiagnosis."
@@ -75,7 +76,7 @@ def test_a_rule_under_a_list_item_or_quote_is_not_a_setext_heading() -> None:
 def test_debrief_template_in_any_list_layout_is_still_empty() -> None:
     """List markers are removed line by line (indented, after blank lines, '1)' or '*')."""
     markers = ("1.", "  2)", "\t-", "   *")
-    template = "\n \n\n".join(f"{m} {q}" for m, q in zip(markers, DEBRIEF_QUESTIONS))
+    template = "\n \n\n".join(f"{m} {q}" for m, q in zip(markers, DEBRIEF_QUESTIONS, strict=False))
     body = read_body(f"## Stage debrief\n\n{template}\n\n\n+\n")
     assert body.debrief is not None and not body.debrief_answered
     answered = read_body(f"## Stage debrief\n\n{template}\n\n  \n\n  - Ada built the PSI monitor.\n")

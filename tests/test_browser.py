@@ -23,9 +23,27 @@ from typing import Any, Literal
 import pytest
 import yaml
 
-from browser_support import (ARTIFACTS, ENV, MISSING, STATUS_WORDS, Site, Visit, broken_tokens, build_site, chromium, contrast,
-                             csp_headers, open_page, outside, pdf_pages, scrolls_sideways, search, serve, stroke_contrast,
-                             wait_for_search_index)
+from browser_support import (
+    ARTIFACTS,
+    ENV,
+    MISSING,
+    STATUS_WORDS,
+    Site,
+    Visit,
+    broken_tokens,
+    build_site,
+    chromium,
+    contrast,
+    csp_headers,
+    open_page,
+    outside,
+    pdf_pages,
+    scrolls_sideways,
+    search,
+    serve,
+    stroke_contrast,
+    wait_for_search_index,
+)
 from conftest import REPO
 from mltrl_docs import csp
 
@@ -242,8 +260,9 @@ NEW_TEXT = (".mltrl-role, .mltrl-line, .mltrl-mark-production, .mltrl-source, .m
             ".mltrl-checklist caption, .mltrl-checklist th, .mltrl-checklist td, "
             ".mltrl-metrics th, .mltrl-metrics th *, .mltrl-metrics td, .mltrl-metrics td > :not(.mltrl-level), "
             ".mltrl-mc-legend, .mltrl-mc-legend *, .mltrl-mchart text, "
-            ".mltrl-change-mark, .mltrl-change-baseline, .mltrl-change-counts, .mltrl-change-facts li, .mltrl-diff-line, "
-            ".mltrl-diff-sign, .mltrl-change-section summary, .mltrl-changes-kind, .mltrl-changes-what p, .mltrl-changes-note em")
+            ".mltrl-change-mark, .mltrl-change-baseline, .mltrl-change-counts, .mltrl-change-facts li, "
+            ".mltrl-diff-line, .mltrl-diff-sign, .mltrl-change-section summary, .mltrl-changes-kind, "
+            ".mltrl-changes-what p, .mltrl-changes-note em")
 """Text the new views added: on screen and on paper, in either scheme, it contrasts with its ground
 by at least 4.5:1 (WCAG AA for text)."""
 CHIPS = ".mltrl-role, .mltrl-line, .mltrl-mark-production"
@@ -267,7 +286,8 @@ NEW_VIEWS = {
     "glossary": NewView("dossier/glossary/", ("dl.mltrl-terms",), ".mltrl-source"),
     "checklist": NewView("dossier/P07.1/pages/ethics/", ("table.mltrl-checklist",), "table.mltrl-checklist"),
     "card": NewView("dossier/P07.1/L6-2025-09-15/", (".mltrl-card > table.mltrl-summary",)),
-    "changes": NewView("dossier/changes/", (".mltrl-changes > .mltrl-scroll",), ".mltrl-changes > *, .mltrl-changes table"),
+    "changes": NewView("dossier/changes/", (".mltrl-changes > .mltrl-scroll",),
+                       ".mltrl-changes > *, .mltrl-changes table"),
     "card-changes": NewView("dossier/P04.3/L5-2026-10-12/", ("section.mltrl-change",),
                             "section.mltrl-change > *, .mltrl-diff-frame"),
 }
@@ -576,7 +596,8 @@ LAYOUT_KINDS = {
     "requirements": "dossier/requirements/", "findings": "dossier/findings/", "metrics": "dossier/metrics/",
     "glossary": "dossier/glossary/", "glossary-teams": "dossier/glossary/teams/",
     "dossier": "dossier/P04.3/", "dossier-coupled": "dossier/P12.2/",
-    "card": "dossier/P07.1/L6-2025-09-15/", "attachment": "dossier/P07.1/pages/ethics/", "packet": "dossier/P04.3/packet/",
+    "card": "dossier/P07.1/L6-2025-09-15/", "attachment": "dossier/P07.1/pages/ethics/",
+    "packet": "dossier/P04.3/packet/",
     "card-acceptance": "dossier/R02.1/L4-2026-02-16/", "dossier-evidence": "dossier/R02.1/",
     "changes": "dossier/changes/", "card-changes": "dossier/P04.3/L5-2026-10-12/",
 }
@@ -619,7 +640,8 @@ def test_page_kind_fits_the_window_and_reads_in_every_scheme(browser, themed, th
         scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
         assert scheme in {"light": (None, "default"), "slate": ("slate",), "mkdocs": (None,)}[theme], scheme
         if kind in OPENED:
-            page.evaluate("selector => document.querySelectorAll(selector).forEach(d => { d.open = true; })", OPENED[kind])
+            page.evaluate("selector => document.querySelectorAll(selector).forEach(d => { d.open = true; })",
+                          OPENED[kind])
         visit.screenshot(f"layout-{kind}-{width}-{theme}")
         assert not scrolls_sideways(page), page.evaluate("document.documentElement.scrollWidth")
         column = page.locator(COLUMN).first.bounding_box()
@@ -653,11 +675,13 @@ def _shows_the_current_status_first(page) -> None:
 def _portfolio_and_board_fit(page, width: int) -> None:
     """Every column of the portfolio is in view, unscrolled (a table where it fits, else a card per project, as on
     a phone, each field named); the board keeps all ten levels in view."""
-    assert page.evaluate("(f => f.scrollWidth <= f.clientWidth)(document.querySelector('.mltrl-portfolio .mltrl-scroll'))")
+    assert page.evaluate("(f => f.scrollWidth <= f.clientWidth)"
+                         "(document.querySelector('.mltrl-portfolio .mltrl-scroll'))")
     if width == 390:
         rows = page.locator("table.mltrl-sortable tbody tr")
         assert rows.count() == 5 and rows.first.evaluate("r => getComputedStyle(r).display") == "block"
-        labels = rows.first.locator("td").evaluate_all("cells => cells.map(c => getComputedStyle(c, '::before').content)")
+        labels = rows.first.locator("td").evaluate_all(
+            "cells => cells.map(c => getComputedStyle(c, '::before').content)")
         assert labels[1:4] == ['"Technology"', '"Team"', '"Current level"'], labels
     elif page.locator("body[data-md-color-scheme]").count():  # Material at 1,400 px: a laptop reads a table
         assert page.evaluate("getComputedStyle(document.querySelector('.mltrl-portfolio thead')).display") \
@@ -694,7 +718,8 @@ def test_a_cards_title_keeps_its_date_whole_on_a_phone(browser, themed, theme: s
         title = page.locator("h1").first
         assert title.inner_text().rstrip("¶").strip() == "P07.1 level 6 (2025-09-15)"
         assert broken_tokens(page, "h1") == []
-        lines = title.evaluate("h => Math.round(h.getBoundingClientRect().height / parseFloat(getComputedStyle(h).lineHeight))")
+        lines = title.evaluate(
+            "h => Math.round(h.getBoundingClientRect().height / parseFloat(getComputedStyle(h).lineHeight))")
         assert lines <= 2, lines
         assert outside(page, "h1") == [] and not scrolls_sideways(page)
         visit.element_screenshot("h1", f"card-title-390-{theme}")
@@ -741,7 +766,7 @@ def _example_with(root: Path, change: Callable[[dict[str, Any], dict[str, Any]],
 def warned_site(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The example with its gate notes raised to warnings: the review packet of P07.1 lists open findings."""
     def warn(config: dict[str, Any], settings: dict[str, Any]) -> None:
-        settings["gates"] = {rule: "warning" for rule in settings["gates"]}
+        settings["gates"] = dict.fromkeys(settings["gates"], "warning")
 
     built = _example_with(tmp_path_factory.mktemp("warned"), warn, strict=False)
     with serve(built, csp_headers(csp.policy(built))) as served:
@@ -755,7 +780,8 @@ def test_the_packets_findings_scroll_in_their_own_frame_on_a_phone(browser, warn
         assert page.locator(".mltrl-packet table.mltrl-findings tbody tr").count() >= 1
         frame = page.locator(".mltrl-packet .mltrl-scroll:has(> table.mltrl-findings)")
         assert frame.count() == 1
-        assert [frame.get_attribute(name) for name in ("tabindex", "role", "aria-label")] == ["0", "region", "Open findings"]
+        assert [frame.get_attribute(name) for name in ("tabindex", "role", "aria-label")] == [
+            "0", "region", "Open findings"]
         assert not scrolls_sideways(page)
         column = page.locator(COLUMN).first.bounding_box()
         assert column is not None
@@ -806,7 +832,8 @@ def test_a_diff_line_longer_than_the_screen_stays_inside_its_frame(browser, long
         assert outside(page, ".mltrl-diff-frame, .mltrl-change > *", column["x"], column["x"] + column["width"]) == []
         assert not scrolls_sideways(page)
         frame.scroll_into_view_if_needed()
-        visit.element_screenshot("details.mltrl-change-section:last-of-type .mltrl-diff-frame", f"diff-long-line-{width}")
+        visit.element_screenshot("details.mltrl-change-section:last-of-type .mltrl-diff-frame",
+                                 f"diff-long-line-{width}")
         assert visit.problems() == {}
     finally:
         visit.close()

@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_cli as run
 from markdown_it import MarkdownIt
-from provenance.support import Repo, needs_git
 
+from conftest import run_cli as run
 from mltrl_docs.body import read_body
 from mltrl_docs.change_report import as_markdown, md
 from mltrl_docs.changes import (
@@ -35,6 +34,7 @@ from mltrl_docs.dossier import CheckedDossier, build_dossier, build_site
 from mltrl_docs.gates import GateSettings
 from mltrl_docs.model import Card, CardStatus, Decision, RequirementStatus, Risk
 from mltrl_docs.settings import Settings
+from provenance.support import Repo, needs_git
 
 TODAY = dt.date(2024, 12, 1)
 POLICY = GateSettings.from_data({"stale": "off"})
@@ -242,7 +242,7 @@ def test_a_ref_git_could_misread_is_refused_before_git_is_asked(ref: str, tmp_pa
 def test_a_ref_outside_git_is_an_error_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     (tmp_path / "d").mkdir()
-    with pytest.raises(SinceError, match="'v1.2' is not a number of days or a date"):
+    with pytest.raises(SinceError, match=r"'v1.2' is not a number of days or a date"):
         resolve_since("v1.2", [tmp_path / "d"], TODAY)
 
 
@@ -324,7 +324,8 @@ def test_diff_text_for_terminals(site: Path) -> None:
     lines = result.output.splitlines()
     assert lines[0] == "Changes since 2024-05-01: 1 card in 1 project"
     assert "    against the approved level-2 card L2.md (2024-01-01)" in lines
-    assert "    level: 2 -> 3 (advance from 2)" in lines and "    versions: code 1.0.0 -> 1.1.0, data none -> 1.0.0" in lines
+    assert "    level: 2 -> 3 (advance from 2)" in lines
+    assert "    versions: code 1.0.0 -> 1.1.0, data none -> 1.0.0" in lines
     assert "      ~ 3: acceptance 'F1' changed, evidence evidence/old.json -> evidence/new.json, measured 0.64 -> " \
            "0.75, result missed -> met" in lines
     assert "      ~ Model / algorithm info: +1 -1" in lines and "      - Data considerations: +0 -1" in lines
@@ -426,7 +427,6 @@ def test_the_example_documents_the_default_and_names_a_date() -> None:
     """The example names a date (its cards' days and commits would make a number of days list every card,
     then none); its comment states the default."""
     from conftest import REPO
-
     from mltrl_docs.settings import load_settings
 
     path = REPO / "site_example" / "mltrl-docs.yml"

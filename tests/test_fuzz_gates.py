@@ -19,6 +19,9 @@ import json
 from types import MappingProxyType
 from typing import Any
 
+from hypothesis import example, given, note
+from hypothesis import strategies as st
+
 from fuzz_strategies import (
     RULE_OPTIONS,
     budget,
@@ -28,9 +31,6 @@ from fuzz_strategies import (
     line_counts,
     tree,
 )
-from hypothesis import example, given, note
-from hypothesis import strategies as st
-
 from mltrl_docs import schema
 from mltrl_docs.dossier import CheckedDossier, build_dossier
 from mltrl_docs.findings import Severity

@@ -21,11 +21,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import markupsafe
-import pytest
-from fuzz_strategies import ENTITY_WORDS, budget, safe_text, term_names
 from hypothesis import Phase, example, given, note, settings
 from hypothesis import strategies as st
 
+from fuzz_strategies import ENTITY_WORDS, budget, safe_text, term_names
 from mltrl_docs.findings import Position
 from mltrl_docs.glossary import Entry, Glossary, build_glossary, fold
 from mltrl_docs.model import GlossaryTerm
@@ -63,8 +62,8 @@ def term(name: str, index: int, project: str | None = None, aliases: tuple[str, 
          teams: dict[str, str] | None = None) -> GlossaryTerm:
     """A glossary term as the loader makes it (names trimmed)."""
     return GlossaryTerm(name.strip(), f"Definition of {name}.", Path("/glossary.yml"), Position(index + 1, 1),
-                        aliases=tuple(a.strip() for a in aliases), teams={k: v.strip() for k, v in (teams or {}).items()},
-                        project=project)
+                        aliases=tuple(a.strip() for a in aliases),
+                        teams={k: v.strip() for k, v in (teams or {}).items()}, project=project)
 
 
 @st.composite
@@ -276,7 +275,8 @@ def check_name_is_linked(names: list[str], name: str) -> None:
 
 
 @budget(1.0)
-@given(st.lists(term_names, min_size=1, max_size=6, unique_by=fold).flatmap(lambda names: st.tuples(st.just(names), st.sampled_from(names))))
+@given(st.lists(term_names, min_size=1, max_size=6, unique_by=fold)
+       .flatmap(lambda names: st.tuples(st.just(names), st.sampled_from(names))))
 @example((["proof of concept", "proof of concept development", "proof"], "proof of concept"))
 @example(([unicodedata.normalize("NFD", "Ångström"), "café"], unicodedata.normalize("NFD", "Ångström")))
 @example((["ΣΊΣΥΦΟΣ"], "ΣΊΣΥΦΟΣ"))

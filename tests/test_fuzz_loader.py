@@ -14,6 +14,9 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import Phase, example, given, settings
+from hypothesis import strategies as st
+
 from fuzz_strategies import (
     CARD_SEEDS,
     GLOSSARY_SEEDS,
@@ -35,9 +38,6 @@ from fuzz_strategies import (
     structured_values,
     tree,
 )
-from hypothesis import Phase, example, given, settings
-from hypothesis import strategies as st
-
 from mltrl_docs import settings as mltrl_settings
 from mltrl_docs.dossier import build_dossier
 from mltrl_docs.findings import Finding, Severity, has_errors
@@ -172,7 +172,7 @@ LINE_SEPARATORS = ["\x85", "\u2028", "\u2029"]
 
 
 @budget(0.3)
-@given(st.lists(st.sampled_from(LINE_SEPARATORS + ["a", " ", "é"]), min_size=1, max_size=6).map("".join),
+@given(st.lists(st.sampled_from([*LINE_SEPARATORS, "a", " ", "é"]), min_size=1, max_size=6).map("".join),
        st.sampled_from(["comment", "quoted", "plain"]))
 @example("\u2028", "comment")
 def test_a_finding_stays_on_its_keys_line(noise: str, where: str) -> None:
@@ -376,7 +376,8 @@ LINKS = {
 def test_symlink_loops_and_escapes_are_findings(links: list[str]) -> None:
     """Symlink loops, dangling links and links leaving the source: nothing raises or hangs,
     findings are located, and no card from outside the source is published."""
-    files = {"src/p/L1.md": CARD_SEEDS[-1].encode(), "outside/secret.md": CARD_SEEDS[-1].replace("R1", "SECRET").encode(),
+    files = {"src/p/L1.md": CARD_SEEDS[-1].encode(),
+             "outside/secret.md": CARD_SEEDS[-1].replace("R1", "SECRET").encode(),
              "outside/more/L2.md": CARD_SEEDS[-1].encode()}
     with tree(files) as root:
         for name in links:
@@ -397,7 +398,8 @@ def test_symlink_loops_and_escapes_are_findings(links: list[str]) -> None:
             check_finding(finding, root, None, positioned=False)
         outside = (root / "outside").resolve()
         published = [c.path for c in dossier.cards] + [a.path for p in dossier.projects.values() for a in p.attachments]
-        assert not [p for p in published if p.resolve().is_relative_to(outside)], "a file outside the source is published"
+        leaked = [p for p in published if p.resolve().is_relative_to(outside)]
+        assert not leaked, "a file outside the source is published"
         assert "SECRET" not in dossier.projects
 
 

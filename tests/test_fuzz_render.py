@@ -18,6 +18,9 @@ from html.parser import HTMLParser
 
 import pytest
 import yaml
+from hypothesis import example, given, note
+from hypothesis import strategies as st
+
 from fuzz_strategies import (
     PATTERN_CONTROL,
     budget,
@@ -26,9 +29,6 @@ from fuzz_strategies import (
     safe_text,
     tree,
 )
-from hypothesis import example, given, note
-from hypothesis import strategies as st
-
 from mltrl_docs.dossier import build_dossier
 from mltrl_docs.frontmatter import yaml_scalar
 from mltrl_docs.gates import GateSettings
@@ -44,7 +44,8 @@ PAYLOADS = [
     "[x](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))", "<javascript:alert(1)>", "![i](javascript:alert(1))",
     "[d](data:text/html;base64,PHNjcmlwdD4=)", "[v](vbscript:msgbox(1))", "[r][1]\n\n[1]: javascript:alert(1)",
     "<img src=x onerror=alert(1)>", "\n<script>\nalert(1)\n</script>\n", "<a href=\"javascript:alert(1)\">a</a>",
-    "\n```html\n<script>alert(1)</script>\n```\n", "**bold** _em_ `code`", "# heading", "| a | b |\n|---|---|\n| 1 | 2 |",
+    "\n```html\n<script>alert(1)</script>\n```\n", "**bold** _em_ `code`", "# heading",
+    "| a | b |\n|---|---|\n| 1 | 2 |",
     "[e](&#106;avascript:alert(1))", "[t](java\tscript:alert(1))", "[s]( javascript:alert(1))",
 ]
 HOSTILE_URLS = [

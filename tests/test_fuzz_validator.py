@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from hypothesis import event, example, given, note
+from hypothesis import strategies as st
+
 from fuzz_strategies import (
     budget,
     card_data,
@@ -21,9 +24,6 @@ from fuzz_strategies import (
     mutated_data,
     settings_data,
 )
-from hypothesis import event, example, given, note
-from hypothesis import strategies as st
-
 from mltrl_docs import schema
 from mltrl_docs.findings import Position, Severity, has_errors
 from mltrl_docs.gates import GateSettings
@@ -141,7 +141,8 @@ def test_settings_the_schema_accepts_become_gate_settings(data: Any) -> None:
             continue
         gates = GateSettings.from_data(document.data.get("gates"))
         for rule, value in (document.data.get("gates") or {}).items():
-            if value is False or value == "off" or (isinstance(value, dict) and value.get("severity") in (False, "off")):
+            if value is False or value == "off" or (isinstance(value, dict)
+                                                    and value.get("severity") in (False, "off")):
                 assert gates.severity(rule) is None
             else:
                 assert gates.severity(rule) is not None

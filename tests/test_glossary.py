@@ -111,7 +111,7 @@ def test_project_terms_shadow_org_terms_as_info_and_only_on_their_pages(write) -
 def test_a_team_word_for_two_terms_is_a_warning(write) -> None:
     org = terms(write, "org.yml", SWITCHBACK + "  - term: Rollback\n    definition: Undo a release.\n"
                                   "    teams: {Research: Revisit}\n")
-    glossary, findings = build_glossary(org, {}, builtin=False)
+    _glossary, findings = build_glossary(org, {}, builtin=False)
     assert [f.message for f in findings] == ["team 'Research' calls both 'Rollback' and 'Switchback' 'revisit'"]
     assert findings[0].severity is Severity.WARNING
 

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_cli as run
 
+from conftest import run_cli as run
 from mltrl_docs import dossier as dossier_module
 
 PROJECT = Path("dossiers/example-project")
@@ -34,7 +34,8 @@ def test_init_writes_a_site_that_checks_clean_and_builds_strict(site: Path) -> N
     assert [c[:3] for c in cards] == ["L0-", "L1-"] and (site / PROJECT / "ethics.md").is_file()
     checked = run("check", cwd=site)
     assert checked.exit_code == 0, checked.output
-    assert checked.output == "checked 1 projects, 2 cards (0 invalid), 1 glossary terms: 0 errors, 0 warnings, 0 notes\n"
+    assert checked.output == ("checked 1 projects, 2 cards (0 invalid), 1 glossary terms: "
+                              "0 errors, 0 warnings, 0 notes\n")
     mkdocs = (site / "mkdocs.yml").read_text(encoding="utf-8")
     assert "font: false" in mkdocs and "- search" in mkdocs and "- mltrl:" in mkdocs
     built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=site, capture_output=True,
@@ -79,7 +80,8 @@ def test_new_refuses_to_advance_past_a_draft_unless_forced_and_records_it(site: 
     assert run("new", str(site / PROJECT), "--date", "2099-01-01", cwd=site).exit_code == 0
     refused = run("new", str(site / PROJECT), "--date", "2099-02-01", cwd=site)
     assert refused.exit_code == 2
-    assert "cannot advance yet" in refused.output and "L2-2099-01-01.md is not approved (status: draft)" in refused.output
+    assert "cannot advance yet" in refused.output
+    assert "L2-2099-01-01.md is not approved (status: draft)" in refused.output
     assert not (site / PROJECT / "L3-2099-02-01.md").exists()
     forced = run("new", str(site / PROJECT), "--date", "2099-02-01", "--force", cwd=site)
     assert forced.exit_code == 0, forced.output

@@ -53,13 +53,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import REPO, card_text
 from htmltext import INLINE, Page
-from test_plugin import ENV
-
 from mltrl_docs.dossier import build_site
 from mltrl_docs.messages import PLACEHOLDER, Message, messages_for, shipped_table
 from mltrl_docs.settings import load_settings
+from test_plugin import ENV
 
 OPEN, CLOSE = "\ue000", "\ue001"
 MARKED = re.compile(f"[{OPEN}{CLOSE}]")
@@ -303,8 +303,9 @@ def _front_matter(text: str) -> object:
 
 @cache
 def sources() -> Sources:
-    cards = [path for path in sorted((REPO / "site_example" / "dossiers").rglob("*.md"))]
-    glossaries = [*sorted((REPO / "site_example").rglob("glossary*.yml")), *sorted((REPO / "site_example").rglob("org.yml")),
+    cards = sorted((REPO / "site_example" / "dossiers").rglob("*.md"))
+    glossaries = [*sorted((REPO / "site_example").rglob("glossary*.yml")),
+                  *sorted((REPO / "site_example").rglob("org.yml")),
                   REPO / "mltrl_docs" / "data" / "mltrl-glossary.yml"]
     files = [path for path in sorted((REPO / "site_example" / "dossiers").rglob("*")) if path.is_file()]
     texts = [path.read_text(encoding="utf-8", errors="replace") for path in [*files, *glossaries]]
@@ -316,7 +317,8 @@ def sources() -> Sources:
               for commit in history.commits]
     texts += [item.text for gates in checked.gates.projects.values() for item in gates.gap]
     fixed = _enum_fields()
-    values = {" ".join(value.split()) for path in cards for key, value in _strings(_front_matter(path.read_text("utf-8")))
+    values = {" ".join(value.split()) for path in cards
+              for key, value in _strings(_front_matter(path.read_text("utf-8")))
               if value not in fixed.get(key or "", ())}
     names = {" ".join(value.split()) for path in glossaries
              for _, value in _strings(yaml.safe_load(path.read_text(encoding="utf-8")))}

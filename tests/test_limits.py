@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import card_text
 
+from conftest import card_text
 from mltrl_docs.dossier import build_dossier
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.load import load_glossary, load_markdown
@@ -123,7 +123,7 @@ def test_yaml_depth_is_a_setting(write) -> None:
 
 def test_yaml_nodes_an_alias_bomb(write) -> None:
     lines = ["x-a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
-    for name, previous in zip("bcdefghi", "abcdefgh"):
+    for name, previous in zip("bcdefghi", "abcdefgh", strict=True):
         lines.append(f"x-{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
     path = write("p/card.md", "---\nlevel: 2\n" + "\n".join(lines) + "\n---\n")
     with fast():

@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import card_text
 
+from conftest import card_text
 from mltrl_docs.findings import Position, Severity
 from mltrl_docs.load import load_glossary, load_markdown, read_text
 from mltrl_docs.model import Attachment, Card, CardStatus, InvalidCard, RequirementStatus

@@ -14,7 +14,8 @@ from markupsafe import Markup
 from mkdocs.utils.babel_stub import Locale
 
 from conftest import REPO
-
+from mltrl_docs.changes import ChangeKind
+from mltrl_docs.checklist import Part
 from mltrl_docs.dossier import build_dossier
 from mltrl_docs.findings import Severity
 from mltrl_docs.levels import LEVELS, Phase
@@ -31,8 +32,6 @@ from mltrl_docs.messages import (
     table_file,
     value_key,
 )
-from mltrl_docs.changes import ChangeKind
-from mltrl_docs.checklist import Part
 from mltrl_docs.model import (
     CardStatus,
     DatasetRole,
@@ -136,7 +135,7 @@ def test_the_english_level_names_and_summaries_are_those_of_levels_py() -> None:
 
 
 def test_an_unknown_key_is_a_programming_error() -> None:
-    with pytest.raises(KeyError, match="no message 'timeline.nothing'"):
+    with pytest.raises(KeyError, match=r"no message 'timeline.nothing'"):
         english().text("timeline.nothing")
     with pytest.raises(KeyError, match=r"needs a value for \{to_level\}"):
         english().text("transition.entered")

@@ -161,7 +161,8 @@ def test_review_turnaround_per_project(metrics: PortfolioMetrics) -> None:
             a.reviews.inconsistent) == (12.0, 2, 1, 1, 1)
     assert (b.reviews.median_days, b.reviews.not_measured) == (11.5, 1)
     assert [(t.reviewer, t.level, t.requested, t.decided, t.days) for t in a.turnarounds] == [
-        ("X", 2, dt.date(2020, 1, 1), dt.date(2020, 1, 11), 10), ("Z", 3, dt.date(2020, 7, 20), dt.date(2020, 8, 3), 14)]
+        ("X", 2, dt.date(2020, 1, 1), dt.date(2020, 1, 11), 10),
+        ("Z", 3, dt.date(2020, 7, 20), dt.date(2020, 8, 3), 14)]
     assert c.reviews.days == (7,)
 
 
@@ -181,7 +182,8 @@ def test_switchbacks_by_kind_and_pair(metrics: PortfolioMetrics) -> None:
     assert metrics.switchbacks.pairs == (PairCount(3, 2, 1, (KindCount("discovery", 1),)),
                                          PairCount(5, 4, 1, (KindCount("review", 1),)))
     a, b, c = metrics.projects
-    assert [(s.from_level, s.to_level, s.kind, s.date) for s in a.switchbacks] == [(3, 2, "discovery", dt.date(2021, 1, 1))]
+    assert [(s.from_level, s.to_level, s.kind, s.date) for s in a.switchbacks] == [
+        (3, 2, "discovery", dt.date(2021, 1, 1))]
     assert (a.advances, b.advances, c.advances) == (1, 1, 0)
     assert b.switchback_counts.by_kind[1] == KindCount("review", 1) and c.switchback_counts.total == 0
 
@@ -256,7 +258,8 @@ def test_a_version_in_production_stays_at_level_9_while_the_next_one_climbs() ->
     reaches 9, v1's stay ends there and v2's runs."""
 
     def card(number: int, date: str, before: int | None = None) -> Card:
-        kind = None if before is None else (TransitionKind.ADVANCE if number == before + 1 else TransitionKind.SWITCHBACK)
+        kind = None if before is None else (
+            TransitionKind.ADVANCE if number == before + 1 else TransitionKind.SWITCHBACK)
         return Card(Path(f"{date}.md"), "A", "T", level(number), dt.date.fromisoformat(date), CardStatus.APPROVED,
                     ("O",), read_body(""), transition=None if before is None else Transition(before, kind))
 

@@ -9,8 +9,8 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import REPO, card_text
 
+from conftest import REPO, card_text
 from mltrl_docs.dossier import build_dossier, build_site
 from mltrl_docs.findings import Severity
 from mltrl_docs.model import Dossier

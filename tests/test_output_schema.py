@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import REPO
 from jsonschema import Draft202012Validator
 
+from conftest import REPO
 from mltrl_docs.cli import main
 from mltrl_docs.load import FORMAT_VERSIONS_WRITTEN
 from mltrl_docs.resources import OUTPUT_SCHEMA_NAMES, SCHEMA_NAMES, load_schema

@@ -86,8 +86,8 @@ def test_every_package_the_code_imports_is_declared() -> None:
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 imported.add(node.module.split(".")[0])
     third_party = {name for name in imported if name not in sys.stdlib_module_names and name != "mltrl_docs"}
-    declared = {re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0].lower()
-                for spec in tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]}
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0].lower() for spec in project["dependencies"]}
     distributions = metadata.packages_distributions()
     missing = {name: distributions.get(name) for name in third_party
                if not {d.lower() for d in distributions.get(name, [name])} & declared}

@@ -161,7 +161,8 @@ def test_serve_watches_sources_glossaries_and_settings(write, tmp_path: Path) ->
     plugin.on_config(config)
 
     class Server:
-        watched: list[str] = []
+        def __init__(self) -> None:
+            self.watched: list[str] = []
 
         def watch(self, path: str, recursive: bool = True) -> None:
             self.watched.append(path)
@@ -176,7 +177,7 @@ def test_missing_or_broken_settings_stop_the_build_with_a_clear_error(write, tmp
     from mkdocs.exceptions import PluginError
 
     plugin, config = _plugin_for(tmp_path / "mkdocs.yml", "nope.yml")
-    with pytest.raises(PluginError, match="nope.yml does not exist"):
+    with pytest.raises(PluginError, match=r"nope.yml does not exist"):
         plugin.on_config(config)
     write("bad.yml", "sources: dossiers\n")
     plugin, config = _plugin_for(tmp_path / "mkdocs.yml", "bad.yml")
@@ -220,9 +221,11 @@ def test_org_pages(example: Path, dossier) -> None:
 
 def test_builds_readable_pages_with_the_mkdocs_theme(tmp_path: Path) -> None:
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("  name: material\n", "  name: mkdocs\n  highlightjs: false  # its default loads from a CDN\n")
+    config = config.replace("  name: material\n",
+                            "  name: mkdocs\n  highlightjs: false  # its default loads from a CDN\n")
     config = config.replace("docs_dir: site_example/docs", f"docs_dir: {REPO / 'site_example' / 'docs'}")
-    config = config.replace("settings: site_example/mltrl-docs.yml", f"settings: {REPO / 'site_example' / 'mltrl-docs.yml'}")
+    config = config.replace("settings: site_example/mltrl-docs.yml",
+                            f"settings: {REPO / 'site_example' / 'mltrl-docs.yml'}")
     for line in ("  font: false          # no Google Fonts: the site must load nothing from outside itself\n",
                  "  features:\n    - navigation.prune\n    - content.code.copy\n"):
         config = config.replace(line, "")
@@ -264,7 +267,7 @@ def test_generated_pages_have_a_toc_and_heading_permalinks_like_hand_written_one
         headings = re.findall(r"<h([1-6])([^>]*)>(.*?)</h\1>", content, re.DOTALL)
         ids = re.findall(r'\sid="([^"]+)"', content)
         assert len(ids) == len(set(ids)), path
-        for level, attributes, inner in headings:
+        for _level, attributes, inner in headings:
             anchor = re.search(r'id="([^"]+)"', attributes)
             assert anchor and f'<a class="headerlink" href="#{anchor.group(1)}"' in inner, (path, inner)
 
@@ -359,7 +362,7 @@ def test_card_page_shows_links_and_links_the_checklist_attachment(example: Path,
     card = dossier.projects["P07.1"].current
     html = (example / "dossier" / "P07.1" / card_stem(card) / "index.html").read_text(encoding="utf-8")
     assert 'href="../pages/ethics/">checklist</a>' in html
-    for name, ref in card.links.items():
+    for ref in card.links.values():
         if ref.is_url:
             assert f'href="{ref.target}"' in html
 

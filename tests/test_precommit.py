@@ -34,7 +34,7 @@ def _git(cwd: Path, *args: str) -> None:
 @pytest.fixture(scope="module")
 def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """This package as pre-commit installs it: a git repository holding the working tree's files."""
-    if shutil.which("git") is None or shutil.which("pre-commit") is None and not _has_module("pre_commit"):
+    if shutil.which("git") is None or (shutil.which("pre-commit") is None and not _has_module("pre_commit")):
         pytest.skip("needs git and pre-commit (pip install pre-commit)")
     repo = tmp_path_factory.mktemp("hook-repo")
     for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
@@ -56,8 +56,9 @@ def _has_module(name: str) -> bool:
 def _try(hook_repo: Path, site: Path, *files: str) -> subprocess.CompletedProcess[str]:
     _git(site, "add", "-A")
     env = {**os.environ, "PRE_COMMIT_HOME": str(hook_repo.parent / "pre-commit-home")}
-    return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", "--verbose", str(hook_repo), "mltrl-docs-check",
-                           "--files", *files], cwd=site, capture_output=True, text=True, timeout=900, env=env)
+    return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", "--verbose", str(hook_repo),
+                           "mltrl-docs-check", "--files", *files],
+                          cwd=site, capture_output=True, text=True, timeout=900, env=env)
 
 
 def test_pre_commit_passes_valid_and_draft_cards_and_fails_an_invalid_one(hook_repo: Path, tmp_path: Path) -> None:

@@ -21,8 +21,19 @@ from typing import Any
 import pytest
 import yaml
 
-from browser_support import (ARTIFACTS, MISSING, Site, Visit, build_site, chromium, contrast, csp_headers, open_page,
-                             pdf_pages, serve)
+from browser_support import (
+    ARTIFACTS,
+    MISSING,
+    Site,
+    Visit,
+    build_site,
+    chromium,
+    contrast,
+    csp_headers,
+    open_page,
+    pdf_pages,
+    serve,
+)
 from conftest import REPO
 from mltrl_docs import csp
 
@@ -192,7 +203,8 @@ _PAST_THE_EDGE = """([left, right]) => {
     const clips = ['auto', 'scroll', 'hidden', 'clip'];
     if ((clips.includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1)
         || (clips.includes(style.overflowY) && el.scrollHeight > el.clientHeight + 1))
-      found.push(`${where(el)} cuts its content (${el.scrollWidth}x${el.scrollHeight} in ${el.clientWidth}x${el.clientHeight})`);
+      found.push(`${where(el)} cuts its content `
+                 + `(${el.scrollWidth}x${el.scrollHeight} in ${el.clientWidth}x${el.clientHeight})`);
   }
   if (document.documentElement.scrollWidth > document.documentElement.clientWidth)
     found.push(`the page is ${document.documentElement.scrollWidth} px wide`);
@@ -237,7 +249,8 @@ def check_printed(visit: Visit, paper: str, name: str) -> bytes:
     assert page.evaluate(_PRINTED_CHROME) == []
     as_of = page.locator(".mltrl-as-of")
     assert as_of.count() == 1 and as_of.is_visible()
-    assert re.fullmatch(r"As of \d{4}-\d\d-\d\d \(build date\)( · sources?: .+ at commit [0-9a-f]{7,}( \+ local changes)?)?",
+    assert re.fullmatch(r"As of \d{4}-\d\d-\d\d \(build date\)"
+                        r"( · sources?: .+ at commit [0-9a-f]{7,}( \+ local changes)?)?",
                         as_of.inner_text().strip()), as_of.inner_text()
     if paper == "A4":
         page.screenshot(path=str(PRINTS / f"{name}-{paper}.png"), full_page=True)
@@ -264,7 +277,8 @@ EIGHT_PT = 8 * 96 / 72
 _SMALLEST_TEXT = """selector => {
   let least = [Infinity, ''];
   for (const el of document.querySelectorAll(`${selector}, ${selector} *`)) {
-    if (!el.getClientRects().length || ![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    if (!el.getClientRects().length
+        || ![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
     const size = parseFloat(getComputedStyle(el).fontSize);
     if (size < least[0]) least = [size, `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 30)}"`];
   }
@@ -323,7 +337,9 @@ _FRAMES = """() => {
       const ruled = ['Top', 'Right', 'Bottom', 'Left'].some(
         side => parseFloat(s[`border${side}Width`]) > 0 && s[`border${side}Style`] !== 'none');
       const ground = !['rgba(0, 0, 0, 0)', 'transparent'].includes(s.backgroundColor);
-      if (ruled || ground || s.boxShadow !== 'none') found.push(el.tagName.toLowerCase() + '.' + [...el.classList].join('.'));
+      if (ruled || ground || s.boxShadow !== 'none') {
+        found.push(el.tagName.toLowerCase() + '.' + [...el.classList].join('.'));
+      }
     }
   }
   return found;

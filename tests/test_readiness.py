@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from conftest import REPO
-
 from mltrl_docs.body import read_body
 from mltrl_docs.dossier import build_dossier
 from mltrl_docs.levels import level

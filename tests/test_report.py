@@ -9,8 +9,8 @@ from mltrl_docs.report import github_line, location, text_line
 
 
 def finding(**kw) -> Finding:
-    base = dict(severity=Severity.ERROR, rule="schema", message="bad", path=Path.cwd() / "a.md",
-                position=Position(3, 7), field="status", hint="fix it")
+    base = {"severity": Severity.ERROR, "rule": "schema", "message": "bad", "path": Path.cwd() / "a.md",
+            "position": Position(3, 7), "field": "status", "hint": "fix it"}
     base.update(kw)
     return Finding(**base)
 

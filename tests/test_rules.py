@@ -70,7 +70,7 @@ def test_bad_transitions(write_card, tmp_path: Path, transition, level, message)
 
 def test_first_card_with_from(write_card, tmp_path: Path) -> None:
     write_card("src/p/a.md", level=3, transition=adv(2))
-    [(name, message, _)] = findings(tmp_path, "transition")
+    [(_name, message, _)] = findings(tmp_path, "transition")
     assert "first card says it came from level 2" in message
 
 

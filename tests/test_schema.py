@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, REPO
 from jsonschema import Draft202012Validator
 
+from conftest import FIXTURES, REPO
 from mltrl_docs.findings import Position
 from mltrl_docs.frontmatter import split
 from mltrl_docs.model import DatasetRole, DeploymentTestKind, ProductionChange
@@ -84,7 +84,7 @@ def test_spec_glossary_example_is_accepted() -> None:
 
 @pytest.mark.skipif(not SPEC.is_file(), reason="the shared spec is not checked out beside the repo")
 def test_fixtures_are_the_spec_examples_verbatim() -> None:
-    blocks = dict((lang, text) for lang, text in re.findall(r"```(\w+)\n(.*?)```", SPEC.read_text(), re.S))
+    blocks = dict(re.findall(r"```(\w+)\n(.*?)```", SPEC.read_text(), re.S))
     assert CARD_EXAMPLE.read_text(encoding="utf-8") == blocks["markdown"]
     assert GLOSSARY_EXAMPLE.read_text(encoding="utf-8") == blocks["yaml"]
 

@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 from conftest import REPO
-
 from mltrl_docs.dossier import build_site
 from mltrl_docs.findings import Position, Severity
 from mltrl_docs.gates import GateSettings

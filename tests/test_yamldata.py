@@ -104,7 +104,7 @@ def test_complex_keys_are_refused() -> None:
 
 def test_alias_bomb_is_stopped_with_one_located_error() -> None:
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
-    for name, prev in zip("bcdefgh", "abcdefg"):
+    for name, prev in zip("bcdefgh", "abcdefg", strict=True):
         lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 10) + "]")
     with pytest.raises(YamlSyntaxError) as caught:
         read_yaml("\n".join(lines) + "\n")

@@ -101,7 +101,7 @@ class _Files:
             return reader, reader.read(data, path)
         except EvidenceError as exc:
             return reader, _Unread(f"'{target}' cannot be read as {reader.name}: {exc}", reader=reader.name)
-        except Exception as exc:  # noqa: BLE001 - a reader's bug is the author's finding, not a crash
+        except Exception as exc:  # a reader's bug is the author's finding, not a crash
             return reader, _Unread(f"the {reader.name} reader failed on '{target}': {type(exc).__name__}: {exc}",
                                    reader=reader.name)
 
@@ -133,7 +133,7 @@ def judge(card: Card, requirement: Requirement, criterion: Acceptance, files: _F
         return _unjudged(base, f"{where}: {exc}", "select" if criterion.select else criterion.key, name)
     except EvidenceError as exc:
         return _unjudged(base, f"{where}: {exc}", criterion.key, name)
-    except Exception as exc:  # noqa: BLE001 - see _Files._load
+    except Exception as exc:  # see _Files._load
         return _unjudged(base, f"the {name} reader failed on {where}: {type(exc).__name__}: {exc}",
                          criterion.key, name)
     measured = _number(raw)

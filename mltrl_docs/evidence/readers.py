@@ -129,7 +129,7 @@ def registry(extra: Iterable[EvidenceReader] = ()) -> Registry:
         try:
             loaded = entry.load()
             reader = loaded() if isinstance(loaded, type) else loaded
-        except Exception as exc:  # noqa: BLE001 - a plug-in's failure is reported, never raised
+        except Exception as exc:  # a plug-in's failure is reported, never raised
             broken.append(f"{entry.name}: {type(exc).__name__}: {exc}")
             continue
         if not isinstance(reader, EvidenceReader) or not isinstance(getattr(reader, "suffixes", None), tuple):

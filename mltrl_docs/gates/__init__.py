@@ -6,7 +6,8 @@ is one record in ``catalogue.RULES`` (name, scope, default, levels, options, che
 the checks live by scope in ``content`` (a card at a level), ``exits`` (the card a
 project leaves), ``reviews`` (a card's review), ``history`` (a project's history and
 system) and ``suspect`` (evidence changed after the standing approval); ``engine`` turns
-their shortfalls into findings, earned levels and gaps; ``reference`` derives the settings schema and the documentation table from the list.
+their shortfalls into findings, earned levels and gaps; ``reference`` derives the settings
+schema and the documentation table from the list.
 
 This package is the pure core: no MkDocs, no rendering.
 """

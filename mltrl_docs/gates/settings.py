@@ -30,8 +30,10 @@ class GateSettings:
     thousands of times in a large check, so they are resolved once."""
 
     def __post_init__(self) -> None:
-        values = {rule.name: MappingProxyType({option.name: self.options.get(rule.name, {}).get(option.name, option.default)
-                                               for option in rule.options}) for rule in RULES}
+        values = {rule.name: MappingProxyType({
+                      option.name: self.options.get(rule.name, {}).get(option.name, option.default)
+                      for option in rule.options})
+                  for rule in RULES}
         object.__setattr__(self, "_values", MappingProxyType(values))
 
     def severity(self, rule: str) -> Severity | None:

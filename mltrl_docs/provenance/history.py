@@ -161,7 +161,7 @@ def _changes(rest: bytes) -> tuple[Change, ...]:
     if len(sections) != len(raw):
         return tuple(raw)  # not one section per file: read no hunks rather than wrong ones
     return tuple(Change(change.status, change.old_blob, change.new_blob, change.path, change.old_path,
-                        _hunks(section)) for change, section in zip(raw, sections))
+                        _hunks(section)) for change, section in zip(raw, sections, strict=True))
 
 
 def _hunks(section: bytes) -> tuple[Hunk, ...] | None:

@@ -119,7 +119,7 @@ class ProvenanceReport:
     def approval(self, card: Card) -> DecisionRecord | None:
         """The record of the card's latest approving decision: the point after which a changed
         evidence file is suspect. An approval not committed yet is the latest of all."""
-        approving = [found for found, review in zip(self.decisions(card), card.reviewers)
+        approving = [found for found, review in zip(self.decisions(card), card.reviewers, strict=False)
                      if found is not None and review.decision is Decision.APPROVED]
         if not approving:
             return None
@@ -396,7 +396,7 @@ class _Reader:
             return
         with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
             outputs = list(pool.map(lambda job: self._ask(blame_arguments(job[2], job[1]), BLAME_TIMEOUT), jobs))
-        for (card, rel, lines, content), out in zip(jobs, outputs):
+        for (card, rel, lines, content), out in zip(jobs, outputs, strict=True):
             if out is None:
                 continue
             found = parse_blame(out, self.boundaries)
@@ -407,7 +407,7 @@ class _Reader:
 
     def _record(self, card: Card, lines: list[int], found: Mapping[int, Attribution]) -> None:
         self.records[card.path] = tuple(record(review.name, line, found.get(line), self.aliases)
-                                        for review, line in zip(card.reviewers, lines))
+                                        for review, line in zip(card.reviewers, lines, strict=True))
 
     # --- what is reported -------------------------------------------------------------
 

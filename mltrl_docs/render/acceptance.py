@@ -96,7 +96,8 @@ def criterion_line(result: AcceptanceResult, messages: Messages | None = None) -
                          threshold, measured, verdict, criterion.source, result.problem, criterion.tests)
 
 
-def card_results(card: Card, report: EvidenceReport, messages: Messages | None = None) -> Mapping[int, RequirementResults]:
+def card_results(card: Card, report: EvidenceReport,
+                 messages: Messages | None = None) -> Mapping[int, RequirementResults]:
     """The card's requirements that have acceptance criteria, by requirement index (``Requirement.index``:
     two requirements of a card may share an id, an error, and both are shown)."""
     return MappingProxyType({found.requirement.index: RequirementResults(

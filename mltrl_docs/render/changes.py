@@ -356,5 +356,6 @@ def entry_view(entry: ChangeEntry, since: Since, messages: Messages | None = Non
     return EntryView(entry, change_view(entry.change, m), kind, said)
 
 
-def entry_views(entries: Sequence[ChangeEntry], since: Since, messages: Messages | None = None) -> tuple[EntryView, ...]:
+def entry_views(entries: Sequence[ChangeEntry], since: Since,
+                messages: Messages | None = None) -> tuple[EntryView, ...]:
     return tuple(entry_view(entry, since, messages) for entry in entries)

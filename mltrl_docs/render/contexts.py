@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from mltrl_docs.checklist import Checklist
-from mltrl_docs.metrics import PortfolioMetrics, Tally
 from mltrl_docs.dossier import CheckedDossier
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.gates import GateReport, ProjectGates
 from mltrl_docs.glossary import Entry, Glossary
 from mltrl_docs.messages import Messages
+from mltrl_docs.metrics import PortfolioMetrics, Tally
 from mltrl_docs.model import Attachment, Card, Project, RequirementKind
 from mltrl_docs.production import ProductionLines, Tenure
 from mltrl_docs.provenance import Commit, DecisionRecord, FileHistory

@@ -22,8 +22,8 @@ from mltrl_docs.glossary import Entry, Glossary, LinkMode
 from mltrl_docs.levels import LEVELS, Phase
 from mltrl_docs.messages import Messages, english, value_key
 from mltrl_docs.paths import relative
-from mltrl_docs.render import pages
 from mltrl_docs.references import resolve_path
+from mltrl_docs.render import pages
 from mltrl_docs.render.autolink import ScopeMatchers, link_terms
 from mltrl_docs.render.markdown import Relink, to_html
 from mltrl_docs.render.pages import SitePage

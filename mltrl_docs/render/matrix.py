@@ -93,7 +93,7 @@ def _row(requirement_id: str, latest: Requirement, cards: Sequence[Card], lines:
             cells.append(Cell(here))
         previous = here
     if evidence is not None:
-        cells = [_contradicted(cell, card, evidence) for cell, card in zip(cells, cards)]
+        cells = [_contradicted(cell, card, evidence) for cell, card in zip(cells, cards, strict=True)]
     return Row(requirement_id, latest, tuple(reversed(cells)))
 
 

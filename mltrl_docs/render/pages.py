@@ -18,12 +18,12 @@ from mltrl_docs.dossier import CheckedDossier
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.glossary import Entry, Glossary, fold
 from mltrl_docs.messages import Messages, english
+from mltrl_docs.metrics import Tally, portfolio_metrics, tally
 from mltrl_docs.model import Card, Dossier, Project, RequirementKind, RequirementStatus
 from mltrl_docs.production import Line, ProductionLines, Tenure, production_lines
 from mltrl_docs.references import is_hidden, real_path
-from mltrl_docs.metrics import Tally, portfolio_metrics, tally
-from mltrl_docs.render.autolink import ScopeMatchers
 from mltrl_docs.render.acceptance import card_results
+from mltrl_docs.render.autolink import ScopeMatchers
 from mltrl_docs.render.changes import SinceShown, change_view, entry_views, since_shown
 from mltrl_docs.render.contexts import (
     AttachmentContext,

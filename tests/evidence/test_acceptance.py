@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES
 
+from conftest import FIXTURES
 from mltrl_docs.dossier import build_dossier, load_dossier
 from mltrl_docs.evidence import (
     AcceptanceResult,
@@ -266,5 +266,6 @@ def test_a_file_outside_the_project_folder_is_not_read(tmp_path: Path, card, sou
     write = card(requirement({**F1, "source": source}))
     result = only(judged(tmp_path))
     assert result.passed is None and not result.reported and result.problem_key == "source"
-    assert result.problem == f"'{source}' is outside the project's folder; acceptance evidence is read only from inside it"
+    assert result.problem == (f"'{source}' is outside the project's folder; "
+                              "acceptance evidence is read only from inside it")
     assert write.exists()

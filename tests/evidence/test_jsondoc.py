@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import FIXTURES
 
+from conftest import FIXTURES
 from mltrl_docs.evidence import EvidenceError, SelectError
 from mltrl_docs.evidence.jsondoc import JsonReader, parse
 

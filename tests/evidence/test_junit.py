@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import FIXTURES
 
+from conftest import FIXTURES
 from mltrl_docs.evidence import EvidenceError, SelectError, TestCounts
 from mltrl_docs.evidence.junit import JUnitReader, parse
 
@@ -43,7 +43,7 @@ def test_a_suite_name_or_a_test_name_prefix_selects(select: str, counts: TestCou
 
 def test_a_prefix_ends_at_a_name_boundary() -> None:
     """'tests.test_mask' is the module, not also tests.test_mask_v2; 'tests.test_mas' is nothing."""
-    with pytest.raises(SelectError, match="no test suite is named 'tests.test_mas' .*suites: integration, unit"):
+    with pytest.raises(SelectError, match=r"no test suite is named 'tests.test_mas' .*suites: integration, unit"):
         report().tests("tests.test_mas")
 
 

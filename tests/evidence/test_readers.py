@@ -42,7 +42,8 @@ def test_entry_points_are_taken_in_name_order(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_an_entry_point_that_fails_to_load_or_is_no_reader_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
-    entry_points(monkeypatch, FakeEntry("parquet", "team.parquet:Reader", error=ImportError("No module named 'pyarrow'")),
+    entry_points(monkeypatch,
+                 FakeEntry("parquet", "team.parquet:Reader", error=ImportError("No module named 'pyarrow'")),
                  FakeEntry("junk", "team.junk:VALUE", loaded=42))
     found = registry()
     assert set(found.by_suffix) == {".xml", ".json", ".csv"}

@@ -4,8 +4,8 @@ the row key, comments skipped, numbers read as floats, and a sentence for what n
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES
 
+from conftest import FIXTURES
 from mltrl_docs.evidence import EvidenceError, SelectError
 from mltrl_docs.evidence.tabular import CsvReader, parse
 

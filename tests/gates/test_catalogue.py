@@ -8,8 +8,8 @@ import json
 import re
 
 import pytest
-from conftest import REPO
 
+from conftest import REPO
 from mltrl_docs import schema
 from mltrl_docs.findings import Severity
 from mltrl_docs.gates import BY_NAME, RULES, GateSettings, Rule, Scope, reference

@@ -245,7 +245,8 @@ def test_versions_levels(write_card: WriteCard, tmp_path: Path, level: int, opti
                          found: list[str]) -> None:
     one_card(write_card, level, versions=None)
     chosen = settings(versions=option) if option else POLICY
-    assert sorted(str(f.field) for f in of(gates(tmp_path, chosen), "versions")) == sorted(f"versions.{k}" for k in found)
+    fields = sorted(str(f.field) for f in of(gates(tmp_path, chosen), "versions"))
+    assert fields == sorted(f"versions.{k}" for k in found)
 
 
 # --- sections --------------------------------------------------------------------------------

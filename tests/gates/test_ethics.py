@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 
+from conftest import REPO
 from mltrl_docs.checklist import EXPECTED, PLACEHOLDER, Part
 
 from .support import (

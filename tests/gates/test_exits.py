@@ -120,7 +120,7 @@ def test_the_level_an_exit_rule_checks_is_a_setting(rule: str, write_card: Write
     """Moved one level down, the rule checks the card left there and ignores its default level."""
     left = LEFT[rule]
     lower = max(left - 1, 0) if left else 1
-    paths = history(write_card, sorted({lower, left}) + [max(lower, left) + 1], {
+    paths = history(write_card, [*sorted({lower, left}), max(lower, left) + 1], {
         0: BROKEN[rule], 1: BROKEN[rule]})
     moved = gates(tmp_path, settings(**{rule: {"level": lower}}))
     assert {f.path for f in of(moved, rule)} == {paths[sorted({lower, left}).index(lower)]}

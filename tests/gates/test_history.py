@@ -8,12 +8,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from provenance.support import Repo, needs_git
 
 from mltrl_docs.dossier import build_site
 from mltrl_docs.findings import Severity
 from mltrl_docs.gates import BY_NAME, GateSettings
 from mltrl_docs.settings import Settings
+from provenance.support import Repo, needs_git
 
 from .support import (
     GOOD_BODY,

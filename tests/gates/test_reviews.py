@@ -79,7 +79,8 @@ def test_changes_requested_blocks_an_approval(write_card: WriteCard, tmp_path: P
 
 
 def test_changes_requested_on_a_card_in_review_is_in_the_gap(write_card: WriteCard, tmp_path: Path) -> None:
-    one_card(write_card, 3, status="in-review", reviewers=[reviewer("Lin Chen"), reviewer("Sam Ode", "changes-requested")])
+    one_card(write_card, 3, status="in-review",
+             reviewers=[reviewer("Lin Chen"), reviewer("Sam Ode", "changes-requested")])
     report = gates(tmp_path)
     assert of(report, "review") == []
     assert [g.text for g in report.projects["C1"].gap] == [
@@ -135,7 +136,8 @@ def test_review_roles_without_reviewers_points_at_the_status(write_card: WriteCa
     path = one_card(write_card, 8, reviewers=None)
     found = of(gates(tmp_path), "review-roles")
     assert sorted(f.message.split(";")[0] for f in found) == [
-        "no reviewer with role product approved this level-8 card", "no reviewer with role qa approved this level-8 card"]
+        "no reviewer with role product approved this level-8 card",
+        "no reviewer with role qa approved this level-8 card"]
     assert {f.line for f in found} == {line_of(path, "status:")}
 
 

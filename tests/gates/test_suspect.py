@@ -9,13 +9,13 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from provenance.support import Repo, needs_git
 
 from mltrl_docs.dossier import CheckedDossier, build_site
 from mltrl_docs.findings import Severity
 from mltrl_docs.gates import GateSettings
 from mltrl_docs.gates.suspect import file_sha256
 from mltrl_docs.settings import Settings
+from provenance.support import Repo, needs_git
 
 from .support import (
     METRICS,
@@ -143,7 +143,8 @@ def test_evidence_committed_after_the_approving_decision_is_suspect(repo: Repo) 
         "evidence of requirement 1 'evidence/notes.csv' changed after the approval of this level-2 card: in commit "
         f"{later[:7]} on 2024-03-09 by Ben Osei; Lin Chen's approval was recorded in commit "
         f"{approval.commit.short} on 2024-03-05")
-    assert (finding.hint or "").startswith("review the changed evidence again, then record the reviewer's decision anew")
+    assert (finding.hint or "").startswith(
+        "review the changed evidence again, then record the reviewer's decision anew")
     assert of(_build(repo, provenance=False).gates, "suspect-evidence") == []  # without git: the hash check only
 
 

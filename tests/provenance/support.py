@@ -8,8 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import card_text
 
+from conftest import card_text
 from mltrl_docs.dossier import load_dossier
 from mltrl_docs.model import Card, Dossier
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 
+from conftest import REPO
 from mltrl_docs.dossier import build_site
 from mltrl_docs.provenance import MAX_COMMITS, NO_PROVENANCE, ProvenanceSettings
 from mltrl_docs.settings import load_settings

@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import REPO
 from htmltext import INLINE
-from test_plugin import mkdocs_build
-
 from mltrl_docs.changes import Changed, ChangeKind, Fallback, Since, since_setting
 from mltrl_docs.dossier import CheckedDossier, build_dossier, build_site
 from mltrl_docs.evidence import Verdict
@@ -30,6 +29,7 @@ from mltrl_docs.render.contexts import CardContext, ChangesContext, DossierConte
 from mltrl_docs.render.html import Renderer
 from mltrl_docs.render.pages import OPTIONAL_PAGES, SitePage, site_pages
 from mltrl_docs.settings import load_settings
+from test_plugin import mkdocs_build
 
 HOSTILE = "<script>alert('section')</script>"
 LONG = "wide " * 120

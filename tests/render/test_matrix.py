@@ -13,15 +13,17 @@ def req(rid: str, status: str, text: str = "Shall.", kind: str = "research", **e
 
 
 def test_matrix_follows_ids_and_marks_changes(write_card, tmp_path: Path) -> None:
-    write_card("src/p/a.md", level=2, date="2020-01-01", requirements=[req("1", "in-progress"), req("2", "not-started")])
+    write_card("src/p/a.md", level=2, date="2020-01-01",
+               requirements=[req("1", "in-progress"), req("2", "not-started")])
     write_card("src/p/b.md", level=3, date="2021-01-01", transition={"from": 2, "kind": "advance"},
-               requirements=[req("1", "verified", "Shall, reworded."), req("1.10", "in-progress"), req("1.2", "verified"),
+               requirements=[req("1", "verified", "Shall, reworded."), req("1.10", "in-progress"),
+                             req("1.2", "verified"),
                              req("9", "not-started", kind="product", risk={"likelihood": 4, "impact": 4})])
     cards = build_dossier([tmp_path / "src"]).projects["C1"].cards
     matrix = requirement_matrix(cards)
     assert [r.id for r in matrix.research] == ["1", "1.2", "1.10", "2"]
     assert [r.id for r in matrix.product] == ["9"]
-    one, one_two, one_ten, two = matrix.research
+    one, _one_two, one_ten, two = matrix.research
     # The columns run newest first: the current card's status is the first a reviewer sees.
     assert [c.date.isoformat() for c in matrix.cards] == ["2021-01-01", "2020-01-01"]
     assert [(c.requirement.status.value if c.requirement else None, c.mark) for c in one.cells] == [

@@ -21,7 +21,8 @@ from mltrl_docs.settings import load_settings
 R1 = {"id": "1", "kind": "research", "text": "Detect drift within a day.", "verification": "test", "status": "verified"}
 R2 = {"id": "2", "kind": "research", "text": "Explain each alert.", "verification": "demonstration",
       "status": "in-progress", "risk": {"likelihood": 4, "impact": 3}}
-R3 = {"id": "3", "kind": "product", "text": "Page the on-call engineer.", "verification": "test", "status": "not-started"}
+R3 = {"id": "3", "kind": "product", "text": "Page the on-call engineer.", "verification": "test",
+      "status": "not-started"}
 
 
 def write_project(write_card) -> None:
@@ -55,8 +56,8 @@ def test_each_project_has_a_packet_built_from_its_dossier_context(write_card, tm
     assert packet.link_terms and packet.project == "C1"
     assert packet_uri("dossier", dossier.projects["C1"]) == packet.uri
     # The dossier's own data, reused: the same summary, gates, history, risks and lines.
-    same = {"project", "dossier", "gates", "lines", "approved", "checklist", "timeline", "risks", "graph", "requirements",
-            "moves"}
+    same = {"project", "dossier", "gates", "lines", "approved", "checklist", "timeline", "risks", "graph",
+            "requirements", "moves"}
     assert all(getattr(packet.context, key) is getattr(dossier_page.context, key) for key in same)
     assert packet.context.dossier_uri == "dossier/C1/index.md"
     # The requirement matrix of the current and the previous card; open findings only.
@@ -139,7 +140,7 @@ def test_recent_matrix_keeps_the_last_two_cards_and_the_marks_of_the_whole_histo
     def cells(rows, requirement_id):
         [row] = [row for row in rows if row.id == requirement_id]
         return {card.level.number: (cell.requirement.status.value if cell.requirement else None, cell.mark)
-                for card, cell in zip(recent.cards, row.cells)}
+                for card, cell in zip(recent.cards, row.cells, strict=True)}
 
     # Marks mean what they mean in the whole history: 3 is new at level 4, 2 was dropped there.
     assert cells(recent.product, "3") == {4: ("not-started", "new"), 5: ("not-started", "")}

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from htmltext import INLINE
-
 from mltrl_docs.dossier import CheckedDossier, build_dossier
 from mltrl_docs.production import Line
 from mltrl_docs.render.html import Renderer

@@ -11,15 +11,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from htmltext import INLINE
-from provenance.support import Repo, needs_git, reviewers
 
+from htmltext import INLINE
 from mltrl_docs.dossier import CheckedDossier, build_dossier
 from mltrl_docs.messages import messages_for
 from mltrl_docs.provenance import provenance
 from mltrl_docs.render.contexts import CardContext, DossierContext, PacketContext
 from mltrl_docs.render.html import Renderer
 from mltrl_docs.render.pages import SitePage, site_pages
+from provenance.support import Repo, needs_git, reviewers
 
 MONDAY = "2024-03-04T09:00:00+01:00"
 TUESDAY = "2024-03-05T10:00:00+00:00"
@@ -112,8 +112,8 @@ def test_a_decision_recorded_by_someone_else_is_flagged_where_decisions_are_show
     assert f"Sam Roe: approved (2024-03-05) ⚑ recorded by {EVE} ({eve})" in reviewers_row
     # The flag is a symbol and words, and says why in its title; colour only repeats it.
     assert re.search(r'<span class="mltrl-recorded-other" title="The commit that wrote this decision is by '
-                     r'Eve &#34;Mal&#34; &amp; Co, not by the reviewer Sam Roe"><span aria-hidden="true">&#9873;</span> '
-                     r"recorded by", card)
+                     r'Eve &#34;Mal&#34; &amp; Co, not by the reviewer Sam Roe">'
+                     r'<span aria-hidden="true">&#9873;</span> recorded by', card)
     dossier_page, packet_page = pages["dossier/C1/index.md"], pages["dossier/C1/packet.md"]
     assert isinstance(dossier_page.context, DossierContext) and isinstance(packet_page.context, PacketContext)
     reviews = render(dossier_page).split('id="gated-reviews"')[1].split("</table>")[0]

@@ -11,8 +11,7 @@ from conftest import REPO
 from mltrl_docs.dossier import build_dossier, build_site
 from mltrl_docs.levels import LEVELS
 from mltrl_docs.model import Card, SwitchbackKind, Transition, TransitionKind
-from mltrl_docs.render.timeline import (HEIGHT, LABEL_GAP, LEFT, POINT_RADIUS, WIDTH, Box, Timeline,
-                                        timeline)
+from mltrl_docs.render.timeline import HEIGHT, LABEL_GAP, LEFT, POINT_RADIUS, WIDTH, Box, Timeline, timeline
 from mltrl_docs.settings import load_settings
 
 
