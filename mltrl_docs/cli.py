@@ -23,7 +23,7 @@ import click
 from mltrl_docs import __version__
 from mltrl_docs.change_report import FORMATS as CHANGE_FORMATS
 from mltrl_docs.dossier import CheckedDossier, build_dossier, build_site
-from mltrl_docs.findings import Finding, Severity
+from mltrl_docs.findings import FAIL_ON, Finding, Severity, failing
 from mltrl_docs.model import SwitchbackKind
 from mltrl_docs.paths import display
 from mltrl_docs.references import resolved
@@ -34,8 +34,6 @@ from mltrl_docs.targets import Target, find_settings, resolve
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 CACHE_DIR = Path(".cache") / "mltrl-docs"
-FAIL_ON = {"error": (Severity.ERROR,), "warning": (Severity.ERROR, Severity.WARNING), "never": ()}
-"""``check --fail-on``: the severities that make the exit code 1."""
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -91,9 +89,10 @@ def check(paths: tuple[Path, ...], output_format: str, fail_on: str, next_projec
     if next_project is not None:
         _next(next_project, dossiers, output_format)
     unique = sorted(set(findings), key=Finding.sort_key)
-    click.echo(RENDERERS[output_format](tally, unique), nl=False)
-    failing = any(f.severity in FAIL_ON[fail_on] for f in unique)
-    sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+    repositories = {folder: repository for settings, _ in groups.values()
+                    for folder, repository in settings.repositories.items()}
+    click.echo(RENDERERS[output_format](tally, unique, repositories), nl=False)
+    sys.exit(EXIT_FINDINGS if failing(unique, fail_on) else EXIT_CLEAN)
 
 
 def _focused_tally(dossier: CheckedDossier, focus: list[Path]) -> Tally:

@@ -6,6 +6,7 @@ hide the rest of the dossier (Doorstop's issue objects, StrictDoc's locations).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -93,6 +94,17 @@ def cut(text: str, limit: int) -> str:
 def error(rule: str, message: str, path: Path, position: Position | None = None, **kw: object) -> Finding:
     """Shorthand used by every check: most findings are errors."""
     return Finding(Severity.ERROR, rule, message, path, position, **kw)  # type: ignore[arg-type]
+
+
+FAIL_ON: dict[str, tuple[Severity, ...]] = {
+    "error": (Severity.ERROR,), "warning": (Severity.ERROR, Severity.WARNING), "never": ()}
+"""What fails a run, by the name users choose it with (``check --fail-on``, the plugin's
+``fail_on``): the severities that make ``check`` exit 1 and ``mkdocs build`` fail."""
+
+
+def failing(findings: Iterable[Finding], fail_on: str) -> list[Finding]:
+    """The findings that fail a run set to ``fail_on`` (a key of ``FAIL_ON``)."""
+    return [f for f in findings if f.severity in FAIL_ON[fail_on]]
 
 
 def has_errors(findings: list[Finding] | tuple[Finding, ...]) -> bool:

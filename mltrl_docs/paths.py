@@ -1,7 +1,8 @@
 """How file paths are shown to people.
 
 Two audiences, two rules. A command's output (``file:line:col`` prefixes) names files
-relative to where it runs, as editors and CI annotations expect: ``display``. Text
+relative to where it runs, as editors and terminals expect: ``display`` (CI annotations,
+which a CI system maps from the repository's top, use ``repositories.repository_path``). Text
 that is stored or published (finding messages, site pages, the search index) must
 read the same wherever the build ran and never show the build machine's folders:
 ``relative``, always from an explicit base such as the site's config folder.
@@ -12,16 +13,23 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from mltrl_docs.repositories import work_tree
+
 
 def display(path: Path, start: Path | None = None) -> str:
-    """``path`` relative to ``start`` (default: the working directory) when it is below it,
-    else absolute; always with forward slashes, as editors and CI annotations expect."""
+    """``path`` relative to ``start`` (default: the working directory) when it is below it, or
+    in the same git work tree (``../dossiers/p/L1.md`` from ``docs/``, as a CI job run in a
+    sub-folder prints it); else absolute. Always with forward slashes, as editors expect."""
     base = (start or Path.cwd()).resolve()
     absolute = Path(os.path.abspath(path))
     try:
         return absolute.relative_to(base).as_posix()
     except ValueError:
-        return absolute.as_posix()
+        pass
+    top = work_tree(base)
+    if top is not None and (absolute == top or top in absolute.parents):
+        return Path(os.path.relpath(absolute, base)).as_posix()
+    return absolute.as_posix()
 
 
 def relative(path: Path, base: Path) -> str:

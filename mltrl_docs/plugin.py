@@ -33,7 +33,7 @@ from mkdocs.utils import get_relative_url
 from mltrl_docs.changes import since_setting
 from mltrl_docs.csp import CONTENT_MARKS
 from mltrl_docs.dossier import build_site
-from mltrl_docs.findings import Finding, Severity
+from mltrl_docs.findings import FAIL_ON, Finding, Severity, failing
 from mltrl_docs.frontmatter import yaml_scalar
 from mltrl_docs.messages import Messages, english, load_messages
 from mltrl_docs.references import real_path
@@ -41,7 +41,8 @@ from mltrl_docs.render.changes import setting_shown
 from mltrl_docs.render.html import Renderer
 from mltrl_docs.render.outline import Heading, Permalink, outline
 from mltrl_docs.render.pages import OPTIONAL_PAGES, SitePage, evidence_files, site_pages
-from mltrl_docs.report import text_line
+from mltrl_docs.report import WORDS, text_line
+from mltrl_docs.repositories import own_repository
 from mltrl_docs.resources import resource_dir
 from mltrl_docs.revision import as_of
 from mltrl_docs.settings import SETTINGS_FILE, Settings, load_settings
@@ -90,6 +91,11 @@ class MltrlConfig(base.Config):
     pages = c.ListOfItems(c.Choice(OPTIONAL_PAGES), default=list(OPTIONAL_PAGES))
     """Page kinds to generate besides the portfolio and the project dossiers (which are
     always built); links to a kind left out render as plain text."""
+    fail_on = c.Choice(tuple(FAIL_ON), default="error")
+    """Which findings fail ``mkdocs build`` (and ``gh-deploy``), with or without ``--strict``:
+    ``error`` (invalid cards and settings, gate rules set to error), ``warning`` (those and
+    warnings), or ``never``. The site is written first, so it can be looked at; ``mkdocs serve``
+    reports them and keeps serving. ``--strict`` still fails on warnings, as MkDocs does."""
     custom_templates = c.Optional(c.Dir(exists=True))
     """A folder of templates that replace the plugin's own by file name (e.g. ``card.html``,
     ``_macros.html``), relative to mkdocs.yml; the rest stay the shipped ones."""
@@ -104,11 +110,15 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         self.renderer: Renderer | None = None
         self.messages: Messages = english()
         """The site's labels: settings.language, else the theme's language, with settings.labels."""
-        self.gate_errors: list[Finding] = []
-        """Findings of gate rules set to error: they fail the build even without --strict."""
+        self.failing: list[Finding] = []
+        """The findings that fail the build (option ``fail_on``), even without --strict."""
+        self.serving = False
+        """Running under ``mkdocs serve``: failing findings are reported, the site still served."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Defined so that MkDocs keeps this instance across `mkdocs serve` rebuilds."""
+        """Defined so that MkDocs keeps this instance across `mkdocs serve` rebuilds; notes
+        whether it serves (where ``fail_on`` reports instead of failing)."""
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -147,7 +157,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         # (a shallow clone, the commit limit) is the provenance report's own note, logged as info.
         dossier = build_site(self.settings, provenance=True,
                              cache_dir=Path(config.config_file_path).parent / CACHE_DIR)
-        self.gate_errors = [f for f in dossier.gates.findings if f.severity is Severity.ERROR]
+        found = list(dossier.findings)
         if self.renderer is not None:
             self.renderer.use_glossary(dossier.glossary, self.settings.link_terms)
             self.renderer.allow_images(self.settings.image_hosts)
@@ -164,7 +174,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             setting = since_setting(self.settings, dossier)
             if setting.finding is not None:
                 _log(setting.finding)
+                found.append(setting.finding)
             since = setting_shown(setting, dossier)
+        self.failing = failing(found, self.config.fail_on)
         self.pages = {page.uri: page for page in site_pages(dossier, self.config.prefix.strip("/"),
                                                              self.config.pages, self.messages, since)}
         self.published = {page.source: page.uri for page in self.pages.values() if page.source is not None}
@@ -218,15 +230,28 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         if _sections(shaped.toc) < 2:  # one section or none: no sidebar for the outline (Material)
             page.meta["hide"] = [*(page.meta.get("hide") or []), "toc"]
         page.present_anchor_ids = set(shaped.anchors)
+        if generated.source is not None and self.settings is not None:
+            # A card from a source checked out from another repository is edited there.
+            own = own_repository(generated.source, self.settings.repositories)
+            if own is not None:
+                page.edit_url = own[1].edit_url(own[0], generated.source)
         start, end = CONTENT_MARKS
         return f"<!--{start}-->{shaped.html}<!--{end}-->"
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """The site is written (so it can be looked at), then gate errors fail the build."""
-        if self.gate_errors:
-            raise PluginError(
-                f"mltrl: {len(self.gate_errors)} gate finding(s) at severity 'error' (see above); "
-                "fix them or lower the rule's severity under 'gates:' in " + str(self.config.settings))
+        """The site is written (so it can be looked at), then the findings ``fail_on`` names fail
+        the build; ``mkdocs serve`` says so and keeps serving."""
+        if not self.failing:
+            return
+        counted = [(sum(f.severity is s for f in self.failing), WORDS[s]) for s in FAIL_ON[self.config.fail_on]]
+        tally = " and ".join(f"{n} {word}" + ("" if n == 1 else "s") for n, word in counted if n)
+        what = (f"mltrl: the build fails on {tally} in the dossier "
+                f"(listed above; plugin option fail_on: {self.config.fail_on})")
+        if self.serving:
+            log.error(what + "; serving the site anyway, as `mkdocs serve` does")
+            return
+        raise PluginError(what + "; fix them, lower a gate rule's severity under 'gates:' in "
+                          f"{self.config.settings}, or set fail_on: never to publish anyway")
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object) -> None:
         if self.settings is None:

@@ -6,14 +6,17 @@ settings call a note ``info``, the value of ``Severity.INFO``)."""
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from mltrl_docs.dossier import CheckedDossier
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.paths import display
+from mltrl_docs.repositories import Repository, own_repository, repository_path, work_tree
 from mltrl_docs.terminal import line_start, one_line
 
 FORMATS = ("text", "json", "github")
@@ -86,15 +89,19 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def as_text(checked: Tally, findings: Sequence[Finding]) -> str:
+def as_text(checked: Tally, findings: Sequence[Finding],
+            repositories: Mapping[Path, Repository] | None = None) -> str:
     lines = [text_line(f) for f in findings]
     lines.append(summary(checked, findings))
     return "\n".join(lines) + "\n"
 
 
-def finding_dict(finding: Finding) -> dict[str, Any]:
+def finding_dict(finding: Finding, repositories: Mapping[Path, Repository] | None = None) -> dict[str, Any]:
+    inside, repository = annotation_path(finding.path, repositories)
     return {
         "file": display(finding.path),
+        "repository_file": inside,
+        "repository": repository,
         "line": finding.line,
         "column": finding.column,
         "severity": WORDS[finding.severity],
@@ -107,7 +114,8 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
-def as_json(checked: Tally, findings: Sequence[Finding]) -> str:
+def as_json(checked: Tally, findings: Sequence[Finding],
+            repositories: Mapping[Path, Repository] | None = None) -> str:
     tally = counts(findings)
     payload = {
         "version": 1,
@@ -120,7 +128,7 @@ def as_json(checked: Tally, findings: Sequence[Finding]) -> str:
             "warnings": tally[Severity.WARNING],
             "notes": tally[Severity.INFO],
         },
-        "findings": [finding_dict(f) for f in findings],
+        "findings": [finding_dict(f, repositories) for f in findings],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
@@ -136,22 +144,43 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def github_line(finding: Finding) -> str:
-    """One GitHub Actions workflow command, e.g. ``::error file=a.md,line=3,col=1,title=...::msg``."""
-    props = [f"file={_escape_property(display(finding.path))}"]
+def annotation_path(path: Path, repositories: Mapping[Path, Repository] | None = None) -> tuple[str, str | None]:
+    """Where a CI system finds ``path``, from the top of a repository, and that repository's web
+    address when it is not the one checked out here: a card of a source that names its own
+    repository (``sources: [{path, repo_url}]``) is named inside that repository; any other file
+    from the top of the work tree the command runs in, else of its own work tree (a checkout
+    beside it), else as ``display`` names it."""
+    own = own_repository(path, repositories or {})
+    if own is not None:
+        return own[1].file_path(own[0], path), own[1].url
+    here = work_tree(Path.cwd().resolve())
+    absolute = Path(os.path.abspath(path))
+    if here is not None and here in absolute.parents:
+        return absolute.relative_to(here).as_posix(), None
+    return repository_path(absolute) or display(path), None
+
+
+def github_line(finding: Finding, repositories: Mapping[Path, Repository] | None = None) -> str:
+    """One GitHub Actions workflow command, e.g. ``::error file=a.md,line=3,col=1,title=...::msg``;
+    the file named from the top of its repository (``annotation_path``), which GitHub maps."""
+    file, elsewhere = annotation_path(finding.path, repositories)
+    props = [f"file={_escape_property(file)}"]
     if finding.line is not None:
         props.append(f"line={finding.line}")
     if finding.column is not None:
         props.append(f"col={finding.column}")
     props.append(f"title={_escape_property('mltrl-docs ' + finding.rule)}")
     message = finding.message + (f" ({finding.field})" if finding.field else "")
+    if elsewhere is not None:
+        message += f"\nin {elsewhere}: {file}"
     if finding.hint:
         message += f"\nhint: {finding.hint}"
     return f"::{_GITHUB_LEVEL[finding.severity]} {','.join(props)}::{_escape_data(message)}"
 
 
-def as_github(checked: Tally, findings: Sequence[Finding]) -> str:
-    lines = [github_line(f) for f in findings]
+def as_github(checked: Tally, findings: Sequence[Finding],
+              repositories: Mapping[Path, Repository] | None = None) -> str:
+    lines = [github_line(f, repositories) for f in findings]
     lines.append(summary(checked, findings))
     return "\n".join(lines) + "\n"
 
@@ -188,7 +217,7 @@ def gap_github(project_id: str, dossier: CheckedDossier) -> str:
     head = gap_text(project_id, dossier).splitlines()[0]
     if gates is None or project.current is None or gates.declared >= 9 or not gates.gap:
         return line_start(head) + "\n"
-    card = display(project.current.path)
+    card, _ = annotation_path(project.current.path)
     lines = []
     for item in gates.gap:
         props = [f"file={_escape_property(card)}"]

@@ -213,9 +213,18 @@ def _explain(err: ValidationError, document: YamlDocument,
         yield from _unknown_fields(path, schema, value)
     elif kind == "type" and value is None:
         yield path, f"{label} is empty", "fill in a value", False
+    elif kind == "type" and "x-expected" in schema:  # a value of one of two shapes (a text or a mapping)
+        yield path, f"{label} must be {schema['x-expected']}, not {_describe(value, document.raw.get(path))}", \
+            schema.get("x-hint", "see the description of this field"), False
     elif kind == "type":
         yield path, f"{label} must be {_expected(expected)}, not {_describe(value, document.raw.get(path))}", \
             _type_hint(expected, value, document.raw.get(path)), False
+    elif kind == "dependentRequired" and isinstance(value, dict):
+        for key, needed in expected.items():
+            missing = [name for name in needed if key in value and name not in value]
+            if missing:
+                yield (*path, key), f"{field_name((*path, key))} needs {', '.join(missing)} beside it", \
+                    f"add {missing[0]}: (what {key} applies to), or remove {key}", True
     elif kind == "not" and "x-since" in schema:
         since = schema["x-since"]
         yield path, f"{label} is a format {since} field: write mltrl: {since}", \

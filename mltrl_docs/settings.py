@@ -22,6 +22,7 @@ from mltrl_docs.load import MAX_GLOSSARY_NAME, MAX_TITLE, read_text, yaml_findin
 from mltrl_docs.messages import Message, load_messages
 from mltrl_docs.provenance import ProvenanceSettings
 from mltrl_docs.references import resolved
+from mltrl_docs.repositories import DEFAULT_BRANCH, Repository
 from mltrl_docs.roles import known_roles
 from mltrl_docs.sources import MAX_FILES
 from mltrl_docs.yamldata import MAX_DEPTH, MAX_NODES, YamlDocument, YamlSyntaxError, read_yaml
@@ -76,6 +77,9 @@ class Settings:
 
     sources: tuple[Path, ...]
     glossary: tuple[Path, ...] = ()
+    repositories: Mapping[Path, Repository] = field(default_factory=dict)
+    """Source folder -> the repository it is checked out from, for the sources that name one
+    (``sources: [{path, repo_url, ...}]``): their cards' edit links and findings point there."""
     builtin_glossary: bool = True
     """Put the MLTRL glossary shipped with mltrl-docs under the site's own terms."""
     link_terms: LinkMode = "first"
@@ -134,9 +138,11 @@ def load_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
     findings += label_findings
     if has_errors(findings):
         return None, findings
-    sources = _sources(data["sources"], root, document, path, findings)
+    entries = [entry if isinstance(entry, str) else entry["path"] for entry in data["sources"]]
+    sources = _sources(entries, root, document, path, findings)
     return Settings(
         sources=sources,
+        repositories=_repositories(data["sources"], root, sources),
         glossary=tuple(resolved(root / g) for g in data.get("glossary", ())),
         builtin_glossary=data.get("builtin_glossary", True),
         link_terms=data.get("link_terms", "first"),
@@ -179,6 +185,18 @@ def _sources(entries: list[Any], root: Path, document: YamlDocument, path: Path,
         else:
             kept.append(folder)
     return tuple(kept)
+
+
+def _repositories(entries: list[Any], root: Path, sources: tuple[Path, ...]) -> dict[Path, Repository]:
+    """The repositories the mapping form of ``sources`` names, by (kept) source folder."""
+    found: dict[Path, Repository] = {}
+    for entry in entries:
+        if isinstance(entry, Mapping) and "repo_url" in entry:
+            folder = resolved(root / entry["path"])
+            if folder in sources and folder not in found:
+                found[folder] = Repository(entry["repo_url"], entry.get("branch", DEFAULT_BRANCH),
+                                           entry.get("edit_uri"), entry.get("folder"))
+    return found
 
 
 def _table_roles(gates: Any, roles: Mapping[str, str], document: YamlDocument, path: Path) -> list[Finding]:

@@ -167,6 +167,8 @@ SCHEMA_PATTERNS: dict[str, str] = {
     r"^[a-z0-9_]+(\.[a-z0-9_]+)+$": "anchored; parts are split by '.', which the class does not match",
     "^[0-9a-f]{64}$": "anchored, bounded",
     r"^[^\s-]\S*$": "anchored, one run",
+    r"^https?://\S+$": "anchored, one run after a literal",
+    r"^(?!//)[^:\s]*$": "anchored; a two-character lookahead, then one run",
 }
 """Patterns in the shipped JSON Schemas, which jsonschema and fastjsonschema run on the
 authors' values."""

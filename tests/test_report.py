@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from mltrl_docs.findings import Finding, Position, Severity
-from mltrl_docs.report import github_line, location, text_line
+from mltrl_docs.report import Tally, as_json, github_line, location, text_line
+from mltrl_docs.repositories import Repository
 
 
 def finding(**kw) -> Finding:
@@ -49,3 +51,38 @@ def test_long_messages_are_cut_in_the_middle() -> None:
     long = finding(message="'" + "x" * 100_000 + "' is not a valid status", hint="y" * 5000)
     assert len(long.message) == 600 and long.message.endswith("' is not a valid status")
     assert len(long.hint) == 600
+
+
+def _repository(root: Path) -> Path:
+    (root / ".git").mkdir(parents=True)
+    return root
+
+
+def test_a_file_in_the_same_work_tree_is_named_relative_to_a_sub_folder(tmp_path: Path, monkeypatch) -> None:
+    top = _repository(tmp_path / "portal")
+    (top / "docs").mkdir()
+    monkeypatch.chdir(top / "docs")
+    located = finding(path=top / "dossiers" / "p" / "L1.md")
+    assert location(located) == "../dossiers/p/L1.md:3:7"
+    assert "file=dossiers/p/L1.md,line=3" in github_line(located)  # from the top, as CI maps it
+
+
+def test_a_checkout_beside_the_repository_is_annotated_from_its_own_top(tmp_path: Path, monkeypatch) -> None:
+    portal, team = _repository(tmp_path / "portal"), _repository(tmp_path / "team")
+    monkeypatch.chdir(portal)
+    located = finding(path=team / "dossiers" / "p" / "L1.md")
+    assert location(located) == f"{team.as_posix()}/dossiers/p/L1.md:3:7"
+    assert "file=dossiers/p/L1.md,line=3" in github_line(located)
+
+
+def test_a_source_that_names_its_repository_is_annotated_inside_it(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(_repository(tmp_path / "portal"))
+    source = tmp_path / "portal" / "vendor" / "cards"
+    repositories = {source: Repository("https://git.example.org/team/cards", folder="dossiers")}
+    located = finding(path=source / "p" / "L1.md")
+    line = github_line(located, repositories)
+    assert line.startswith("::error file=dossiers/p/L1.md,line=3,col=7,")
+    assert "::bad (status)%0Ain https://git.example.org/team/cards: dossiers/p/L1.md%0Ahint: fix it" in line
+    entry = json.loads(as_json(Tally(), [located], repositories))["findings"][0]
+    assert entry["file"] == "vendor/cards/p/L1.md"
+    assert (entry["repository_file"], entry["repository"]) == ("dossiers/p/L1.md", "https://git.example.org/team/cards")

@@ -202,3 +202,31 @@ def test_a_malformed_build_date_is_a_located_error(write) -> None:
     for value in ("2024-13-01", "'2024-5-1'", "20240501", "yesterday"):
         settings, findings = load_settings(write("site/mltrl-docs.yml", f"sources: [d]\nbuild_date: {value}\n"))
         assert settings is None and [(f.line, f.column, f.field) for f in findings] == [(2, 13, "build_date")], value
+
+
+def test_a_source_may_name_the_repository_it_is_checked_out_from(write, tmp_path: Path) -> None:
+    settings, findings = load_settings(write("site/mltrl-docs.yml", (
+        "sources:\n  - local\n"
+        "  - path: ../vendor/vision\n    repo_url: https://git.example.org/vision/cards\n"
+        "    branch: release\n    folder: dossiers\n"
+        "  - path: plain\n")))
+    assert findings == [] and settings is not None
+    site = tmp_path / "site"
+    assert settings.sources == (site / "local", tmp_path / "vendor" / "vision", site / "plain")
+    [(folder, repository)] = settings.repositories.items()
+    assert folder == tmp_path / "vendor" / "vision"
+    assert repository.edit_url(folder, folder / "p" / "L1.md") == \
+        "https://git.example.org/vision/cards/edit/release/dossiers/p/L1.md"
+
+
+def test_a_source_repository_must_be_a_web_address_and_edit_uri_a_path(write) -> None:
+    settings, findings = load_settings(write("site/mltrl-docs.yml", (
+        "sources:\n"
+        "  - path: a\n    repo_url: javascript:alert(1)\n"
+        "  - path: b\n    repo_url: https://git.example.org/b\n    edit_uri: //evil.example/\n"
+        "  - path: c\n    branch: main\n"
+        "  - path: d\n    repo: https://git.example.org/d\n")))
+    assert settings is None
+    located = sorted((f.line, f.field) for f in findings)
+    assert located == [(3, "sources[0].repo_url"), (6, "sources[1].edit_uri"), (8, "sources[2].branch"),
+                       (10, "sources[3].repo")], [f.message for f in findings]
