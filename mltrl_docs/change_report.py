@@ -7,11 +7,12 @@ text (``terminal.one_line``, so a value can never start a CI command); in Markdo
 CommonMark or GitHub (backticks, pipes, emphasis, brackets, ``$``) backslash-escaped, and a
 section's line diff inside a code fence longer than any run of backticks in it.
 
-JSON (``version`` 1)::
+JSON (``version`` 1; ``schema/diff-output.schema.json`` describes every key)::
 
     {"version": 1, "since": {"date", "ref", "commits", "days", "text"}, "today",
      "changes": [{"project", "title", "team",
-                  "card": {"file", "level", "status", "date", "changed", "commit", "transition"},
+                  "card": {"file", "level", "status", "date", "changed", "commit",
+                           "transition": null | {"from", "kind", "switchback", "reason"}},
                   "baseline": null | {"file", "level", "status", "date"},
                   "level": null | {"before", "after"}, "status": null | {"before", "after"},
                   "versions": [{"name", "before", "after"}],

@@ -230,11 +230,16 @@ def gap_github(project_id: str, dossier: CheckedDossier) -> str:
 
 
 def gap_json(project_id: str, dossier: CheckedDossier) -> str:
+    """``check --next --format json``, as ``schema/next-output.schema.json`` describes it: every
+    key always there, null (and an empty gap) when the project has no valid card."""
     project = dossier.projects[project_id]
     gates = dossier.gates.projects.get(project_id)
-    data: dict[str, Any] = {"project": project_id, "card": display(project.current.path) if project.current else None}
+    data: dict[str, Any] = {"version": 1, "project": project_id,
+                            "file": display(project.current.path) if project.current else None,
+                            "declared": None, "earned": None, "next": None, "gap": []}
     if gates is not None:
         data |= {"declared": gates.declared, "earned": gates.earned, "next": min(gates.declared + 1, 9),
                  "gap": [{"rule": i.rule, "text": i.text, "field": i.field,
-                          "line": i.position.line if i.position else None} for i in gates.gap]}
+                          "line": i.position.line if i.position else None,
+                          "column": i.position.column if i.position else None} for i in gates.gap]}
     return json.dumps(data, indent=2) + "\n"

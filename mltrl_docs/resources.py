@@ -16,8 +16,9 @@ _PACKAGE = Path(__file__).resolve().parent
 
 SCHEMA_NAMES = ("level-card", "glossary", "settings")
 """The schemas of the files people write (``mltrl-docs schema`` writes them for editors)."""
-OUTPUT_SCHEMA_NAMES = ("check-output",)
-"""The schemas of what mltrl-docs prints for tools (``check --format json``)."""
+OUTPUT_SCHEMA_NAMES = ("check-output", "next-output", "diff-output", "glossary-output")
+"""The schemas of what mltrl-docs prints for tools: ``check``, ``check --next``, ``diff`` and
+``glossary`` with ``--format json``."""
 
 
 def resource_dir(name: str) -> Path:

@@ -21,6 +21,7 @@ from typing import Any
 
 from hypothesis import example, given, note
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
 
 from fuzz_strategies import (
     RULE_OPTIONS,
@@ -45,6 +46,7 @@ from mltrl_docs.gates import (
 )
 from mltrl_docs.model import CardStatus, Dossier
 from mltrl_docs.report import gap_json, gap_text
+from mltrl_docs.resources import load_schema
 
 gate_settings = st.one_of(st.just(GateSettings()), gate_settings_data().map(GateSettings.from_data))
 days = st.one_of(st.dates(dt.date(1990, 1, 1), dt.date(2100, 1, 1)), st.dates())
@@ -122,7 +124,9 @@ def test_gates_on_generated_dossiers(files: dict[str, str], settings: GateSettin
         for project_id in checked.projects:
             text = gap_text(project_id, checked)
             assert text.startswith(project_id) and text.endswith("\n")
-            assert json.loads(gap_json(project_id, checked))["project"] == project_id
+            gap = json.loads(gap_json(project_id, checked))
+            assert gap["project"] == project_id
+            Draft202012Validator(load_schema("next-output")).validate(gap)
 
 
 @budget(0.4)

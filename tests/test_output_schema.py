@@ -1,6 +1,8 @@
 """Issue 13, item 6: one vocabulary, and schemas that say what mltrl-docs reads and prints.
 
-* ``check --format json`` output validates against ``schema/check-output.schema.json``;
+* ``check --format json`` output validates against ``schema/check-output.schema.json``, and the
+  JSON of ``check --next``, ``diff`` and ``glossary`` against ``next-output``, ``diff-output`` and
+  ``glossary-output``, whose properties are the output's keys at every level;
 * every schema carries a versioned ``$id`` (a URN with its format version);
 * an editor (YAML 1.2, the settings schema) and ``check`` accept the same documented settings.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +21,7 @@ import yaml
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-from conftest import REPO
+from conftest import REPO, run_cli
 from mltrl_docs.cli import main
 from mltrl_docs.load import FORMAT_VERSIONS_WRITTEN
 from mltrl_docs.resources import OUTPUT_SCHEMA_NAMES, SCHEMA_NAMES, load_schema
@@ -66,10 +69,149 @@ def test_the_schema_names_every_key_the_output_has(write_card, tmp_path: Path) -
     assert set(output["findings"][0]) == set(schema["$defs"]["finding"]["properties"])
 
 
+# --- check --next, diff and glossary --format json ------------------------------------------------
+
+
+def _json(*args: str, cwd: Path, exit_codes: tuple[int, ...] = (0,)) -> dict[str, Any]:
+    result = run_cli(*args, "--format", "json", cwd=cwd)
+    assert result.exit_code in exit_codes, result.output
+    return json.loads(result.output)
+
+
+def _validate(name: str, output: dict[str, Any]) -> None:
+    schema = load_schema(name)
+    Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(output)
+    assert output["version"] == schema["properties"]["version"]["const"]
+
+
+def _keys_match(root: dict[str, Any], node: dict[str, Any], value: Any, where: str, seen: set[str]) -> None:
+    """At every object of ``value``, its keys are exactly the schema's properties (``where``
+    names the place in the schema, a ``$ref`` by its definition); ``seen`` gathers the places."""
+    if "$ref" in node:
+        name = node["$ref"].removeprefix("#/$defs/")
+        _keys_match(root, root["$defs"][name], value, f"#/$defs/{name}", seen)
+    elif isinstance(value, dict) and "properties" in node:
+        assert set(value) == set(node["properties"]), where
+        seen.add(where)
+        for key, sub in node["properties"].items():
+            _keys_match(root, sub, value[key], f"{where}.{key}", seen)
+    elif isinstance(value, dict) and isinstance(node.get("additionalProperties"), dict):
+        for item in value.values():
+            _keys_match(root, node["additionalProperties"], item, f"{where}[*]", seen)
+    elif isinstance(value, list) and isinstance(node.get("items"), dict):
+        for item in value:
+            _keys_match(root, node["items"], item, f"{where}[]", seen)
+
+
+def _objects(node: dict[str, Any], where: str) -> Iterator[str]:
+    """The places in a schema that describe an object by its properties (named as ``_keys_match`` names them)."""
+    if "properties" in node:
+        yield where
+        for key, sub in node["properties"].items():
+            yield from _objects(sub, f"{where}.{key}")
+    for key, mark in (("items", "[]"), ("additionalProperties", "[*]")):
+        if isinstance(node.get(key), dict):
+            yield from _objects(node[key], where + mark)
+
+
+def _every_object_matches(name: str, *outputs: dict[str, Any]) -> None:
+    """The schema's properties are the outputs' keys at every level, and the outputs between them
+    show every object the schema describes: the code and the schema cannot drift apart."""
+    schema, seen = load_schema(name), set[str]()
+    for output in outputs:
+        _keys_match(schema, schema, output, "#", seen)
+    described = {*_objects(schema, "#"), *(p for d, sub in schema.get("$defs", {}).items()
+                                           for p in _objects(sub, f"#/$defs/{d}"))}
+    assert described - seen == set(), "no output shows these: give the test one that does"
+
+
+def test_diff_json_of_the_example_validates_and_names_every_key(write, write_card, tmp_path: Path) -> None:
+    example = _json("diff", "site_example", "--since", "2000-01-01", cwd=REPO)
+    _validate("diff-output", example)
+    changes = example["changes"]
+    assert any(c["baseline"] is None for c in changes) and any(c["baseline"] for c in changes)
+    assert any(r["risk_change"] for c in changes for r in c["requirements"])
+    assert {r["change"] for c in changes for r in c["reviewers"]} == {"added", "removed", "changed"}
+    assert any(s["line"] is None for c in changes for s in c["sections"])
+    # what the example does not show: a reworded requirement whose acceptance result changed
+    write("s/mltrl-docs.yml", "sources: [d]\nbuild_date: 2024-12-01\n")
+    write("s/d/p/evidence/old.json", '{"test": {"f1": 0.64}}')
+    write("s/d/p/evidence/new.json", '{"test": {"f1": 0.75}}')
+
+    def requirement(text: str, status: str, source: str) -> dict[str, Any]:
+        return {"id": "1", "kind": "research", "text": text, "verification": "test", "status": status,
+                "acceptance": [{"metric": "F1", "op": ">=", "value": 0.7, "source": source, "select": "test.f1"}]}
+
+    write_card("s/d/p/L2.md", mltrl=1.2, level=2, date="2024-01-01",
+               requirements=[requirement("F1 shall reach 0.7.", "in-progress", "evidence/old.json")])
+    write_card("s/d/p/L3.md", mltrl=1.2, level=3, date="2024-06-01", status="in-review",
+               transition={"from": 2, "kind": "advance", "reason": "Gate passed."},
+               requirements=[requirement("F1 shall reach at least 0.7.", "verified", "evidence/new.json")])
+    reworded = _json("diff", "s", "--since", "2024-05-01", cwd=tmp_path)
+    _validate("diff-output", reworded)
+    [requirement_change] = reworded["changes"][0]["requirements"]
+    assert requirement_change["reworded"] and requirement_change["acceptance"][0]["change"] == "changed"
+    _every_object_matches("diff-output", example, reworded)
+
+
+def test_next_json_validates_and_names_every_key(write, tmp_path: Path) -> None:
+    output = _json("check", "--next", "P07.1", "site_example", cwd=REPO, exit_codes=(1,))
+    _validate("next-output", output)
+    assert output["file"] and output["next"] == output["declared"] + 1 and output["gap"]
+    assert all(item["line"] is None or item["column"] for item in output["gap"])
+    _every_object_matches("next-output", output)
+    # a project with no valid card: every key is there all the same
+    write("s/mltrl-docs.yml", "sources: [d]\n")
+    write("s/d/p/L2.md", "---\nmltrl: 1\nproject: C1\ntitle: T\nlevel: 2\ndate: 2024-03-01\nstatus: approvedd\n"
+                         "owners: [A]\n---\nx\n")
+    invalid = _json("check", "--next", "p", "s", cwd=tmp_path, exit_codes=(1,))
+    _validate("next-output", invalid)
+    assert invalid == {"version": 1, "project": "p", "file": None, "declared": None, "earned": None, "next": None,
+                       "gap": []}
+
+
+def test_glossary_json_validates_and_names_every_key() -> None:
+    site = "site_example"
+    every = _json("glossary", "--site", site, cwd=REPO)
+    _validate("glossary-output", every)
+    terms = every["terms"]
+    assert any(t["project"] for t in terms) and any(t["teams"] for t in terms) and any(t["level"] for t in terms)
+    assert {t["defined_in"] == "built-in" for t in terms} == {True, False}
+    scoped = _json("glossary", "--site", site, "--project", next(t["project"] for t in terms if t["project"]),
+                   cwd=REPO)
+    one = _json("glossary", "--site", site, "switchback", cwd=REPO)
+    for output in (scoped, one):
+        _validate("glossary-output", output)
+    assert [t["term"] for t in one["terms"]] == ["Switchback"]
+    _every_object_matches("glossary-output", every, scoped, one)
+
+
+@pytest.mark.parametrize("name", OUTPUT_SCHEMA_NAMES)
+def test_every_output_schema_describes_every_property(name: str) -> None:
+    """A description on every property, definition and item; no object open to other keys."""
+    def walk(node: Any, where: str) -> Iterator[str]:
+        if isinstance(node, dict):
+            if "properties" in node and node.get("additionalProperties") is not False:
+                yield f"{where}: not closed (additionalProperties false)"
+            for key, sub in node.get("properties", {}).items():
+                if not sub.get("description"):
+                    yield f"{where}.{key}: no description"
+            for key, sub in node.get("$defs", {}).items():
+                if not sub.get("description"):
+                    yield f"{where}/$defs/{key}: no description"
+            for key, sub in node.items():
+                if key in ("items", "additionalProperties") and isinstance(sub, dict) and not sub.get("description"):
+                    if "$ref" not in sub:
+                        yield f"{where}[{key}]: no description"
+                yield from walk(sub, f"{where}.{key}")
+
+    assert list(walk(load_schema(name), name)) == []
+
+
 # --- $id --------------------------------------------------------------------------------------
 
 VERSIONS = {"level-card": FORMAT_VERSIONS_WRITTEN[-1], "glossary": FORMAT_VERSIONS_WRITTEN[-1],
-            "settings": "1", "check-output": "1"}
+            "settings": "1", "check-output": "1", "next-output": "1", "diff-output": "1", "glossary-output": "1"}
 
 
 @pytest.mark.parametrize("name", SCHEMA_NAMES + OUTPUT_SCHEMA_NAMES)
@@ -83,6 +225,30 @@ def test_every_schema_has_a_versioned_id(name: str) -> None:
 def test_the_level_card_schema_id_names_the_newest_format() -> None:
     assert load_schema("level-card")["$id"].endswith(":1.2") and "1.2" in json.dumps(
         load_schema("level-card")["properties"]["mltrl"])
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    assert len(keys) == len(set(keys)), f"a key twice: {sorted(k for k in keys if keys.count(k) > 1)}"
+    return dict(pairs)
+
+
+def test_every_schema_file_is_registered_and_has_a_versioned_urn() -> None:
+    """So that the test above covers every file in schema/; and a key written twice (which JSON
+    parsers silently resolve to the last) is refused."""
+    files = sorted((REPO / "schema").glob("*.schema.json"))
+    assert {f.name.removesuffix(".schema.json") for f in files} == {*SCHEMA_NAMES, *OUTPUT_SCHEMA_NAMES}
+    for file in files:
+        schema = json.loads(file.read_text(encoding="utf-8"), object_pairs_hook=_no_duplicate_keys)
+        assert re.fullmatch(rf"urn:mltrl-docs:schema:{file.name.removesuffix('.schema.json')}:[0-9]+(\.[0-9]+)?",
+                            schema["$id"]), file.name
+
+
+@pytest.mark.parametrize("name", OUTPUT_SCHEMA_NAMES)
+def test_an_output_schema_id_names_the_version_its_output_gives(name: str) -> None:
+    schema = load_schema(name)
+    assert schema["$id"].endswith(f":{schema['properties']['version']['const']}")
+    assert schema["required"][0] == "version"
 
 
 # --- editor and check agree on settings ----------------------------------------------------------

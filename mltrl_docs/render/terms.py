@@ -37,8 +37,10 @@ def defined_in(entry: Entry) -> str:
 
 
 def to_json(entries: Sequence[Entry]) -> str:
-    """``mltrl`` is 1.1: the records carry the format 1.1 field ``source``."""
-    return json.dumps({"mltrl": 1.1, "terms": [record(e) for e in entries]}, indent=2, ensure_ascii=False) + "\n"
+    """As ``schema/glossary-output.schema.json`` describes it: ``version`` is the output's,
+    ``mltrl`` (1.1) the glossary format of the records, which carry the format 1.1 field ``source``."""
+    payload = {"version": 1, "mltrl": 1.1, "terms": [record(e) for e in entries]}
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
 def to_csv(entries: Sequence[Entry]) -> str:
