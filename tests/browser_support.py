@@ -20,8 +20,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -29,7 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from conftest import REPO
+import pytest
+import yaml
+
+from conftest import REPO, run_mkdocs
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Request
@@ -47,7 +48,13 @@ except ImportError:  # pragma: no cover - depends on the machine
 
 MISSING = sync_playwright is None or not Path(CHROMIUM).exists()
 """No Playwright or no Chromium here: browser tests skip, or fail under MLTRL_REQUIRE_BROWSER=1
-(test_browser.py decides; this module is also imported by tests that need no browser)."""
+(``needs_browser`` and conftest's ``browser`` decide; this module is also imported by tests that
+need no browser)."""
+REQUIRED = os.environ.get("MLTRL_REQUIRE_BROWSER") == "1"
+"""A missing browser fails the tests that need one instead of skipping them (as .ci/run sets it)."""
+needs_browser = pytest.mark.skipif(MISSING and not REQUIRED, reason="needs Playwright and Debian's chromium")
+"""For a browser test or module (``pytestmark = needs_browser``): skipped where the browser is missing,
+unless MLTRL_REQUIRE_BROWSER=1; then conftest's ``browser`` fixture fails it."""
 
 # Runs before any script of every document: collects CSP violations where the test can
 # read them, even when the page navigates or its own scripts are the ones refused.
@@ -63,12 +70,28 @@ _CSP_CONSOLE = ("Content Security Policy", "Refused to ")
 REPORT_PATH = "/__csp-report"
 
 
-def build_site(out: Path, config: Path = REPO / "mkdocs.yml") -> Path:
-    """``mkdocs build --strict`` of ``config`` into ``out``, in a subprocess (as a user runs it)."""
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config),
-                             "-d", str(out)], check=False, capture_output=True, text=True, env=ENV, timeout=300)
-    assert result.returncode == 0, result.stderr[-3000:]
+def build_site(out: Path, config: Path, *, strict: bool = True) -> Path:
+    """``mkdocs build --strict`` (``--no-strict`` unless ``strict``) of ``config`` into ``out``, in this
+    process (conftest.run_mkdocs). The example as it is: conftest's session fixture ``example_site``."""
+    result = run_mkdocs(config, out, strict=strict)
+    assert result.returncode == 0, result.stderr[-3000:] + result.stdout[-500:]
     return out
+
+
+def example_with_theme(root: Path, theme: dict[str, Any]) -> Path:
+    """The example built (strict) into ``root``/site with ``theme`` as its theme (its mkdocs.yml written to
+    ``root``, its paths made absolute)."""
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["theme"] = theme
+    config["docs_dir"] = str(REPO / config["docs_dir"])
+    [mltrl] = [plugin["mltrl"] for plugin in config["plugins"] if isinstance(plugin, dict) and "mltrl" in plugin]
+    mltrl["settings"] = str(REPO / mltrl["settings"])
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return build_site(root / "site", root / "mkdocs.yml")
+
+
+MKDOCS_THEME = {"name": "mkdocs", "highlightjs": False}
+"""MkDocs' own theme, highlight.js off (by default it comes from a CDN): conftest's ``mkdocs_theme_example``."""
 
 
 def csp_headers(policy: str) -> dict[str, str]:

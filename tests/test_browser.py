@@ -10,7 +10,6 @@ Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -26,15 +25,15 @@ import yaml
 from browser_support import (
     ARTIFACTS,
     ENV,
-    MISSING,
     STATUS_WORDS,
     Site,
     Visit,
     broken_tokens,
     build_site,
-    chromium,
     contrast,
     csp_headers,
+    example_with_theme,
+    needs_browser,
     open_page,
     outside,
     pdf_pages,
@@ -47,33 +46,27 @@ from browser_support import (
 from conftest import REPO
 from mltrl_docs import csp
 
-if MISSING and os.environ.get("MLTRL_REQUIRE_BROWSER") == "1":
-    raise RuntimeError("MLTRL_REQUIRE_BROWSER=1 but Playwright or /usr/bin/chromium is missing")
-pytestmark = pytest.mark.skipif(MISSING, reason="needs Playwright and Debian's chromium")
+pytestmark = needs_browser
 
 Opener = Callable[..., Visit]
 
 
-@pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_site(tmp_path_factory.mktemp("browser-site"))
+# The example built, its policy, the example served under it and the browser: once per session (conftest).
 
 
 @pytest.fixture(scope="module")
-def policy(example: Path) -> str:
-    return csp.policy(example)
+def example(example_site: Path) -> Path:
+    return example_site
 
 
 @pytest.fixture(scope="module")
-def site(example: Path, policy: str) -> Iterator[Site]:
-    with serve(example, csp_headers(policy)) as served:
-        yield served
+def policy(example_policy: str) -> str:
+    return example_policy
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as instance:
-        yield instance
+def site(served_example: Site) -> Site:
+    return served_example
 
 
 @pytest.fixture
@@ -523,19 +516,14 @@ def test_a_term_near_the_edge_keeps_its_definition_on_a_phone(browser, schemes: 
 def _example_with_theme(root: Path, theme: Callable[[dict[str, Any]], dict[str, Any]]) -> Path:
     """The example built into ``root``/site with ``theme(the example's theme)`` as its theme."""
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["theme"] = theme(config["theme"])
-    config["docs_dir"] = str(REPO / config["docs_dir"])
-    [mltrl] = [plugin["mltrl"] for plugin in config["plugins"] if isinstance(plugin, dict) and "mltrl" in plugin]
-    mltrl["settings"] = str(REPO / mltrl["settings"])
-    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    return build_site(root / "site", root / "mkdocs.yml")
+    return example_with_theme(root, theme(config["theme"]))
 
 
 @pytest.fixture(scope="module")
-def mkdocs_theme(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example built with MkDocs' theme (highlight.js off: by default it comes from a CDN)."""
-    return _example_with_theme(tmp_path_factory.mktemp("mkdocs-theme"),
-                               lambda _: {"name": "mkdocs", "highlightjs": False})
+def mkdocs_theme(mkdocs_theme_example: Path) -> Path:
+    """The example built with MkDocs' theme (highlight.js off: by default it comes from a CDN), once per
+    session (conftest; test_print.py prints it)."""
+    return mkdocs_theme_example
 
 
 @pytest.fixture(scope="module")
@@ -754,12 +742,7 @@ def _example_with(root: Path, change: Callable[[dict[str, Any], dict[str, Any]],
     change(config, settings)
     (root / "mltrl-docs.yml").write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    if strict:
-        return build_site(root / "site", root / "mkdocs.yml")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"), "-d",
-                             str(root / "site")], check=False, capture_output=True, text=True, env=ENV, timeout=300)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return root / "site"
+    return build_site(root / "site", root / "mkdocs.yml", strict=strict)
 
 
 @pytest.fixture(scope="module")

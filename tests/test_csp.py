@@ -14,7 +14,6 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from browser_support import build_site
 from mltrl_docs import csp
 from mltrl_docs.cli import main
 
@@ -89,8 +88,9 @@ def test_the_policy_is_the_same_for_the_same_site(pages) -> None:
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_site(tmp_path_factory.mktemp("csp-example"))
+def example(example_site: Path) -> Path:
+    """The example, built once per session (conftest)."""
+    return example_site
 
 
 @pytest.mark.slow

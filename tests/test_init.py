@@ -3,15 +3,13 @@ checked dossier, with no silent mistakes (issue 13)."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import run_cli as run
+from conftest import run_mkdocs
 from mltrl_docs import dossier as dossier_module
 
 PROJECT = Path("dossiers/example-project")
@@ -38,8 +36,7 @@ def test_init_writes_a_site_that_checks_clean_and_builds_strict(site: Path) -> N
                               "0 errors, 0 warnings, 0 notes\n")
     mkdocs = (site / "mkdocs.yml").read_text(encoding="utf-8")
     assert "font: false" in mkdocs and "- search" in mkdocs and "- mltrl:" in mkdocs
-    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=site, capture_output=True,
-                           text=True, timeout=300, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    built = run_mkdocs(site / "mkdocs.yml", strict=True, cwd=site)  # `mkdocs build --strict` in the site
     assert built.returncode == 0, built.stderr
     assert "WARNING" not in built.stderr and "unrecognized relative link" not in built.stderr
     assert (site / "site" / "dossier" / "R01.1" / "index.html").is_file()

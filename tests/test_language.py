@@ -17,7 +17,7 @@ How the German example is checked for English labels (``test_german_pages_say_no
 3. Card data stays as the cards wrote it, in English, and is full of such fragments ("level", "in
    production", "verified"). Text alone cannot tell a card's words from a label a template wrote (both
    are the same in an English and a German build), so the German example is built with every value a
-   template prints marked: the build runs in a process where the renderer's ``finalize`` (every
+   template prints marked: the build runs with the renderer's ``finalize`` (every
    ``{{ value }}``), the values put into messages and rendered card Markdown come wrapped in two
    private-use characters (``MARKED``); t()/tn() messages and macro output are markup and stay
    unmarked, as does the templates' own text. Stripped of the marks the pages are those of a plain
@@ -43,9 +43,8 @@ finds the labels there: proof that the check looks where the labels are.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
@@ -53,13 +52,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from jinja2 import pass_context
+from markupsafe import Markup
 
-from conftest import REPO, card_text
+import mltrl_docs.render.html as rendering
+from conftest import REPO, card_text, run_mkdocs
 from htmltext import INLINE, Page
 from mltrl_docs.dossier import build_site
 from mltrl_docs.messages import PLACEHOLDER, Message, messages_for, shipped_table
 from mltrl_docs.settings import load_settings
-from test_plugin import ENV
 
 OPEN, CLOSE = "\ue000", "\ue001"
 MARKED = re.compile(f"[{OPEN}{CLOSE}]")
@@ -77,42 +78,43 @@ ENGLISH_LABELS_MIN = 150
 """How many distinct fragments the English example build shows at least (about 300)."""
 EXAMPLE_SETTINGS = REPO / "site_example" / "mltrl-docs.yml"
 
-MARKING_BUILD = f"""
-import sys
-from jinja2 import pass_context
-from markupsafe import Markup
-import mltrl_docs.render.html as html
-OPEN, CLOSE = {OPEN!r}, {CLOSE!r}
-finalize, escaped, markdown = html.isolate_bidi, html._escaped, html._markdown_filter
-def marked_finalize(value):
-    value = finalize(value)
-    if isinstance(value, str) and not isinstance(value, Markup) and value:
-        return OPEN + value + CLOSE
-    return value
-def marked_escaped(messages, value):
-    said = escaped(messages, value)
-    return said if isinstance(value, Markup) else Markup(OPEN) + said + Markup(CLOSE)
-@pass_context
-def marked_markdown(context, text, source=None):
-    return Markup(OPEN) + markdown(context, text, source) + Markup(CLOSE)
-html.isolate_bidi, html._escaped, html._markdown_filter = marked_finalize, marked_escaped, marked_markdown
-from mkdocs.__main__ import cli
-sys.argv[0] = "mkdocs"
-cli()
-"""
-"""A build with every printed value marked (see the module's docstring, step 3)."""
+
+@contextmanager
+def _marking() -> Iterator[None]:
+    """While it lasts, every value a template prints is marked (see the module's docstring, step 3): the
+    renderer's finalize, the values put into messages and rendered card Markdown. The renderer takes
+    them from mltrl_docs.render.html when a build makes it, and calls them while the build runs."""
+    finalize, escaped, markdown = rendering.isolate_bidi, rendering._escaped, rendering._markdown_filter
+
+    def marked_finalize(value: object) -> object:
+        value = finalize(value)
+        if isinstance(value, str) and not isinstance(value, Markup) and value:
+            return OPEN + value + CLOSE
+        return value
+
+    def marked_escaped(messages: object, value: object) -> str:
+        said = escaped(messages, value)
+        return said if isinstance(value, Markup) else Markup(OPEN) + said + Markup(CLOSE)
+
+    @pass_context
+    def marked_markdown(context: object, text: str, source: object = None) -> Markup:
+        return Markup(OPEN) + markdown(context, text, source) + Markup(CLOSE)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rendering, "isolate_bidi", marked_finalize)
+        patch.setattr(rendering, "_escaped", marked_escaped)
+        patch.setattr(rendering, "_markdown_filter", marked_markdown)
+        yield
 
 
 def build(config: dict[str, object], folder: Path, *, marked: bool = False, strict: bool = True) -> Path:
-    """Build a site from ``config`` (an mkdocs.yml as data) into ``folder``/site;
+    """Build a site from ``config`` (an mkdocs.yml as data) into ``folder``/site, in this process;
     ``marked``: with every value a template prints marked."""
     config_file = folder / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config), encoding="utf-8")
-    mkdocs = ["-c", MARKING_BUILD] if marked else ["-m", "mkdocs"]
-    command = [sys.executable, *mkdocs, "build", *(["--strict"] if strict else []), "-f", str(config_file),
-               "-d", str(folder / "site")]
-    result = subprocess.run(command, check=False, capture_output=True, text=True, env=ENV, timeout=300)
-    assert result.returncode == 0, result.stderr[-3000:]
+    with _marking() if marked else nullcontext():
+        result = run_mkdocs(config_file, folder / "site", strict=True if strict else None)
+    assert result.returncode == 0, result.stderr[-3000:] + result.stdout[-500:]
     return folder / "site"
 
 

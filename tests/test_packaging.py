@@ -1,15 +1,12 @@
-"""The built wheel carries schema/ and templates/ and works from a fresh venv."""
+"""The built wheel carries schema/ and templates/ and works from a fresh venv (conftest.wheel_venv)."""
 
 from __future__ import annotations
 
 import ast
 import importlib.metadata as metadata
-import os
 import re
-import site
 import subprocess
 import sys
-import sysconfig
 import textwrap
 import tomllib
 import zipfile
@@ -17,29 +14,20 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, WheelVenv
 
 
 @pytest.mark.slow
-def test_wheel_ships_schemas_and_templates_and_loads_them(tmp_path: Path) -> None:
-    dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(REPO)],
-                   check=True, capture_output=True, timeout=300)
-    [wheel] = dist.glob("mltrl_docs-*.whl")
-    names = set(zipfile.ZipFile(wheel).namelist())
-    for name in ("level-card", "glossary", "settings", "check-output"):
+def test_wheel_ships_schemas_and_templates_and_loads_them(wheel_venv: WheelVenv, tmp_path: Path) -> None:
+    names = set(zipfile.ZipFile(wheel_venv.wheel).namelist())
+    for name in ("level-card", "glossary", "settings", "check-output", "next-output", "diff-output", "glossary-output"):
         assert f"mltrl_docs/schema/{name}.schema.json" in names
     assert "mltrl_docs/templates/card.md" in names
     assert "mltrl_docs/templates/ethics-checklist.md" in names
     assert "mltrl_docs/py.typed" in names
     assert {"mltrl_docs/data/messages/en.yml", "mltrl_docs/data/messages/de.yml"} <= names
 
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-    python = venv / "bin" / "python"
-    _see_outer_packages(python)
-    subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", str(wheel)],
-                   check=True, capture_output=True, timeout=300)
+    venv = wheel_venv.venv  # the wheel installed in a fresh venv (conftest.wheel_venv)
     probe = textwrap.dedent(f"""
         import mltrl_docs, mltrl_docs.resources as r
         from pathlib import Path
@@ -52,28 +40,10 @@ def test_wheel_ships_schemas_and_templates_and_loads_them(tmp_path: Path) -> Non
         print(first_card(project="A", title="t", owners=["o"], team=None, to_level=0,
                          date=datetime.date(2024, 1, 1)).file_name)
     """)
-    result = subprocess.run([str(python), "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    result = subprocess.run([str(wheel_venv.python), "-c", probe], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "L0-2024-01-01.md"
-
-
-def _see_outer_packages(python: Path) -> None:
-    """Let the venv of ``python`` import the packages this interpreter has (no network needed
-    for the wheel's dependencies), behind its own site-packages, where the wheel goes.
-
-    ``venv --system-site-packages`` would not do: run from a virtual environment, it gives
-    the *base* interpreter's packages, not the ones installed in that environment. A
-    ``.pth`` file naming this interpreter's package folders works from both. Folders only,
-    not ``site.addsitedir``: the ``.pth`` files in them (such as the editable install of
-    this checkout) are not run, so mltrl_docs can only come from the wheel."""
-    folders = [sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"], *site.getsitepackages(),
-               *(entry for entry in sys.path if Path(entry).name in ("site-packages", "dist-packages"))]
-    if site.ENABLE_USER_SITE:
-        folders.append(site.getusersitepackages())
-    unique = [folder for index, folder in enumerate(folders) if folder not in folders[:index] and os.path.isdir(folder)]
-    inner = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                           check=True, capture_output=True, text=True, timeout=120).stdout.strip()
-    Path(inner, "outer-packages.pth").write_text("".join(folder + "\n" for folder in unique), encoding="utf-8")
 
 
 def test_every_package_the_code_imports_is_declared() -> None:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, card_text
+from conftest import REPO, Built, card_text, run_mkdocs
 from htmltext import Page
 from mltrl_docs.dossier import build_dossier
 from mltrl_docs.plugin import MltrlConfig
@@ -19,21 +17,17 @@ from mltrl_docs.render.pages import card_stem
 from mltrl_docs.render.transitions import move
 from mltrl_docs.settings import load_settings
 
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
-
-def mkdocs_build(config: Path, out: Path, strict: bool = True) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(out)]
-    return subprocess.run(command + (["--strict"] if strict else []), capture_output=True, text=True, env=ENV,
-                          timeout=300)
+def mkdocs_build(config: Path, out: Path, strict: bool = True) -> Built:
+    """``mkdocs build -f config -d out`` (``--strict`` when ``strict``; else mkdocs.yml's ``strict:``),
+    in this process."""
+    return run_mkdocs(config, out, strict=True if strict else None)
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("example")
-    result = mkdocs_build(REPO / "mkdocs.yml", out)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return out
+def example(example_site: Path) -> Path:
+    """The example built once per session (conftest.example_site): read it, never change it."""
+    return example_site
 
 
 @pytest.fixture(scope="module")
@@ -88,9 +82,14 @@ def test_nav_lists_projects_not_cards(example: Path, dossier) -> None:
 def site_with(tmp_path: Path):
     """A copy of the example site with extra files in one project folder."""
 
-    def _make(files: dict[str, str]) -> Path:
+    def _make(files: dict[str, str], fail_on: str | None = "never") -> Path:
+        """``fail_on``: the plugin option (None: its default); by default these sites are published
+        whatever their findings, so a test can look at how a bad card is shown."""
         shutil.copytree(REPO / "site_example", tmp_path / "site_example")
         config = (REPO / "mkdocs.yml").read_text(encoding="utf-8").replace("strict: true\n", "")
+        if fail_on is not None:
+            config = config.replace("settings: site_example/mltrl-docs.yml",
+                                    f"settings: site_example/mltrl-docs.yml\n      fail_on: {fail_on}")
         (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
         for name, text in files.items():
             path = tmp_path / "site_example" / "dossiers" / name
@@ -124,11 +123,19 @@ def test_card_text_is_escaped_and_unsafe_links_are_dropped(site_with, tmp_path: 
     assert "<b>bold</b> title" in page.text and "<script>alert(5)</script>" in page.text
 
 
-def test_invalid_card_is_listed_and_fails_strict_only(site_with, tmp_path: Path) -> None:
-    root = site_with({"mvbo/L5-broken.md": "---\nmltrl: 1\nlevel: 5\ntitle: Broken\nstatus: aproved\n---\n"})
+def test_invalid_card_is_listed_and_fails_the_build_unless_fail_on_never(site_with, tmp_path: Path) -> None:
+    root = site_with({"mvbo/L5-broken.md": "---\nmltrl: 1\nlevel: 5\ntitle: Broken\nstatus: aproved\n---\n"},
+                     fail_on=None)
     strict = mkdocs_build(root / "mkdocs.yml", root / "strict")
     assert strict.returncode != 0
     assert "L5-broken.md:5:9: error: 'aproved' is not a valid status" in strict.stderr
+    failed = mkdocs_build(root / "mkdocs.yml", root / "failed", strict=False)
+    assert failed.returncode != 0
+    assert "mltrl: the build fails on 4 errors in the dossier (listed above; plugin option fail_on: error)" \
+        in failed.stderr
+    assert (root / "failed" / "dossier" / "R02.1" / "index.html").is_file()  # written first, then failed
+    _edit(root / "mkdocs.yml", "settings: site_example/mltrl-docs.yml",
+          "settings: site_example/mltrl-docs.yml\n      fail_on: never")
     lenient = mkdocs_build(root / "mkdocs.yml", root / "site", strict=False)
     assert lenient.returncode == 0, lenient.stderr[-2000:]
     project = Page(root / "site" / "dossier" / "R02.1" / "index.html")
@@ -171,6 +178,27 @@ def test_serve_watches_sources_glossaries_and_settings(write, tmp_path: Path) ->
     plugin.on_serve(server, config=config, builder=None)
     assert set(server.watched) == {str(tmp_path / "cards"), str(tmp_path / "org.yml"),
                                    str(tmp_path / "site" / "mltrl-docs.yml")}
+
+
+def test_serve_reports_what_would_fail_a_build_and_keeps_serving(write, tmp_path: Path, caplog) -> None:
+    from mkdocs.exceptions import PluginError
+    from mkdocs.structure.files import Files
+
+    write("site/mltrl-docs.yml", "sources: [../cards]\n")
+    write("cards/p/card.md", card_text(status="aproved"))
+    for command, fails in (("build", True), ("gh-deploy", True), ("serve", False)):
+        plugin, config = _plugin_for(tmp_path / "mkdocs.yml", "site/mltrl-docs.yml")
+        plugin.on_startup(command=command, dirty=False)
+        config.plugins._current_plugin = None  # as MkDocs' event loop sets it, read by File.generated
+        plugin.on_config(config)
+        plugin.on_files(Files([]), config=config)
+        caplog.clear()
+        if fails:
+            with pytest.raises(PluginError, match=r"the build fails on 1 error in the dossier"):
+                plugin.on_post_build(config=config)
+        else:
+            plugin.on_post_build(config=config)
+            assert "serving the site anyway" in caplog.text
 
 
 def test_missing_or_broken_settings_stop_the_build_with_a_clear_error(write, tmp_path: Path) -> None:
@@ -489,12 +517,13 @@ def test_coupled_components_graph_names_the_limiting_project(example: Path) -> N
 
 
 def test_a_gate_rule_set_to_error_fails_the_build_without_strict(site_with, tmp_path: Path) -> None:
-    root = site_with({})
+    root = site_with({}, fail_on=None)
     _edit(root / "site_example" / "mltrl-docs.yml", "risk-scored: info", "risk-scored: error")
     result = mkdocs_build(root / "mkdocs.yml", root / "site", strict=False)
     assert result.returncode != 0
     assert "L6-2025-09-15.md:73:5: error: product requirement 9 has no risk" in result.stderr
-    assert "1 gate finding(s) at severity 'error'" in result.stderr
+    assert "mltrl: the build fails on 1 error in the dossier" in result.stderr
+    assert "lower a gate rule's severity under 'gates:'" in result.stderr
     assert (root / "site" / "dossier" / "P07.1" / "index.html").is_file()  # written first, then failed
 
 
@@ -691,3 +720,19 @@ def test_a_prefix_names_the_folder_of_the_generated_pages(prefix: str, folder: s
     config.load_dict({"prefix": prefix})
     errors, _ = config.validate()
     assert errors == [] and config.prefix == folder
+
+
+def test_a_source_from_another_repository_gets_edit_links_into_that_repository(write, tmp_path: Path) -> None:
+    write("mkdocs.yml", "site_name: t\nrepo_url: https://git.example.org/portal\nedit_uri: edit/main/docs/\n"
+                        "theme: mkdocs\nplugins:\n  - mltrl\n")
+    write("docs/index.md", "# Portal\n")
+    write("mltrl-docs.yml", "sources:\n  - cards\n  - path: vendor/vision\n"
+                            "    repo_url: https://git.example.org/vision/cards\n    folder: dossiers\n")
+    write("cards/p/L2.md", card_text(project="P1"))
+    write("vendor/vision/v/L2 'x'.md", card_text(project="V1", title="Vision"))
+    result = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site", strict=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    vendor = Page(tmp_path / "site" / "dossier" / "V1" / "L2-2024-03-01" / "index.html")
+    own = Page(tmp_path / "site" / "dossier" / "P1" / "L2-2024-03-01" / "index.html")
+    assert "https://git.example.org/vision/cards/edit/main/dossiers/v/L2%20%27x%27.md" in vendor.links
+    assert "https://git.example.org/portal/edit/main/cards/p/L2.md" in own.links

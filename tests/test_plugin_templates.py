@@ -3,15 +3,10 @@ by file name, the rest stay."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import REPO
-
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+from conftest import REPO, Built, run_mkdocs
 
 
 def _site(tmp_path: Path, option: str) -> Path:
@@ -24,9 +19,8 @@ def _site(tmp_path: Path, option: str) -> Path:
     return tmp_path
 
 
-def _build(root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
-                           "-d", str(root / "site")], capture_output=True, text=True, timeout=300, env=ENV)
+def _build(root: Path) -> Built:
+    return run_mkdocs(root / "mkdocs.yml", root / "site", strict=True)
 
 
 def test_a_site_template_replaces_the_shipped_one_by_name(tmp_path: Path) -> None:

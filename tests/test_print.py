@@ -11,25 +11,21 @@ test-artifacts/print/. Skipped where Chromium or Playwright is missing, unless M
 
 from __future__ import annotations
 
-import os
 import re
 import zlib
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from browser_support import (
     ARTIFACTS,
-    MISSING,
+    MKDOCS_THEME,
     Site,
     Visit,
-    build_site,
-    chromium,
     contrast,
     csp_headers,
+    example_with_theme,
+    needs_browser,
     open_page,
     pdf_pages,
     serve,
@@ -37,9 +33,7 @@ from browser_support import (
 from conftest import REPO
 from mltrl_docs import csp
 
-if MISSING and os.environ.get("MLTRL_REQUIRE_BROWSER") == "1":
-    raise RuntimeError("MLTRL_REQUIRE_BROWSER=1 but Playwright or /usr/bin/chromium is missing")
-pytestmark = pytest.mark.skipif(MISSING, reason="needs Playwright and Debian's chromium")
+pytestmark = needs_browser
 
 PRINTS = ARTIFACTS / "print"
 MARGIN_MM = 10
@@ -83,20 +77,9 @@ def readme_packet_pages() -> dict[str, dict[str, int]]:
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_site(tmp_path_factory.mktemp("print-site"))
-
-
-@pytest.fixture(scope="module")
-def site(example: Path) -> Iterator[Site]:
-    with serve(example, csp_headers(csp.policy(example))) as served:
-        yield served
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as instance:
-        yield instance
+def site(served_example: Site) -> Site:
+    """The example served under its policy, and the browser: once per session (conftest)."""
+    return served_example
 
 
 # --- what a PDF holds ----------------------------------------------------------------------------
@@ -400,25 +383,19 @@ def test_the_dossier_links_its_packet_on_screen_only(browser, site: Site) -> Non
 
 # --- the dark scheme and MkDocs' own theme, on paper ---------------------------------------------------
 
-def _example_with_theme(root: Path, theme: dict[str, Any]) -> Path:
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["theme"] = theme
-    config["docs_dir"] = str(REPO / config["docs_dir"])
-    [mltrl] = [plugin["mltrl"] for plugin in config["plugins"] if isinstance(plugin, dict) and "mltrl" in plugin]
-    mltrl["settings"] = str(REPO / mltrl["settings"])
-    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    return build_site(root / "site", root / "mkdocs.yml")
-
-
 THEMES = {
     "slate": {"name": "material", "font": False, "palette": {"scheme": "slate"}},
-    "mkdocs": {"name": "mkdocs", "highlightjs": False},
+    "mkdocs": MKDOCS_THEME,
 }
 
 
 @pytest.fixture(scope="module", params=list(THEMES))
 def themed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Site]]:
-    built = _example_with_theme(tmp_path_factory.mktemp(request.param), THEMES[request.param])
+    """MkDocs' theme: the session's build (conftest.mkdocs_theme_example, test_browser.py's too)."""
+    if request.param == "mkdocs":
+        built = request.getfixturevalue("mkdocs_theme_example")
+    else:
+        built = example_with_theme(tmp_path_factory.mktemp(request.param), dict(THEMES[request.param]))
     with serve(built, csp_headers(csp.policy(built))) as served:
         yield request.param, served
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO
+import pytest
+
+from conftest import REPO, WheelVenv
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -54,7 +57,14 @@ def _commands(block: str) -> list[list[str]]:
     return [shlex.split(line, comments=True) for line in block.splitlines() if line.strip()]
 
 
-def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+def _run(args: list[str], cwd: Path, venv: WheelVenv | None = None) -> subprocess.CompletedProcess[str]:
+    """``args`` as a user runs them: in ``venv`` (its bin/ first on PATH, so ``mltrl-docs`` and ``mkdocs``
+    are its scripts), or without one through this interpreter."""
+    if venv is not None:
+        env = venv.env()
+        found = shutil.which(args[0], path=env["PATH"])
+        assert found is not None and Path(found).parent == venv.bin, (args[0], found)
+        return subprocess.run([found, *args[1:]], capture_output=True, text=True, cwd=cwd, timeout=300, env=env)
     if args[0] == "mltrl-docs":
         args = [sys.executable, "-m", "mltrl_docs", *args[1:]]
     elif args[0] == "mkdocs":
@@ -63,12 +73,14 @@ def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
 
 
-def test_the_quickstart_runs_as_written(tmp_path: Path) -> None:
-    """Every command of the Quickstart, in order, from an empty folder (the install is this checkout)."""
+@pytest.mark.slow
+def test_the_quickstart_runs_as_written(wheel_venv: WheelVenv, tmp_path: Path) -> None:
+    """Every command of the Quickstart, in order, from an empty folder, in a fresh venv that has the
+    built wheel installed (conftest.wheel_venv), its bin/ first on PATH."""
     here = tmp_path
     for command in _commands(_sh_block_after("## Quickstart")):
         if command[:2] == ["python3", "-m"]:
-            continue  # pip install: the package under test is installed already
+            continue  # pip install: the wheel is installed in the venv already
         steps = [command]
         if "&&" in command:
             cut = command.index("&&")
@@ -77,7 +89,7 @@ def test_the_quickstart_runs_as_written(tmp_path: Path) -> None:
             if step[0] == "cd":
                 here = here / step[1]
                 continue
-            result = _run(step, here)
+            result = _run(step, here, wheel_venv)
             assert result.returncode == 0, (step, result.stdout, result.stderr)
     assert (here / "site" / "dossier" / "R01.1" / "index.html").is_file()
     assert "transition.reason is a placeholder" in result.stdout  # the last command's output
@@ -94,3 +106,15 @@ def test_every_new_example_runs_in_a_site_init_writes(tmp_path: Path) -> None:
         [card] = made.stdout.split()
         checked = _run(["mltrl-docs", "check", "--fail-on", "error", card], site)
         assert checked.returncode == 0 and " 0 errors" in checked.stdout, checked.stdout
+
+
+def test_every_plugin_option_and_setting_is_documented() -> None:
+    """The README names each option of the plugin and each top-level key of mltrl-docs.yml."""
+    from mltrl_docs.plugin import MltrlConfig
+    from mltrl_docs.resources import load_schema
+
+    options = [name for name in vars(MltrlConfig) if not name.startswith("_")]
+    assert {"enabled", "settings", "prefix", "pages", "fail_on", "custom_templates"} <= set(options)
+    settings = list(load_schema("settings")["properties"])
+    missing = [name for name in [*options, *settings] if f"`{name}" not in README]
+    assert missing == []

@@ -10,18 +10,14 @@ MLTRL_REQUIRE_BROWSER=1. Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-from browser_support import MISSING, Site, Visit, build_site, chromium, csp_headers, open_page, serve
-from mltrl_docs import csp
+from browser_support import Site, Visit, needs_browser, open_page
 
-if MISSING and os.environ.get("MLTRL_REQUIRE_BROWSER") == "1":
-    raise RuntimeError("MLTRL_REQUIRE_BROWSER=1 but Playwright or /usr/bin/chromium is missing")
-pytestmark = pytest.mark.skipif(MISSING, reason="needs Playwright and Debian's chromium")
+pytestmark = needs_browser
 
 Opener = Callable[..., Visit]
 CARD = "dossier/P07.1/L6-2025-09-15/"
@@ -29,16 +25,9 @@ TERM = ".mltrl-body a.mltrl-term"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    example = build_site(tmp_path_factory.mktemp("touch-site"))
-    with serve(example, csp_headers(csp.policy(example))) as served:
-        yield served
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as instance:
-        yield instance
+def site(served_example: Site) -> Site:
+    """The example served under its policy, and the browser: once per session (conftest)."""
+    return served_example
 
 
 @pytest.fixture
