@@ -8,24 +8,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from mltrl_docs import rules
 from mltrl_docs.evidence import NO_EVIDENCE, EvidenceReport, evaluate_evidence
+from mltrl_docs.filecache import FileCache
 from mltrl_docs.findings import Finding, Severity, error
 from mltrl_docs.gates import GateReport, GateSettings, evaluate
 from mltrl_docs.gcpause import gc_paused
 from mltrl_docs.glossary import Glossary, build_glossary
 from mltrl_docs.ids import folder_id
-from mltrl_docs.load import load_glossary, load_markdown
+from mltrl_docs.load import Loaded, load_glossary, load_markdown
 from mltrl_docs.model import Attachment, Card, Dossier, GlossaryTerm, InvalidCard, Project
 from mltrl_docs.paths import relative
 from mltrl_docs.provenance import NO_PROVENANCE, ProvenanceReport
 from mltrl_docs.provenance import provenance as read_provenance
 from mltrl_docs.settings import Limits, Settings
 from mltrl_docs.sources import ProjectFolder, discover, discover_project
+
+T = TypeVar("T")
+Loading = tuple[Loaded, list[Finding]]
+"""What reading one Markdown file of a project folder gives (``load.load_markdown``)."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -78,15 +85,16 @@ def build_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (), 
 
 
 def build_site(settings: Settings, today: dt.date | None = None, *, provenance: bool = False,
-               cache_dir: Path | None = None) -> CheckedDossier:
+               cache_dir: Path | None = None, files: FileCache | None = None) -> CheckedDossier:
     """The dossier of a site's settings: what `mltrl-docs check` and `mkdocs build` both see
     (the settings file's own warnings among its findings), as of ``today``: by default the
     settings' ``build_date``, else the day it runs. With ``provenance`` (and the setting on),
     git is asked who wrote what, cached in ``cache_dir``, before the gates run: ``stale`` and
     ``suspect-evidence`` read when a card and its evidence last changed. Git's own notes (a
-    shallow clone, the commit limit) stay in the report's ``findings``."""
+    shallow clone, the commit limit) stay in the report's ``findings``. ``files``: what an
+    earlier build read, reused for files whose bytes are the same (``mkdocs serve``)."""
     with gc_paused():
-        dossier, findings = load_dossier(settings.sources, settings.glossary, settings.limits)
+        dossier, findings = load_dossier(settings.sources, settings.glossary, settings.limits, files)
         history = (read_provenance(dossier, cache_dir, max_commits=settings.provenance.max_commits)
                    if provenance and settings.provenance.enabled else NO_PROVENANCE)
         return check_dossier(dossier, [*findings, *settings.findings], builtin_glossary=settings.builtin_glossary,
@@ -95,29 +103,31 @@ def build_site(settings: Settings, today: dt.date | None = None, *, provenance: 
 
 
 def load_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (),
-                 limits: Limits | None = None) -> tuple[Dossier, list[Finding]]:
+                 limits: Limits | None = None, files: FileCache | None = None) -> tuple[Dossier, list[Finding]]:
     """Every project, card, page and glossary term of ``sources``, and what reading them
-    found (frontmatter, YAML, schema, ids, layout)."""
+    found (frontmatter, YAML, schema, ids, layout); ``files``: earlier readings to reuse."""
     limits = limits or Limits()
+    read = files.read if files is not None else _read_afresh
     discovery = discover(sources, max_files=limits.files)
     findings: list[Finding] = list(discovery.findings)
     parts: dict[str, _Parts] = {}
     no_card: list[tuple[ProjectFolder, list[Attachment]]] = []
     projects = [loaded for folder in discovery.projects
-                if (loaded := _load_project(folder, findings, limits, no_card)) is not None]
+                if (loaded := _load_project(folder, findings, limits, no_card, read)) is not None]
     order = {id(project): index for index, project in enumerate(projects)}
     for project in sorted(projects, key=lambda p: (p.first_date, order[id(p)])):
         _register(parts, project, findings)
     parts = dict(sorted(parts.items(), key=lambda item: order[id(item[1])]))  # the sources' order
     site_terms: list[GlossaryTerm] = []
     for path in glossary_files:
-        terms, found = load_glossary(path, limits=limits)
+        terms, found = read(path, ("glossary", None, limits), partial(load_glossary, path, limits=limits))
         site_terms += terms
         findings += found
     for project_id, project in parts.items():
         if project.glossary_file is not None:
-            terms, found = load_glossary(project.glossary_file, project=project_id, limits=limits)
-            project.glossary += terms
+            terms, found = read(project.glossary_file, ("glossary", project_id, limits),
+                                partial(load_glossary, project.glossary_file, project=project_id, limits=limits))
+            project.glossary = [*project.glossary, *terms]
             findings += found
     dossier = Dossier({project_id: project.frozen() for project_id, project in parts.items()},
                       tuple(site_terms), tuple(sources))
@@ -185,8 +195,14 @@ class _Parts:
                        tuple(self.attachments), tuple(self.glossary))
 
 
+def _read_afresh(path: Path, how: Hashable, reader: Callable[[], T]) -> T:
+    """``FileCache.read`` without a cache: every file read."""
+    return reader()
+
+
 def _load_project(folder: ProjectFolder, findings: list[Finding], limits: Limits,
-                  no_card: list[tuple[ProjectFolder, list[Attachment]]]) -> _Parts | None:
+                  no_card: list[tuple[ProjectFolder, list[Attachment]]],
+                  read: Callable[[Path, Hashable, Callable[[], Loading]], Loading] = _read_afresh) -> _Parts | None:
     """A folder's cards and pages; None when it holds no card at all (not a project: the
     folder and its pages go to ``no_card``, to be reported, never dropped without a word)."""
     cards: list[Card] = []
@@ -194,7 +210,7 @@ def _load_project(folder: ProjectFolder, findings: list[Finding], limits: Limits
     attachments: list[Attachment] = []
     default_id = folder_id(folder.default_id)
     for path in folder.markdown:
-        loaded, found = load_markdown(path, default_id, limits)
+        loaded, found = read(path, ("markdown", default_id, limits), partial(load_markdown, path, default_id, limits))
         findings += found
         if isinstance(loaded, Card):
             cards.append(loaded)

@@ -41,6 +41,8 @@ strict: true
 theme:
   name: material
   font: false          # no Google Fonts: the site loads nothing from outside its own files
+  features:
+    - navigation.prune   # each page carries only the open sections of the navigation
 plugins:
   - search
   - mltrl:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +24,7 @@ from urllib.parse import quote
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure import StructureItem
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
@@ -33,14 +34,18 @@ from mkdocs.utils import get_relative_url
 from mltrl_docs.changes import since_setting
 from mltrl_docs.csp import CONTENT_MARKS
 from mltrl_docs.dossier import build_site
+from mltrl_docs.filecache import FileCache
 from mltrl_docs.findings import FAIL_ON, Finding, Severity, failing
 from mltrl_docs.frontmatter import yaml_scalar
 from mltrl_docs.messages import Messages, english, load_messages
 from mltrl_docs.references import real_path
 from mltrl_docs.render.changes import setting_shown
 from mltrl_docs.render.html import Renderer
+from mltrl_docs.render.navigation import NavSection, navigation
 from mltrl_docs.render.outline import Heading, Permalink, outline
 from mltrl_docs.render.pages import OPTIONAL_PAGES, SitePage, evidence_files, site_pages
+from mltrl_docs.render.reuse import Rendered
+from mltrl_docs.render.search import search_view, unmarked
 from mltrl_docs.report import WORDS, text_line
 from mltrl_docs.repositories import own_repository
 from mltrl_docs.resources import resource_dir
@@ -101,6 +106,28 @@ class MltrlConfig(base.Config):
     ``_macros.html``), relative to mkdocs.yml; the rest stay the shipped ones."""
 
 
+class _GeneratedPage(File):
+    """A generated page that knows whether it changed since the last build, so that
+    ``mkdocs serve --dirty`` (and ``build --dirty``) writes only the pages that did."""
+
+    unchanged = False
+    """Its rendering is the last build's (``render.reuse``)."""
+
+    def is_modified(self) -> bool:
+        return not self.unchanged or not os.path.isfile(self.abs_dest_path)
+
+
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """What a generated page's rendering gives MkDocs: its HTML, outline and search view."""
+
+    html: str
+    toc: tuple[Heading, ...]
+    anchors: frozenset[str]
+    search: str | None
+    """What the host's search indexes of it; None: nothing."""
+
+
 class MltrlPlugin(BasePlugin[MltrlConfig]):
     def __init__(self) -> None:
         self.settings: Settings | None = None
@@ -108,8 +135,23 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         self.published: dict[Path, str] = {}
         """Source file (card, attachment) -> URI of the page that shows it."""
         self.renderer: Renderer | None = None
+        self._layout: tuple[str, tuple[Path, ...], Path] | None = None
+        """What the renderer was made for (prefix, custom templates, config folder)."""
         self.messages: Messages = english()
         """The site's labels: settings.language, else the theme's language, with settings.labels."""
+        self.files = FileCache()
+        """Each card's, page's and glossary's reading, reused across `mkdocs serve` rebuilds while
+        the file's bytes are the same."""
+        self.nav_entries: tuple[NavSection | str, ...] = ()
+        """The "Dossier" section's entries (``render.navigation``): page URIs and sections."""
+        self.rendered: Rendered[_Shown] = Rendered()
+        """Each generated page's last rendering, kept across `mkdocs serve` rebuilds."""
+        self.reused: dict[str, _Shown] = {}
+        """This build's pages whose rendering is the last build's (their inputs are the same)."""
+        self.search_views: dict[str, str] = {}
+        """Page URI -> the HTML the host's search indexes of it, where that is not the whole page."""
+        self._published_content: dict[str, str] = {}
+        """Page URI -> its content, while the host's search reads the search view instead."""
         self.failing: list[Finding] = []
         """The findings that fail the build (option ``fail_on``), even without --strict."""
         self.serving = False
@@ -131,8 +173,11 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             raise PluginError("mltrl: cannot use " + str(path) + ":\n" + "\n".join(map(text_line, findings)))
         self.settings = settings
         custom = self.config.custom_templates
-        self.renderer = Renderer(self.config.prefix.strip("/"), [Path(custom)] if custom else (),
-                                 root=Path(config.config_file_path).parent)
+        layout = (self.config.prefix.strip("/"), (Path(custom),) if custom else (),
+                  Path(config.config_file_path).parent)
+        if self.renderer is None or self._layout != layout:  # else keep its compiled templates (mkdocs serve)
+            self.renderer = Renderer(layout[0], layout[1], root=layout[2])
+            self._layout = layout
         self.messages, notes = load_messages(settings.language or _theme_language(config), settings.labels,
                                              path=Path(config.config_file_path))
         if settings.language is None:  # else load_settings reported them, at the setting's line
@@ -156,7 +201,11 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         # locally, cached beside mkdocs.yml), as `mltrl-docs check` reads it. What git could not tell
         # (a shallow clone, the commit limit) is the provenance report's own note, logged as info.
         dossier = build_site(self.settings, provenance=True,
-                             cache_dir=Path(config.config_file_path).parent / CACHE_DIR)
+                             cache_dir=Path(config.config_file_path).parent / CACHE_DIR, files=self.files)
+        if self.files.hits:
+            log.info(f"mltrl: {self.files.hits} of {self.files.hits + self.files.misses} files unchanged since the "
+                     "last build, not read again")
+        self.files.sweep()
         found = list(dossier.findings)
         if self.renderer is not None:
             self.renderer.use_glossary(dossier.glossary, self.settings.link_terms)
@@ -177,9 +226,24 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
                 found.append(setting.finding)
             since = setting_shown(setting, dossier)
         self.failing = failing(found, self.config.fail_on)
-        self.pages = {page.uri: page for page in site_pages(dossier, self.config.prefix.strip("/"),
-                                                             self.config.pages, self.messages, since)}
+        listed = site_pages(dossier, self.config.prefix.strip("/"),
+                            self.config.pages, self.messages, since)
+        self.pages = {page.uri: page for page in listed}
+        self.nav_entries = navigation(listed, dossier, self.messages)
         self.published = {page.source: page.uri for page in self.pages.values() if page.source is not None}
+        # What every page shows besides its own context: when it is as in the last build (mkdocs
+        # serve), a page whose context is the same is not rendered again (render.reuse).
+        self.rendered.begin((self.messages, dossier.glossary, self.settings.link_terms, self.settings.image_hosts,
+                             self.renderer.env.globals.get("as_of") if self.renderer else None,
+                             self.renderer.env.globals.get("theme_tags") if self.renderer else None,
+                             sorted(self.published.items()), sorted(self.pages), _permalink(config),
+                             self.config.prefix, self.config.custom_templates, self.settings.repositories))
+        self.rendered.keep(set(self.pages))
+        self.reused = {uri: shown for uri, page in self.pages.items()
+                       if (shown := self.rendered.get(uri, page)) is not None}
+        if self.reused:
+            log.info(f"mltrl: {len(self.reused)} of {len(self.pages)} pages unchanged since the last build, not "
+                     "rendered again")
         if "evidence" in self.config.pages:
             evidence = evidence_files(dossier.dossier, self.config.prefix.strip("/"))
             for path, uri in evidence.items():
@@ -193,7 +257,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             if page.tags:
                 front += "tags: [" + ", ".join(yaml_scalar(escape(tag)) for tag in page.tags) + "]\n"
             front += "---\n"
-            generated = File.generated(config, page.uri, content=front, inclusion=InclusionLevel.NOT_IN_NAV)
+            generated = _GeneratedPage.generated(config, page.uri, content=front, inclusion=InclusionLevel.NOT_IN_NAV)
+            if isinstance(generated, _GeneratedPage):  # File.generated makes its own class; typed as File
+                generated.unchanged = page.uri in self.reused
             if page.source is not None:
                 generated.edit_uri = _edit_uri(page.source, config.docs_dir)
             files.append(generated)
@@ -205,12 +271,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         if not self.pages:
             return nav
-        listed = [files.get_file_from_path(uri) for uri, page in self.pages.items() if page.in_nav]
-        children: list[StructureItem] = [f.page for f in listed if f is not None and f.page is not None]
-        section = Section(self.messages.text("nav.dossier"), children)
-        for child in children:
-            child.parent = section
-        nav.items.append(section)
+        nav.items.append(_section(NavSection(self.messages.text("nav.dossier"), self.nav_entries), files))
         return nav
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -223,20 +284,49 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             target = files.get_file_from_path(uri)
             return get_relative_url(target.url, page.url) if target is not None else None
 
-        # The page's headings become its table of contents, with permalinks as the site's
-        # toc extension gives hand-written pages.
-        shaped = outline(self.renderer.render(generated, url_for, self.published), _permalink(config))
-        page.toc = TableOfContents([_anchor_link(heading) for heading in shaped.toc])
-        if _sections(shaped.toc) < 2:  # one section or none: no sidebar for the outline (Material)
+        shown = self.reused.pop(generated.uri, None)
+        if shown is None:
+            # The page's headings become its table of contents, with permalinks as the site's
+            # toc extension gives hand-written pages.
+            shaped = outline(self.renderer.render(generated, url_for, self.published, marked=True),
+                             _permalink(config))
+            shown = _Shown(unmarked(shaped.html), shaped.toc, shaped.anchors,
+                           search_view(shaped.html, generated.search))
+            self.rendered.put(generated.uri, generated, shown)
+        page.toc = TableOfContents([_anchor_link(heading) for heading in shown.toc])
+        if _sections(shown.toc) < 2:  # one section or none: no sidebar for the outline (Material)
             page.meta["hide"] = [*(page.meta.get("hide") or []), "toc"]
-        page.present_anchor_ids = set(shaped.anchors)
+        page.present_anchor_ids = set(shown.anchors)
+        if shown.search is None:
+            page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+        else:
+            self.search_views[page.file.src_uri] = shown.search
         if generated.source is not None and self.settings is not None:
             # A card from a source checked out from another repository is edited there.
             own = own_repository(generated.source, self.settings.repositories)
             if own is not None:
                 page.edit_url = own[1].edit_url(own[0], generated.source)
         start, end = CONTENT_MARKS
-        return f"<!--{start}-->{shaped.html}<!--{end}-->"
+        return f"<!--{start}-->{shown.html}<!--{end}-->"
+
+    @event_priority(100)  # before the host's search plugin (priority 0) reads page.content
+    def _show_search_view(self, context: dict[str, object], *, page: Page, config: MkDocsConfig,
+                          nav: Navigation) -> None:
+        """Search indexes each text once: a card page gives it the card's own text, not the
+        history, changes and findings around it (``render.search``)."""
+        view = self.search_views.pop(page.file.src_uri, None)
+        if view is not None and page.content is not None:
+            self._published_content[page.file.src_uri] = page.content
+            page.content = view
+
+    @event_priority(-100)  # after every other plugin's on_page_context
+    def _restore_content(self, context: dict[str, object], *, page: Page, config: MkDocsConfig,
+                         nav: Navigation) -> None:
+        published = self._published_content.pop(page.file.src_uri, None)
+        if published is not None:
+            page.content = published
+
+    on_page_context = CombinedEvent(_show_search_view, _restore_content)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """The site is written (so it can be looked at), then the findings ``fail_on`` names fail
@@ -259,6 +349,21 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         for path in (*self.settings.sources, *self.settings.glossary, self.settings.file):
             if path is not None and path.exists():
                 server.watch(str(path), recursive=True)
+
+
+def _section(entry: NavSection, files: Files) -> Section:
+    """``entry`` as MkDocs' Section, its pages and sections as its children. Themes print
+    section titles unescaped: a label a site set (``labels:``) must reach them as text."""
+    children: list[StructureItem] = []
+    for child in entry.children:
+        if isinstance(child, NavSection):
+            children.append(_section(child, files))
+        elif (file := files.get_file_from_path(child)) is not None and file.page is not None:
+            children.append(file.page)
+    section = Section(escape(entry.title), children)
+    for item in children:
+        item.parent = section
+    return section
 
 
 def _theme_language(config: MkDocsConfig) -> str | None:

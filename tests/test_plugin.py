@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -70,12 +72,23 @@ def test_attachment_page(example: Path) -> None:
     assert "Attachment of P07.1" in page.text
 
 
-def test_nav_lists_projects_not_cards(example: Path, dossier) -> None:
+def test_nav_lists_the_projects_of_the_page_s_phase_and_every_phase_not_cards(example: Path, dossier) -> None:
+    """The Dossier section groups projects by phase (render/navigation.py); with navigation.prune a
+    page's nav lists its own phase's projects and links each other phase; the portfolio, first in
+    the section, lists every project: any project is two clicks away."""
     html = (example / "dossier" / "R02.1" / "index.html").read_text(encoding="utf-8")
     nav = html[html.index("md-nav--primary"):html.index('class="md-content"')]
+    own = dossier.projects["R02.1"].current.level.phase
+    assert 'href="../"' in nav  # the portfolio
     for project in dossier.projects.values():
-        assert (f'href="../{project.id}/"' in nav) or (project.id == "R02.1" and 'href="./"' in nav)
         assert not any(card_stem(card) in nav for card in project.cards)
+        if project.current.level.phase is own and project.id != "R02.1":
+            assert f'href="../{project.id}/"' in nav
+    for phase in {p.current.level.phase for p in dossier.projects.values()} - {own}:
+        first = min(p.id for p in dossier.projects.values() if p.current.level.phase is phase)
+        assert f'href="../{first}/"' in nav and f"{phase.label} (" in nav
+    portfolio = Page(example / "dossier" / "index.html")
+    assert all(f"{project.id}/" in " ".join(portfolio.links) for project in dossier.projects.values())
 
 
 @pytest.fixture
@@ -736,3 +749,63 @@ def test_a_source_from_another_repository_gets_edit_links_into_that_repository(w
     own = Page(tmp_path / "site" / "dossier" / "P1" / "L2-2024-03-01" / "index.html")
     assert "https://git.example.org/vision/cards/edit/main/dossiers/v/L2%20%27x%27.md" in vendor.links
     assert "https://git.example.org/portal/edit/main/cards/p/L2.md" in own.links
+
+
+def _serve_build(config: Path, site: Path, *, dirty: bool = False, first: bool = False) -> None:
+    """One rebuild as `mkdocs serve` runs it: the config read again, the plugin instance kept."""
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    loaded = load_config(str(config), site_dir=str(site))
+    if first:
+        loaded.plugins.on_startup(command="serve", dirty=dirty)
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    build(loaded, dirty=dirty)
+
+
+def _pages(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in sorted(site.rglob("*.html"))}
+
+
+def test_a_serve_rebuild_renders_again_only_what_changed_and_matches_a_fresh_build(site_with, tmp_path: Path,
+                                                                                  caplog) -> None:
+    import logging
+
+    root = site_with({})
+    config, card = root / "mkdocs.yml", root / "site_example" / "dossiers" / "anomaly" / "L2-2026-06-08.md"
+    caplog.set_level(logging.INFO)
+    _serve_build(config, root / "served", first=True)
+    generated = len(_pages(root / "served" / "dossier"))
+    caplog.clear()
+    _serve_build(config, root / "served")
+    assert f"{generated} of {generated} pages unchanged since the last build" in caplog.text
+    text = card.read_text(encoding="utf-8")
+    card.write_text(text.replace("## Model / algorithm info\n", "## Model / algorithm info\n\nA new first line.\n"),
+                    encoding="utf-8")
+    caplog.clear()
+    _serve_build(config, root / "served")
+    reused = int(re.search(r"(\d+) of \d+ pages unchanged", caplog.text).group(1))
+    assert generated - 15 < reused < generated  # the project's pages and the org pages, not every project's
+    assert "A new first line." in (root / "served" / "dossier" / "R11.1" / "L2-2026-06-08" / "index.html").read_text(
+        encoding="utf-8")
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(root / "fresh")]
+    fresh = subprocess.run(command, capture_output=True, text=True, timeout=300,
+                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})  # a new process: nothing reused
+    assert fresh.returncode == 0, fresh.stderr[-2000:]
+    assert _pages(root / "served") == _pages(root / "fresh")
+
+
+def test_a_dirty_rebuild_writes_only_the_generated_pages_that_changed(site_with, tmp_path: Path) -> None:
+    root = site_with({})
+    config, card = root / "mkdocs.yml", root / "site_example" / "dossiers" / "anomaly" / "L2-2026-06-08.md"
+    _serve_build(config, root / "served", dirty=True, first=True)
+    site = root / "served" / "dossier"
+    before = {path: path.stat().st_mtime_ns for path in site.rglob("index.html")}
+    card.write_text(card.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    _serve_build(config, root / "served", dirty=True)
+    written = {path.relative_to(site).as_posix() for path, stamp in before.items() if path.stat().st_mtime_ns != stamp}
+    assert "R11.1/L2-2026-06-08/index.html" in written and "index.html" in written  # the card and the portfolio
+    assert "P12.2/index.html" not in written and "P12.2/L8-2026-07-06/index.html" not in written
+    assert "One more line." in (site / "R11.1" / "L2-2026-06-08" / "index.html").read_text(encoding="utf-8")

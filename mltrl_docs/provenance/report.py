@@ -195,6 +195,9 @@ def _provenance(dossier: Dossier, cache_dir: Path | None, max_commits: int,
         records.update(reader.records)
         findings += reader.findings()
     cache.save()
+    # In the dossier's order, whichever answers came from the cache: the same dossier gives the same report.
+    order = [card.path for card in dossier.cards]
+    records = {path: records[path] for path in order if path in records}
     return ProvenanceReport(histories, records, tuple(repositories), tuple(findings))
 
 

@@ -155,7 +155,9 @@ class DossierContext(PageContext):
     """A project's dossier page."""
 
     project: Project
-    dossier: CheckedDossier
+    known: frozenset[str]
+    """The projects that have a dossier page (a coupled or limiting project the page may link to);
+    not the whole dossier, so that the page's context holds only what it shows (``render.reuse``)."""
     gates: ProjectGates | None
     """None only for a project with no valid card."""
     lines: ProductionLines

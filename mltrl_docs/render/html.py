@@ -27,6 +27,7 @@ from mltrl_docs.render import pages
 from mltrl_docs.render.autolink import ScopeMatchers, link_terms
 from mltrl_docs.render.markdown import Relink, to_html
 from mltrl_docs.render.pages import SitePage
+from mltrl_docs.render.search import SEARCH_MARKS, unmarked
 from mltrl_docs.render.transitions import transition_text
 from mltrl_docs.resources import resource_dir
 from mltrl_docs.revision import AsOf
@@ -56,6 +57,7 @@ class Renderer:
             levels=LEVELS,
             phases=list(Phase),
             project_uri=partial(pages.project_uri, prefix),
+            project_id_uri=partial(pages.project_id_uri, prefix),
             card_uri=partial(pages.card_uri, prefix),
             attachment_uri=partial(pages.attachment_uri, prefix),
             transition_text=transition_text,
@@ -66,6 +68,8 @@ class Renderer:
             glossary_uri=self.glossary_uri,
             glossary_teams_uri=f"{prefix}/glossary/teams.md",
             theme_tags=False,  # True: the theme lists a page's tags itself (Material's tags plugin)
+            search_from=Markup(SEARCH_MARKS[0]),
+            search_to=Markup(SEARCH_MARKS[1]),
         )
         self.use_glossary(None)
         self.allow_images(())
@@ -102,11 +106,15 @@ class Renderer:
         self._matchers = ScopeMatchers(glossary) if glossary is not None else None
         self._term_parts: dict[tuple[str, Entry], tuple[str, str]] = {}
 
-    def render(self, page: SitePage, url_for: UrlFor, published: Mapping[Path, str]) -> str:
+    def render(self, page: SitePage, url_for: UrlFor, published: Mapping[Path, str], *, marked: bool = False) -> str:
         """The page's HTML (the content area only; the host's theme draws the rest).
-        ``published`` maps source files (cards, attachments) to the URIs of their pages."""
+        ``published`` maps source files (cards, attachments) to the URIs of their pages.
+        ``marked``: keep the marks around what search indexes (``render.search``), for the
+        plugin to cut the page's search view from once its headings have their ids."""
         html = self.env.get_template("_page.html").render(page=page, url=url_for, published=published,
                                                           **page.context.variables())
+        if not marked:
+            html = unmarked(html)
         if not page.link_terms or self._matchers is None or self.link_mode == "off":
             return html
         glossary_url = url_for(self.glossary_uri)

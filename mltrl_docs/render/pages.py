@@ -15,6 +15,7 @@ from pathlib import Path
 from mltrl_docs.changes import DEFAULT_DAYS, ChangeReport, Since
 from mltrl_docs.checklist import Checklist, card_checklist, read_checklist
 from mltrl_docs.dossier import CheckedDossier
+from mltrl_docs.evidence import EvidenceReport
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.glossary import Entry, Glossary, fold
 from mltrl_docs.messages import Messages, english
@@ -51,6 +52,7 @@ from mltrl_docs.render.coupling import coupling_graph
 from mltrl_docs.render.feed import history
 from mltrl_docs.render.matrix import recent_matrix, requirement_matrix, risk_matrix
 from mltrl_docs.render.metrics_chart import metrics_chart
+from mltrl_docs.render.search import Search
 from mltrl_docs.render.timeline import timeline
 
 
@@ -70,6 +72,9 @@ class SitePage:
     """The project whose glossary scope applies, if the page belongs to one."""
     tags: tuple[str, ...] = ()
     """The card's ``tags`` (the current card's on a dossier), for the host's tags (Material's plugin)."""
+    search: Search = Search.NONE
+    """What the host's search indexes of the page (``render.search``): by default nothing, since
+    most generated pages repeat the cards' text."""
     unbroken: str = ""
     """A part of the title the heading keeps on one line (a card's date, which a browser would
     break at a hyphen on a phone); empty: none."""
@@ -82,7 +87,12 @@ class SitePage:
 
 
 def project_uri(prefix: str, project: Project) -> str:
-    return f"{prefix}/{project.id}/index.md"
+    return project_id_uri(prefix, project.id)
+
+
+def project_id_uri(prefix: str, project_id: str) -> str:
+    """The dossier page of the project ``project_id`` (which may be another page's coupled project)."""
+    return f"{prefix}/{project_id}/index.md"
 
 
 def card_stem(card: Card) -> str:
@@ -167,6 +177,7 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
     for finding in dossier.findings:
         by_file.setdefault(finding.path, []).append(finding)
     gates = dossier.gates
+    known = frozenset(dossier.projects)
     for project in projects:
         project_gates = gates.projects.get(project.id)
         card_moves = moves(project.cards, m)
@@ -174,7 +185,7 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
         histories = {card.path: found for card in project.cards if (found := provenance.file(card.path)) is not None}
         decisions = {card.path: provenance.decisions(card) for card in project.cards}
         context = DossierContext(
-            project, dossier, project_gates, lines[project.id], gates.approved, current_checklist(project),
+            project, known, project_gates, lines[project.id], gates.approved, current_checklist(project),
             coupling_graph(project_gates.readiness, dossier.dossier) if project_gates else None,
             tuple(by_project[project.id]), timeline(project.cards, dossier.today, m),
             requirement_matrix(project.cards, dossier.evidence),
@@ -184,9 +195,9 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
         pages.append(SitePage(project_uri(prefix, project),
                               m.text("page.dossier.title", project=project.id, title=project.title), "project.html",
                               context, in_nav=True, link_terms=True, project=project.id,
-                              tags=project.current.tags if project.current else ()))
+                              tags=project.current.tags if project.current else (), search=Search.MARKED))
         if "packets" in include:
-            pages.append(packet_page(prefix, project, context, m))
+            pages.append(packet_page(prefix, project, context, dossier.evidence, m))
         for index, card in enumerate(project.cards if "cards" in include else ()):
             previous = project.cards[index - 1] if index else None
             following = project.cards[index + 1] if index + 1 < len(project.cards) else None
@@ -199,16 +210,17 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
                                          CardHistory.of(histories.get(card.path)), decisions[card.path],
                                          change_view(changes.of(card), m)),
                 source=card.path, link_terms=True, project=project.id, tags=card.tags, unbroken=m.date(card.date),
+                search=Search.MARKED,
             ))
         for attachment in project.attachments if "attachments" in include else ():
             pages.append(SitePage(attachment_uri(prefix, project, attachment.path), attachment.title,
                                   "attachment.html", AttachmentContext(project, attachment, attachment.body,
                                                                        read_checklist(attachment)),
-                                  source=attachment.path, link_terms=True, project=project.id))
+                                  source=attachment.path, link_terms=True, project=project.id, search=Search.PAGE))
     return pages
 
 
-def packet_page(prefix: str, project: Project, dossier: DossierContext,
+def packet_page(prefix: str, project: Project, dossier: DossierContext, evidence: EvidenceReport,
                 messages: Messages | None = None) -> SitePage:
     """The review packet of a project, for the gate meeting and for printing: the dossier page's
     context, with the requirement matrix of the current and the previous card only, the open
@@ -216,7 +228,7 @@ def packet_page(prefix: str, project: Project, dossier: DossierContext,
     the gate needs; who recorded each decision stays, in the summary); ``dossier_uri`` is the dossier
     page it comes from."""
     fields = {name: getattr(dossier, name) for name in dossier.variables()}
-    context = PacketContext(**{**fields, "matrix": recent_matrix(project.cards, evidence=dossier.dossier.evidence),
+    context = PacketContext(**{**fields, "matrix": recent_matrix(project.cards, evidence=evidence),
                                "findings": tuple(f for f in dossier.findings if f.severity is not Severity.INFO),
                                "histories": {}},
                             dossier_uri=project_uri(prefix, project))
@@ -267,7 +279,7 @@ def glossary_pages(dossier: Dossier, glossary: Glossary, prefix: str,
                               any(entry.builtin for entry in glossary.entries))
     return [
         SitePage(f"{prefix}/glossary/index.md", m.text("page.glossary.title"), "glossary.html", context,
-                 in_nav=True),
+                 in_nav=True, search=Search.PAGE),
         SitePage(f"{prefix}/glossary/teams.md", m.text("page.glossary_teams.title"), "glossary_teams.html",
                  GlossaryTeamsContext(glossary, glossary.teams())),
     ]
@@ -282,8 +294,8 @@ def term_usage(dossier: Dossier, glossary: Glossary) -> dict[Entry, list[tuple[P
         for card in project.cards:
             for entry in matcher.uses(_card_text(card)):
                 usage.setdefault(entry, {}).setdefault(project.id, []).append(card)
-    return {entry: [(dossier.projects[p], cards) for p, cards in by_project.items()]
-            for entry, by_project in usage.items()}
+    return {entry: [(dossier.projects[p], cards) for p, cards in usage[entry].items()]
+            for entry in glossary.entries if entry in usage}  # in the glossary's order, build after build
 
 
 def _card_text(card: Card) -> str:

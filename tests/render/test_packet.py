@@ -56,7 +56,7 @@ def test_each_project_has_a_packet_built_from_its_dossier_context(write_card, tm
     assert packet.link_terms and packet.project == "C1"
     assert packet_uri("dossier", dossier.projects["C1"]) == packet.uri
     # The dossier's own data, reused: the same summary, gates, history, risks and lines.
-    same = {"project", "dossier", "gates", "lines", "approved", "checklist", "timeline", "risks", "graph",
+    same = {"project", "known", "gates", "lines", "approved", "checklist", "timeline", "risks", "graph",
             "requirements", "moves"}
     assert all(getattr(packet.context, key) is getattr(dossier_page.context, key) for key in same)
     assert packet.context.dossier_uri == "dossier/C1/index.md"
@@ -189,7 +189,7 @@ def test_every_generated_page_says_as_of_what(example: CheckedDossier) -> None:
                                                   "attachment.html", "levels.html", "history.html", "metrics.html",
                                                   "requirements.html", "findings.html", "glossary.html",
                                                   "glossary_teams.html"}
-    line = ('<p class="mltrl-as-of" data-search-exclude><small>As of <time datetime="2026-12-01">2026-12-01</time> '
+    line = ('<p class="mltrl-as-of"><small>As of <time datetime="2026-12-01">2026-12-01</time> '
             '(build date) · source: <code>site_example/dossiers</code> at commit <code>abc1234</code> + local changes'
             '</small></p>')
     for page in pages:

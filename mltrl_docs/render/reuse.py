@@ -1,0 +1,96 @@
+"""Pages rendered again only when what they show changed (``mkdocs serve``).
+
+A generated page is a template applied to its ``SitePage`` (its context: the project, its
+cards, their gate results, findings, history) and to what every page shares (the site's
+labels, glossary, build date, the set of pages links may point to). When both are the same
+as in the last build, so is the page. ``same`` compares them by value, the way the cards'
+equality does not: a card, project or report is compared field by field (most cards are the
+very objects of the last build, reused by ``FileCache``, and compare at once).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+R = TypeVar("R")
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def same(a: object, b: object) -> bool:
+    """``a`` and ``b`` hold the same values: dataclasses field by field (whatever their own
+    equality), sequences and mappings item by item in order, anything else by ``==``. False may
+    be wrong (a mapping built in another order), which costs a rendering; True never is."""
+    if a is b:
+        return True
+    kind = type(a)
+    if kind is not type(b):
+        return False
+    if kind in (str, int, float, bool, bytes):
+        return a == b
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        if len(a) != len(b):
+            return False
+        if a == b:  # at C speed; True only when every item is equal (or the very same object)
+            return True
+        return all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, Mapping):  # item by item in order: keys may be objects equal only to themselves
+        assert isinstance(b, Mapping)
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a.items(), b.items(), strict=True))
+    if dataclasses.is_dataclass(a):
+        if _compares_values(kind) and a == b:
+            return True
+        names = _FIELDS.get(kind)
+        if names is None:
+            names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(a))
+        return all(same(getattr(a, name), getattr(b, name)) for name in names)
+    if isinstance(a, (set, frozenset)):
+        return a == b
+    return bool(a == b)
+
+
+def _compares_values(kind: type) -> bool:
+    """The dataclass's own ``==`` compares its fields (not only identity)."""
+    params = getattr(kind, "__dataclass_params__", None)
+    return bool(params is not None and params.eq)
+
+
+@dataclass(slots=True)
+class _Entry(Generic[R]):
+    page: object
+    result: R
+
+
+class Rendered(Generic[R]):
+    """The last build's result for each page (``R``: what the adapter keeps of a rendering),
+    given back while the page and what every page shares are the same."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, _Entry[R]] = {}
+        self._shared: object = None
+
+    def begin(self, shared: object) -> None:
+        """Start a build whose pages all share ``shared`` (labels, glossary, build date, the
+        pages that exist); when that changed, no page of the last build is reused."""
+        if not same(shared, self._shared):
+            self._entries.clear()
+        self._shared = shared
+
+    def get(self, uri: str, page: object) -> R | None:
+        """The result for ``page`` at ``uri`` when it is the same page as last time."""
+        entry = self._entries.get(uri)
+        return entry.result if entry is not None and same(entry.page, page) else None
+
+    def put(self, uri: str, page: object, result: R) -> None:
+        self._entries[uri] = _Entry(page, result)
+
+    def keep(self, uris: set[str]) -> None:
+        """Forget the pages a build no longer has."""
+        for uri in self._entries.keys() - uris:
+            del self._entries[uri]
+
+    def __len__(self) -> int:
+        return len(self._entries)
