@@ -139,9 +139,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         """What the renderer was made for (prefix, custom templates, config folder)."""
         self.messages: Messages = english()
         """The site's labels: settings.language, else the theme's language, with settings.labels."""
-        self.files = FileCache()
-        """Each card's, page's and glossary's reading, reused across `mkdocs serve` rebuilds while
-        the file's bytes are the same."""
+        self.files: FileCache | None = None
+        """Under `mkdocs serve`: each card's, page's and glossary's reading, reused across rebuilds
+        while the file's bytes are the same (a single build has nothing to reuse: None)."""
         self.nav_entries: tuple[NavSection | str, ...] = ()
         """The "Dossier" section's entries (``render.navigation``): page URIs and sections."""
         self.rendered: Rendered[_Shown] = Rendered()
@@ -161,6 +161,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         """Defined so that MkDocs keeps this instance across `mkdocs serve` rebuilds; notes
         whether it serves (where ``fail_on`` reports instead of failing)."""
         self.serving = command == "serve"
+        self.files = FileCache() if self.serving else None
+        self.rendered = Rendered()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -202,10 +204,11 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         # (a shallow clone, the commit limit) is the provenance report's own note, logged as info.
         dossier = build_site(self.settings, provenance=True,
                              cache_dir=Path(config.config_file_path).parent / CACHE_DIR, files=self.files)
-        if self.files.hits:
-            log.info(f"mltrl: {self.files.hits} of {self.files.hits + self.files.misses} files unchanged since the "
-                     "last build, not read again")
-        self.files.sweep()
+        if self.files is not None:
+            if self.files.hits:
+                log.info(f"mltrl: {self.files.hits} of {self.files.hits + self.files.misses} files unchanged since "
+                         "the last build, not read again")
+            self.files.sweep()
         found = list(dossier.findings)
         if self.renderer is not None:
             self.renderer.use_glossary(dossier.glossary, self.settings.link_terms)
@@ -292,7 +295,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
                              _permalink(config))
             shown = _Shown(unmarked(shaped.html), shaped.toc, shaped.anchors,
                            search_view(shaped.html, generated.search))
-            self.rendered.put(generated.uri, generated, shown)
+            if self.serving:  # kept for the next rebuild
+                self.rendered.put(generated.uri, generated, shown)
         page.toc = TableOfContents([_anchor_link(heading) for heading in shown.toc])
         if _sections(shown.toc) < 2:  # one section or none: no sidebar for the outline (Material)
             page.meta["hide"] = [*(page.meta.get("hide") or []), "toc"]
