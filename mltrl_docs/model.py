@@ -19,6 +19,15 @@ from mltrl_docs.levels import Level
 from mltrl_docs.yamldata import DataPath
 
 
+def field_position(positions: Mapping[DataPath, Position], path: tuple[str | int, ...]) -> Position:
+    """Where the frontmatter field ``path`` is written, or its nearest written parent (the file's
+    first line when none is): a card and an invalid card locate their findings alike."""
+    for length in range(len(path), -1, -1):
+        found = positions.get(path[:length])
+        if found:
+            return found
+    return Position(1, 1)
+
 class CardStatus(StrEnum):
     DRAFT = "draft"
     IN_REVIEW = "in-review"
@@ -394,11 +403,7 @@ class Card:
 
     def where(self, *path: str | int) -> Position:
         """Position of a frontmatter field (or its nearest written parent)."""
-        for length in range(len(path), -1, -1):
-            found = self.positions.get(tuple(path[:length]))
-            if found:
-                return found
-        return Position(1, 1)
+        return field_position(self.positions, path)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -425,11 +430,7 @@ class InvalidCard:
 
     def where(self, *path: str | int) -> Position:
         """Position of a frontmatter field (or its nearest written parent)."""
-        for length in range(len(path), -1, -1):
-            found = self.positions.get(tuple(path[:length]))
-            if found:
-                return found
-        return Position(1, 1)
+        return field_position(self.positions, path)
 
     @classmethod
     def of(cls, card: Card, findings: tuple[Finding, ...], project_id: str | None = None) -> InvalidCard:

@@ -9,24 +9,16 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from mltrl_docs.cli import main
+from conftest import run_cli
 from mltrl_docs.dossier import build_dossier
 from mltrl_docs.load import load_markdown
 from mltrl_docs.model import Attachment, InvalidCard
 
 
 def _check(*args: str, cwd: Path) -> tuple[int, list[dict]]:
-    previous = Path.cwd()
-    os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(main, ["check", "--format", "json", *args], catch_exceptions=False)
-    finally:
-        os.chdir(previous)
+    result = run_cli("check", "--format", "json", *args, cwd=cwd)
     return result.exit_code, json.loads(result.output)["findings"]
 
 

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,11 +17,9 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
 from conftest import REPO, run_cli
-from mltrl_docs.cli import main
 from mltrl_docs.load import FORMAT_VERSIONS_WRITTEN
 from mltrl_docs.resources import OUTPUT_SCHEMA_NAMES, SCHEMA_NAMES, load_schema
 from mltrl_docs.settings import load_settings
@@ -31,13 +28,7 @@ from mltrl_docs.settings import load_settings
 
 
 def _check_json(*args: str, cwd: Path) -> dict[str, Any]:
-    previous = Path.cwd()
-    os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(main, ["check", "--format", "json", *args], catch_exceptions=False)
-    finally:
-        os.chdir(previous)
-    return json.loads(result.output)
+    return json.loads(run_cli("check", "--format", "json", *args, cwd=cwd).output)
 
 
 def test_check_json_of_the_example_validates_against_its_schema() -> None:
