@@ -46,7 +46,7 @@ from mltrl_docs.render.outline import Heading, Permalink, outline
 from mltrl_docs.render.pages import OPTIONAL_PAGES, SitePage, evidence_files, site_pages
 from mltrl_docs.render.reuse import Rendered
 from mltrl_docs.render.search import search_view, unmarked
-from mltrl_docs.report import WORDS, text_line
+from mltrl_docs.report import WORDS, counted, text_line
 from mltrl_docs.repositories import own_repository
 from mltrl_docs.resources import resource_dir
 from mltrl_docs.revision import as_of
@@ -234,16 +234,18 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         self.pages = {page.uri: page for page in listed}
         self.nav_entries = navigation(listed, dossier, self.messages)
         self.published = {page.source: page.uri for page in self.pages.values() if page.source is not None}
-        # What every page shows besides its own context: when it is as in the last build (mkdocs
-        # serve), a page whose context is the same is not rendered again (render.reuse).
-        self.rendered.begin((self.messages, dossier.glossary, self.settings.link_terms, self.settings.image_hosts,
-                             self.renderer.env.globals.get("as_of") if self.renderer else None,
-                             self.renderer.env.globals.get("theme_tags") if self.renderer else None,
-                             sorted(self.published.items()), sorted(self.pages), _permalink(config),
-                             self.config.prefix, self.config.custom_templates, self.settings.repositories))
-        self.rendered.keep(set(self.pages))
-        self.reused = {uri: shown for uri, page in self.pages.items()
-                       if (shown := self.rendered.get(uri, page)) is not None}
+        self.reused = {}
+        if self.serving:
+            # What every page shows besides its own context: when it is as in the last build, a page
+            # whose context is the same is not rendered again (render.reuse).
+            self.rendered.begin((self.messages, dossier.glossary, self.settings.link_terms, self.settings.image_hosts,
+                                 self.renderer.env.globals.get("as_of") if self.renderer else None,
+                                 self.renderer.env.globals.get("theme_tags") if self.renderer else None,
+                                 sorted(self.published.items()), sorted(self.pages), _permalink(config),
+                                 self.config.prefix, self.config.custom_templates, self.settings.repositories))
+            self.rendered.keep(set(self.pages))
+            self.reused = {uri: shown for uri, page in self.pages.items()
+                           if (shown := self.rendered.get(uri, page)) is not None}
         if self.reused:
             log.info(f"mltrl: {len(self.reused)} of {len(self.pages)} pages unchanged since the last build, not "
                      "rendered again")
@@ -337,8 +339,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         the build; ``mkdocs serve`` says so and keeps serving."""
         if not self.failing:
             return
-        counted = [(sum(f.severity is s for f in self.failing), WORDS[s]) for s in FAIL_ON[self.config.fail_on]]
-        tally = " and ".join(f"{n} {word}" + ("" if n == 1 else "s") for n, word in counted if n)
+        tally = " and ".join(counted(n, WORDS[s]) for s in FAIL_ON[self.config.fail_on]
+                             if (n := sum(f.severity is s for f in self.failing)))
         what = (f"mltrl: the build fails on {tally} in the dossier "
                 f"(listed above; plugin option fail_on: {self.config.fail_on})")
         if self.serving:

@@ -75,7 +75,7 @@ def summary(checked: Tally, findings: Sequence[Finding]) -> str:
     return (
         f"checked {checked.projects} projects, {checked.cards + checked.invalid_cards} cards "
         f"({checked.invalid_cards} invalid), {checked.glossary_terms} glossary terms: "
-        + ", ".join(_plural(tally[severity], word) for severity, word in WORDS.items())
+        + ", ".join(counted(tally[severity], word) for severity, word in WORDS.items())
     )
 
 
@@ -85,7 +85,8 @@ def _terms(checked: CheckedDossier) -> int:
     return len(dossier.glossary) + sum(len(p.glossary) for p in dossier.projects.values())
 
 
-def _plural(n: int, word: str) -> str:
+def counted(n: int, word: str) -> str:
+    """``1 error``, ``2 errors``: a count of one of the CLI's English words."""
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
