@@ -809,3 +809,16 @@ def test_a_dirty_rebuild_writes_only_the_generated_pages_that_changed(site_with,
     assert "R11.1/L2-2026-06-08/index.html" in written and "index.html" in written  # the card and the portfolio
     assert "P12.2/index.html" not in written and "P12.2/L8-2026-07-06/index.html" not in written
     assert "One more line." in (site / "R11.1" / "L2-2026-06-08" / "index.html").read_text(encoding="utf-8")
+
+
+def test_navigation_group_titles_reach_the_theme_as_text(write, tmp_path: Path) -> None:
+    """Themes print section titles unescaped; a site's own label for a group stays text."""
+    write("mkdocs.yml", "site_name: t\ntheme: mkdocs\nplugins:\n  - mltrl\n")
+    write("docs/index.md", "# Portal\n")
+    write("mltrl-docs.yml", "sources: [cards]\nlabels:\n  nav.group.phase: \"<img src=x onerror=alert(1)>{phase} ({count})\"\n")
+    write("cards/p/L2.md", card_text(project="P1"))
+    result = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site", strict=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    html = (tmp_path / "site" / "dossier" / "P1" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;Research (1)" in html
+    assert "<img src=x" not in html
