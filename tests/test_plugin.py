@@ -815,7 +815,8 @@ def test_navigation_group_titles_reach_the_theme_as_text(write, tmp_path: Path) 
     """Themes print section titles unescaped; a site's own label for a group stays text."""
     write("mkdocs.yml", "site_name: t\ntheme: mkdocs\nplugins:\n  - mltrl\n")
     write("docs/index.md", "# Portal\n")
-    write("mltrl-docs.yml", "sources: [cards]\nlabels:\n  nav.group.phase: \"<img src=x onerror=alert(1)>{phase} ({count})\"\n")
+    write("mltrl-docs.yml",
+          "sources: [cards]\nlabels:\n  nav.group.phase: \"<img src=x onerror=alert(1)>{phase} ({count})\"\n")
     write("cards/p/L2.md", card_text(project="P1"))
     result = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site", strict=False)
     assert result.returncode == 0, result.stderr[-3000:]
