@@ -20,9 +20,9 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -68,6 +68,8 @@ class Messages:
     language: str
     """The language code the table is for (``en``, ``de``)."""
     table: Mapping[str, Message]
+    _dates: dict[dt.date, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """The days said so far (``date``)."""
 
     def message(self, key: str) -> Message:
         """The raw message; an unknown key is a programming error (KeyError)."""
@@ -94,20 +96,13 @@ class Messages:
         if count is not None:
             values = {**values, "count": count}
         convert = value or self.value
-
-        def fill(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name not in values:
-                raise KeyError(f"message '{key}' needs a value for {{{name}}}")
-            return convert(values[name])
-
         parts: list[str] = []
-        start = 0
-        for match in PLACEHOLDER.finditer(template):
-            parts.append(text(template[start:match.start()]))
-            parts.append(fill(match))
-            start = match.end()
-        parts.append(text(template[start:]))
+        for words, name in _pieces(template, text):
+            parts.append(words)
+            if name is not None:
+                if name not in values:
+                    raise KeyError(f"message '{key}' needs a value for {{{name}}}")
+                parts.append(convert(values[name]))
         return "".join(parts)
 
     def value(self, value: object) -> str:
@@ -115,8 +110,12 @@ class Messages:
         return self.date(value) if isinstance(value, dt.date) else str(value)
 
     def date(self, day: dt.date) -> str:
-        """``day`` in the language's display format (``date.format``): 2021-06-14, 14.06.2021."""
-        return self.text("date.format", **_date_values(day, self))
+        """``day`` in the language's display format (``date.format``): 2021-06-14, 14.06.2021
+        (worked out once per day: a site prints the same few hundred days thousands of times)."""
+        said = self._dates.get(day)
+        if said is None:
+            said = self._dates[day] = self.text("date.format", **_date_values(day, self))
+        return said
 
     def year_month(self, day: dt.date) -> str:
         """The month of ``day`` as a chart's time axis labels it (``date.year_month``): 2021-06."""
@@ -135,6 +134,20 @@ class Messages:
         if count is None:
             raise KeyError(f"message '{key}' is a plural message; use plural() with a count")
         return message.get(self.plural_form(count)) or message["other"]
+
+
+@lru_cache(maxsize=4096)
+def _pieces(template: str, text: Callable[[str], str]) -> tuple[tuple[str, str | None], ...]:
+    """A message's text split at its placeholders, ``text`` applied to its own words: pairs of
+    (words, the placeholder after them or None). Split once per message and way of escaping,
+    not on every page that says it."""
+    pieces: list[tuple[str, str | None]] = []
+    start = 0
+    for match in PLACEHOLDER.finditer(template):
+        pieces.append((text(template[start:match.start()]), match.group(1)))
+        start = match.end()
+    pieces.append((text(template[start:]), None))
+    return tuple(pieces)
 
 
 def _date_values(day: dt.date, messages: Messages) -> dict[str, object]:

@@ -284,10 +284,15 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         if generated is None or self.renderer is None:
             return html
 
+        urls: dict[str, str | None] = {}
+
         def url_for(uri: str) -> str | None:
-            """None for a page the site leaves out (option `pages`): the link becomes text."""
-            target = files.get_file_from_path(uri)
-            return get_relative_url(target.url, page.url) if target is not None else None
+            """None for a page the site leaves out (option `pages`): the link becomes text.
+            Once per page and target: a page links the glossary or its dossier many times."""
+            if uri not in urls:
+                target = files.get_file_from_path(uri)
+                urls[uri] = get_relative_url(target.url, page.url) if target is not None else None
+            return urls[uri]
 
         shown = self.reused.pop(generated.uri, None)
         if shown is None:

@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 from mltrl_docs.changes import (
     DEFAULT_DAYS,
@@ -23,6 +24,7 @@ from mltrl_docs.changes import (
     Changed,
     ChangeEntry,
     ChangeKind,
+    ChangeReport,
     Fallback,
     RequirementChange,
     SectionDiff,
@@ -38,6 +40,10 @@ from mltrl_docs.render.acceptance import counts_text
 from mltrl_docs.render.transitions import move
 
 SECTION_ANCHOR = "changes-since-approved"
+DETAILED_ENTRIES = 200
+"""The 'What changed' page details its newest entries up to this many; older ones say how much
+changed in one line and link to their card page, where the whole change is: a page listing
+thousands of changes stays quick to build and to read."""
 """The id of the card page's section: pages that show a change compactly link to it."""
 
 
@@ -174,6 +180,8 @@ class EntryView:
     kind: EntryKind
     said: str
     """The kind of change in words: ``new card: advanced from level 4 to 5``, ``changed in commit 1a2b3c4``."""
+    detailed: bool = True
+    """The page details this change (one of the newest ``DETAILED_ENTRIES``); else it says how much changed."""
 
     @property
     def project(self) -> Project:
@@ -340,8 +348,30 @@ def unseen(since: Since, provenance: ProvenanceReport) -> tuple[Note, ...]:
     return tuple(notes)
 
 
-def entry_view(entry: ChangeEntry, since: Since, messages: Messages | None = None) -> EntryView:
-    """One card of the list, with the kind of its change in words."""
+class ChangeViews:
+    """Each card's change in words, said once per build: its card page, its dossier page and the
+    'What changed' page show the same ``ChangeView``."""
+
+    def __init__(self, report: ChangeReport, messages: Messages | None = None) -> None:
+        self.report = report
+        self.messages = messages or english()
+        self._views: dict[Path, ChangeView] = {}
+
+    def of(self, card: Card) -> ChangeView:
+        """``card`` against its project's previous approved card."""
+        view = self._views.get(card.path)
+        if view is None:
+            view = self._views[card.path] = change_view(self.report.of(card), self.messages)
+        return view
+
+    def current(self, project: Project) -> ChangeView | None:
+        """The project's current card's change (the dossier page's)."""
+        return self.of(project.current) if project.current is not None else None
+
+
+def entry_view(entry: ChangeEntry, since: Since, messages: Messages | None = None, *,
+               view: ChangeView | None = None, detailed: bool = True) -> EntryView:
+    """One card of the list, with the kind of its change in words (``view``: its change, if said already)."""
     m = messages or english()
     card = entry.card
     if card.date >= since.date:
@@ -353,9 +383,12 @@ def entry_view(entry: ChangeEntry, since: Since, messages: Messages | None = Non
         kind, said = EntryKind.LOCAL, m.text("changes.entry.local")
     else:
         kind, said = EntryKind.EDITED, m.text("changes.entry.edited")
-    return EntryView(entry, change_view(entry.change, m), kind, said)
+    return EntryView(entry, view or change_view(entry.change, m), kind, said, detailed)
 
 
-def entry_views(entries: Sequence[ChangeEntry], since: Since,
-                messages: Messages | None = None) -> tuple[EntryView, ...]:
-    return tuple(entry_view(entry, since, messages) for entry in entries)
+def entry_views(entries: Sequence[ChangeEntry], since: Since, messages: Messages | None = None,
+                views: ChangeViews | None = None) -> tuple[EntryView, ...]:
+    """The list's rows, newest first (as ``entries`` are), the newest ``DETAILED_ENTRIES`` detailed."""
+    return tuple(entry_view(entry, since, messages, view=views.of(entry.card) if views is not None else None,
+                            detailed=index < DETAILED_ENTRIES)
+                 for index, entry in enumerate(entries))

@@ -101,6 +101,8 @@ class ChangesContext(PageContext):
     entries: tuple[EntryView, ...]
     projects: int
     """How many projects the entries are of."""
+    detailed: int
+    """How many of the newest entries the page details (``render.changes.DETAILED_ENTRIES`` at most)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,7 +52,9 @@ class Renderer:
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                                finalize=isolate_bidi)
         self.env.filters["markdown"] = _markdown_filter
-        self.env.filters["display"] = partial(relative, base=root or Path.cwd())
+        self.root = root or Path.cwd()
+        self._shown_paths: dict[Path, str] = {}
+        self.env.filters["display"] = self._display
         self.env.globals.update(
             levels=LEVELS,
             phases=list(Phase),
@@ -82,8 +84,19 @@ class Renderer:
 
     def stamp(self, as_of: AsOf | None) -> None:
         """What every page says it is true as of: the build date and the sources' commits
-        (``revision.as_of``, asked once per build); None: pages say nothing of it."""
+        (``revision.as_of``, asked once per build); None: pages say nothing of it. A new
+        stamp is a new build: the file paths shown in the last one are worked out again."""
         self.env.globals["as_of"] = as_of
+        self._shown_paths.clear()
+
+    def _display(self, path: Path) -> str:
+        """``{{ f.path | display }}``: a file's path as pages show it, from ``root`` (once per path
+        and build: a finding's file is named on its card page, its dossier, its packet and the
+        findings page, and resolving symlinks reads the disk)."""
+        shown = self._shown_paths.get(path)
+        if shown is None:
+            shown = self._shown_paths[path] = relative(path, self.root)
+        return shown
 
     def use_messages(self, messages: Messages) -> None:
         """The site's labels (``messages.load_messages``), for templates: ``t(key, **values)`` and
@@ -139,7 +152,7 @@ def isolate_bidi(value: object) -> object:
     """Every value printed by a template, as Jinja's ``finalize``: a text holding bidirectional
     controls is wrapped in an isolate (U+2068 ... U+2069), so an override a team wrote (the
     check warns about it) reorders only that value, never the page's own words after it."""
-    if isinstance(value, str) and not isinstance(value, Markup) and BIDI.search(value):
+    if isinstance(value, str) and not value.isascii() and not isinstance(value, Markup) and BIDI.search(value):
         return "\u2068" + value + "\u2069"
     return value
 

@@ -25,7 +25,7 @@ from mltrl_docs.production import Line, ProductionLines, Tenure, production_line
 from mltrl_docs.references import is_hidden, real_path
 from mltrl_docs.render.acceptance import card_results
 from mltrl_docs.render.autolink import ScopeMatchers
-from mltrl_docs.render.changes import SinceShown, change_view, entry_views, since_shown
+from mltrl_docs.render.changes import ChangeViews, SinceShown, entry_views, since_shown
 from mltrl_docs.render.contexts import (
     AttachmentContext,
     CardContext,
@@ -140,7 +140,7 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
     (default: English). ``since``: since when the 'What changed' page lists changes (the plugin
     resolves ``changes.since`` once per build; default: the ``DEFAULT_DAYS`` before the build date)."""
     m = messages or english()
-    changes = ChangeReport(dossier)
+    changes = ChangeViews(ChangeReport(dossier), m)
     projects = sorted(dossier.projects.values(), key=lambda p: p.id)
     by_project = findings_by_project(dossier)
     lines = {project.id: production_lines(project.cards) for project in projects}
@@ -191,7 +191,7 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
             requirement_matrix(project.cards, dossier.evidence),
             risk_matrix(project.current) if project.current else None,
             current_tally(dossier, project), card_moves, histories, decisions,
-            change_view(current, m) if (current := changes.current(project.id)) is not None else None)
+            changes.current(project))
         pages.append(SitePage(project_uri(prefix, project),
                               m.text("page.dossier.title", project=project.id, title=project.title), "project.html",
                               context, in_nav=True, link_terms=True, project=project.id,
@@ -208,7 +208,7 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
                                          gates.earned.get(card.path), gates.approved.get(card.path, False),
                                          card_moves[card.path], card_results(card, dossier.evidence, m),
                                          CardHistory.of(histories.get(card.path)), decisions[card.path],
-                                         change_view(changes.of(card), m)),
+                                         changes.of(card)),
                 source=card.path, link_terms=True, project=project.id, tags=card.tags, unbroken=m.date(card.date),
                 search=Search.MARKED,
             ))
@@ -237,14 +237,15 @@ def packet_page(prefix: str, project: Project, dossier: DossierContext, evidence
                     link_terms=True, project=project.id)
 
 
-def changes_context(dossier: CheckedDossier, report: ChangeReport, since: SinceShown | Since | None,
+def changes_context(dossier: CheckedDossier, views: ChangeViews, since: SinceShown | Since | None,
                     messages: Messages | None = None) -> ChangesContext:
     """The cards changed since ``since`` (default: the ``DEFAULT_DAYS`` before the build date), newest first."""
     m = messages or english()
     if not isinstance(since, SinceShown):
         since = since_shown(since or Since(dossier.today - timedelta(days=DEFAULT_DAYS), days=DEFAULT_DAYS), dossier)
-    entries = entry_views(report.since(since.since), since.since, m)
-    return ChangesContext(since, entries, len({entry.project.id for entry in entries}))
+    entries = entry_views(views.report.since(since.since), since.since, m, views)
+    return ChangesContext(since, entries, len({entry.project.id for entry in entries}),
+                          sum(entry.detailed for entry in entries))
 
 
 def current_tally(dossier: CheckedDossier, project: Project) -> Tally:

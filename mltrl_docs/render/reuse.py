@@ -22,8 +22,9 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 
 def same(a: object, b: object) -> bool:
     """``a`` and ``b`` hold the same values: dataclasses field by field (whatever their own
-    equality), sequences and mappings item by item in order, anything else by ``==``. False may
-    be wrong (a mapping built in another order), which costs a rendering; True never is."""
+    equality; a field declared ``compare=False``, such as a cache, is not a value), sequences
+    and mappings item by item in order, anything else by ``==``. False may be wrong (a mapping
+    built in another order), which costs a rendering; True never is."""
     if a is b:
         return True
     kind = type(a)
@@ -45,7 +46,7 @@ def same(a: object, b: object) -> bool:
             return True
         names = _FIELDS.get(kind)
         if names is None:
-            names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(a))
+            names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(a) if f.compare)
         return all(same(getattr(a, name), getattr(b, name)) for name in names)
     if isinstance(a, (set, frozenset)):
         return a == b

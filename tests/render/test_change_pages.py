@@ -244,7 +244,7 @@ def test_the_changes_page_lists_cards_since_the_day_newest_first(dossier: Checke
     markup = render(page, pages)
     said = text(markup)
     assert said.startswith("What changed Every card that changed since 2024-02-01, newest first")
-    assert "3 cards changed in 2 projects." in said
+    assert "3 cards changed in 2 projects." in said and "detailed here" not in said  # every row is
     assert "The cards are not read from git here, so a card counts by its date only" in said
     assert 'class="mltrl-table mltrl-sortable mltrl-changes-table" data-mltrl-filter' in markup
     rows = re.findall(r"<tr class=\"mltrl-changes-(\w+)\">(.*?)</tr>", markup, re.DOTALL)
@@ -256,6 +256,35 @@ def test_the_changes_page_lists_cards_since_the_day_newest_first(dossier: Checke
     assert "+ added 4: research, not-started" in first and "Versions: code 1.0.0 → 1.1.0" in first
     assert text(rows[1][1]).endswith("nothing changed")
     assert "against level" not in text(rows[2][1]) and "no earlier approved card: all of it is new" in text(rows[2][1])
+
+
+def test_past_the_newest_entries_a_row_says_how_much_changed_and_links_the_card(
+        dossier: CheckedDossier, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page listing thousands of changes details the newest DETAILED_ENTRIES; each older row counts its change,
+    keeps level, status and versions, and links to its card page, which has the whole change."""
+    monkeypatch.setattr("mltrl_docs.render.changes.DETAILED_ENTRIES", 0)
+    pages = pages_of(dossier, since=Since(dt.date(2024, 2, 1)))
+    context = pages["dossier/changes.md"].context
+    assert isinstance(context, ChangesContext)
+    assert context.detailed == 0 and not any(e.detailed for e in context.entries)
+    card_page = pages["dossier/C1/L2-2024-06-01.md"].context
+    assert isinstance(card_page, CardContext) and context.entries[0].view is card_page.change  # said once
+    markup = render(pages["dossier/changes.md"], pages)
+    assert ("each older one says how much changed, and its card page shows all of it."
+            in text(markup.split("<table")[0]))
+    rows = re.findall(r"<tr class=\"mltrl-changes-(\w+)\">(.*?)</tr>", markup, re.DOTALL)
+    first = text(rows[0][1])
+    assert "3 requirements changed" not in first and "+ added" not in first  # no requirement list
+    assert "1 requirement added · 1 requirement removed · 2 requirements changed" in first
+    assert "Versions: code 1.0.0 → 1.1.0" in first
+    assert '<a href="dossier/C1/L2-2024-06-01.md#changes-since-approved">the whole change</a>' in rows[0][1]
+    assert text(rows[1][1]).endswith("nothing changed")
+    monkeypatch.setattr("mltrl_docs.render.changes.DETAILED_ENTRIES", 1)
+    pages = pages_of(dossier, since=Since(dt.date(2024, 2, 1)))
+    markup = render(pages["dossier/changes.md"], pages)
+    assert "The newest change is detailed here" in text(markup)
+    rows = re.findall(r"<tr class=\"mltrl-changes-(\w+)\">(.*?)</tr>", markup, re.DOTALL)
+    assert "+ added 4: research, not-started" in text(rows[0][1]) and "the whole change" not in rows[0][1]
 
 
 def test_the_changes_page_by_default_lists_the_last_90_days(dossier: CheckedDossier) -> None:
