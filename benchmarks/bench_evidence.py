@@ -5,13 +5,18 @@ The corpus is `corpus.py`'s, made a git repository with a history (`provenance.p
 gives every requirement of every card an acceptance criterion (format 1.2) read from a
 JSON evidence file of its project, and every third one a JUnit XML criterion too.
 
-Side by side, in one run, fresh processes (Material, search and navigation.prune):
+Side by side, in one run, fresh processes, the runs of each build interleaved with the others'
+(Material, search and navigation.prune), timed by their CPU time (this 2-core machine is shared,
+and CPU time is far less noisy than wall time):
 
 - plain MkDocs building the same card files as ordinary pages (the baseline of every section);
 - the plugin on the commit before the criteria, with provenance off (the build before issue 12);
 - the plugin with the criteria, provenance off (adds evidence reading and judging);
 - the plugin with the criteria and provenance, cache warm (what a rebuild pays);
-- the same with provenance's cache removed before each run (the first build of a clone).
+- the same with provenance's cache removed before each run (the first build of a clone);
+
+then the pipeline alone (no pages) for the first three, to tell what reading the evidence and git
+costs from what the pages that show it cost.
 
     python benchmarks/bench_evidence.py --cards 3000 --runs 3
 """
@@ -23,6 +28,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,7 +37,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_check import series
+from bench_scale import run
 from bench_site import configs
 from provenance import build_history
 
@@ -88,6 +94,20 @@ def with_provenance(root: Path, plugin: Path, enabled: bool) -> Path:
     return config
 
 
+STAGE = """
+import sys, time
+from pathlib import Path
+from mltrl_docs.dossier import build_site
+from mltrl_docs.settings import load_settings
+settings, _ = load_settings(Path(sys.argv[1]))
+build_site(settings, provenance=True, cache_dir=Path(sys.argv[2]))
+print(time.process_time())
+"""
+"""The pipeline up to the pages (load, schema, rules, evidence, provenance, gates) in a fresh
+process, as ``mkdocs build`` runs it: what reading the evidence and git costs, apart from the
+pages that show it."""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cards", type=int, default=3000)
@@ -108,30 +128,48 @@ def main() -> None:
         (before / "docs" / "index.md").write_text("# Dossier\n", encoding="utf-8")
         old = with_provenance(before, plugin, False)
         cache = root / ".cache"
-        rows = [("plain MkDocs, same card files", series([*build, str(plain)], root, args.runs)),
-                ("plugin, no criteria, provenance off (as before issue 12)",
-                 series([*build, str(old)], before, args.runs)),
-                ("plugin, criteria judged, provenance off", series([*build, str(off)], root, args.runs)),
-                ("plugin, criteria and provenance, cache warm", series([*build, str(on)], root, args.runs)),
-                ]
-        cold = []
-        for _ in range(args.runs):
-            shutil.rmtree(cache, ignore_errors=True)
-            cold.append(series([*build, str(on)], root, 1))
-        rows.append(("plugin, criteria and provenance, cache cold",
-                     {"min": min(c["min"] for c in cold), "median": sorted(c["median"] for c in cold)[len(cold) // 2],
-                      "rss": max(c["rss"] for c in cold)}))
-    base = rows[0][1]["median"]
-    before_issue = rows[1][1]["median"]
+        builds = [("plain MkDocs, same card files", [*build, str(plain)], root, False),
+                  ("plugin, no criteria, provenance off (as before issue 12)", [*build, str(old)], before, False),
+                  ("plugin, criteria judged, provenance off", [*build, str(off)], root, False),
+                  ("plugin, criteria and provenance, cache warm", [*build, str(on)], root, False),
+                  ("plugin, criteria and provenance, cache cold", [*build, str(on)], root, True)]
+        stages = [("no criteria, provenance off", before / "mltrl-docs-off.yml", before),
+                  ("criteria, provenance off", root / "mltrl-docs-off.yml", root),
+                  ("criteria and provenance, cache warm", root / "mltrl-docs-on.yml", root)]
+        results: dict[str, list[tuple[float, float, int]]] = {name: [] for name, *_ in builds}
+        pipeline: dict[str, list[float]] = {name: [] for name, *_ in stages}
+        run([*build, str(on)], root)  # fills the provenance cache the warm rows read
+        for _ in range(args.runs):  # interleaved: the machine's drift falls on every row alike
+            for name, command, cwd, cold in builds:
+                if cold:
+                    shutil.rmtree(cache, ignore_errors=True)
+                results[name].append(run(command, cwd))
+            for name, settings, cwd in stages:
+                done = subprocess.run([sys.executable, "-c", STAGE, str(settings), str(cwd / ".cache")], cwd=cwd,
+                                      check=True, capture_output=True, text=True)
+                pipeline[name].append(float(done.stdout.split()[-1]))
     print(f"- Corpus: {cards:,} cards, {commits:,} commits (`provenance.py`'s history, {args.commits} per card), "
           f"then {criteria:,} acceptance criteria (JSON, and JUnit XML on every third requirement) in one commit.")
     print(f"- Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}; "
-          f"{args.runs} runs each, fresh processes; load average {os.getloadavg()[0]:.1f} at the end.\n")
-    print("| build | fastest | median | peak RSS | ratio to plain MkDocs | ratio to the build before issue 12 |")
-    print("|---|---|---|---|---|---|")
-    for name, result in rows:
-        print(f"| {name} | {result['min']:.1f} s | {result['median']:.1f} s | {result['rss']} MiB "
-              f"| {result['median'] / base:.2f}x | {result['median'] / before_issue:.2f}x |")
+          f"{args.runs} runs of each, fresh processes, interleaved; CPU time is user + system of the build "
+          f"process (``os.wait4``); load average {os.getloadavg()[0]:.1f} at the end.\n")
+    cpu = {name: statistics.median(c for _, c, _ in rows) for name, rows in results.items()}
+    base, before_issue = cpu[builds[0][0]], cpu[builds[1][0]]
+    print("| build | wall, median | CPU, fastest | CPU, median | peak RSS | CPU / plain MkDocs "
+          "| CPU / the build before issue 12 |")
+    print("|---|---|---|---|---|---|---|")
+    for name, rows in results.items():
+        print(f"| {name} | {statistics.median(w for w, _, _ in rows):.1f} s | {min(c for _, c, _ in rows):.1f} s "
+              f"| {cpu[name]:.1f} s | {max(r for _, _, r in rows) / 2**20:.0f} MiB | {cpu[name] / base:.2f}x "
+              f"| {cpu[name] / before_issue:.2f}x |")
+    first = statistics.median(pipeline[stages[0][0]])
+    print("\nThe pipeline alone (load, schema, rules, evidence, provenance, gates; no pages), CPU seconds "
+          "of a fresh process, median:\n")
+    print("| pipeline | CPU, median | added to the pipeline | added, as a share of the build before issue 12 |")
+    print("|---|---|---|---|")
+    for name, _, _ in stages:
+        median = statistics.median(pipeline[name])
+        print(f"| {name} | {median:.1f} s | {median - first:+.1f} s | {(median - first) / before_issue:+.1%} |")
 
 
 if __name__ == "__main__":

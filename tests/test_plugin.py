@@ -428,6 +428,11 @@ def test_search_index_skips_aggregate_tables_but_keeps_card_text(example: Path, 
     requirement = card.requirements[0].text.split(",")[0][:40]
     assert requirement in by_location[f"dossier/P12.2/{card_stem(card)}/"]
     assert requirement not in by_location["dossier/P12.2/"]  # the matrix repeats it; search skips it
+    # A requirement's acceptance criteria (measured values against thresholds) are on its card page, not in search.
+    page = (example / "dossier" / "R02.1" / "L4-2026-02-16" / "index.html").read_text(encoding="utf-8")
+    assert "duplicate proposals (pooled)" in page and "mltrl-acceptance" in page
+    assert "duplicate proposals (pooled)" not in by_location["dossier/R02.1/L4-2026-02-16/"]
+    assert "Mixed-variable" in by_location["dossier/R02.1/L4-2026-02-16/"]
 
 
 def test_pages_option_leaves_out_page_kinds_and_their_links_become_text(site_with, tmp_path: Path) -> None:

@@ -47,6 +47,8 @@ class _Files:
         self._registry = readers
         self.max_bytes = max_bytes
         self._read: dict[Path, tuple[EvidenceReader | None, Evidence | _Unread]] = {}
+        self._found: dict[tuple[Path, str, Path | None], tuple[EvidenceReader | None, Evidence | _Unread]] = {}
+        """By file, as written, and project folder: a project's criteria mostly share a few files, found once."""
 
     @property
     def registry(self) -> Registry:
@@ -65,6 +67,15 @@ class _Files:
         path = ref.resolved
         if path is None:
             return None, _Unread("an absolute path", reported=True)
+        key = (path, ref.target, folder)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = self._find(ref, path, folder)
+        return found
+
+    def _find(self, ref: Reference, path: Path, folder: Path | None) -> tuple[EvidenceReader | None,
+                                                                                Evidence | _Unread]:
+        """The file when it exists and lies inside ``folder``, read once whatever names it."""
         if not path.exists():
             return None, _Unread(f"'{ref.target}' does not exist", reported=True)
         real = real_path(path)
