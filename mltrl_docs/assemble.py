@@ -52,6 +52,7 @@ from mltrl_docs.yamldata import DataPath
 
 def card(data: Mapping[str, Any], body: Body, path: Path, positions: Mapping[DataPath, Position]) -> Card:
     """A Card from schema-valid frontmatter ``data``."""
+    refs = _References(path)
     return Card(
         path=path,
         project_id=data["project"],
@@ -66,14 +67,14 @@ def card(data: Mapping[str, Any], body: Body, path: Path, positions: Mapping[Dat
         transition=_transition(data.get("transition")),
         versions=Versions(**data.get("versions", {})),
         coupled=tuple(data.get("coupled", ())),
-        links={name: reference(url, path) for name, url in data.get("links", {}).items()},
-        ethics=_ethics(data.get("ethics", {}), path),
-        requirements=tuple(_requirement(r, i, path) for i, r in enumerate(data.get("requirements", ()))),
+        links={name: refs(url) for name, url in data.get("links", {}).items()},
+        ethics=_ethics(data.get("ethics", {}), refs),
+        requirements=tuple(_requirement(r, i, refs) for i, r in enumerate(data.get("requirements", ()))),
         tech_debt=tuple(TechDebtItem(t["text"], DebtChange(t["change"])) for t in data.get("tech_debt", ())),
         tags=tuple(data.get("tags", ())),
-        datasets=tuple(_dataset(d, path) for d in data.get("datasets", ())),
-        monitoring=_monitoring(data.get("monitoring"), path),
-        deployment_tests=tuple(_deployment_test(d, path) for d in data.get("deployment_tests", ())),
+        datasets=tuple(_dataset(d, refs) for d in data.get("datasets", ())),
+        monitoring=_monitoring(data.get("monitoring"), refs),
+        deployment_tests=tuple(_deployment_test(d, refs) for d in data.get("deployment_tests", ())),
         production=_production(data.get("production")),
         format=format_version(data["mltrl"]),
         extra={k: v for k, v in data.items() if k.startswith("x-")},
@@ -91,8 +92,22 @@ def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def _reference(target: str | None, path: Path) -> Reference | None:
-    return reference(target, path) if target else None
+class _References:
+    """The paths and URLs one card names, each classified (and its file's symlinks resolved) once:
+    a card's acceptance criteria mostly read the same one or two evidence files."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._found: dict[str, Reference] = {}
+
+    def __call__(self, target: str) -> Reference:
+        found = self._found.get(target)
+        if found is None:
+            found = self._found[target] = reference(target, self.path)
+        return found
+
+    def optional(self, target: str | None) -> Reference | None:
+        return self(target) if target else None
 
 
 def _review(data: Mapping[str, Any]) -> Review:
@@ -113,16 +128,16 @@ def _transition(data: Mapping[str, Any] | None) -> Transition | None:
     )
 
 
-def _ethics(data: Mapping[str, Any], path: Path) -> Ethics:
+def _ethics(data: Mapping[str, Any], refs: _References) -> Ethics:
     pre, post, checklist = data.get("pre_development"), data.get("post_development"), data.get("checklist")
     return Ethics(
         pre_development=EthicsStatus(pre) if pre else None,
         post_development=EthicsStatus(post) if post else None,
-        checklist=_reference(checklist, path),
+        checklist=refs.optional(checklist),
     )
 
 
-def _requirement(data: Mapping[str, Any], index: int, path: Path) -> Requirement:
+def _requirement(data: Mapping[str, Any], index: int, refs: _References) -> Requirement:
     risk = data.get("risk")
     return Requirement(
         id=data["id"],
@@ -131,21 +146,21 @@ def _requirement(data: Mapping[str, Any], index: int, path: Path) -> Requirement
         verification=Verification(data["verification"]),
         status=RequirementStatus(data["status"]),
         risk=Risk(risk["likelihood"], risk["impact"], risk.get("mitigation")) if risk else None,
-        evidence=tuple(reference(e, path) for e in data.get("evidence", ())),
+        evidence=tuple(refs(e) for e in data.get("evidence", ())),
         reason=data.get("reason"),
         index=index,
         validation=_validation(data.get("validation")),
-        acceptance=tuple(_acceptance(a, i, path) for i, a in enumerate(data.get("acceptance", ()))),
+        acceptance=tuple(_acceptance(a, i, refs) for i, a in enumerate(data.get("acceptance", ()))),
     )
 
 
-def _acceptance(data: Mapping[str, Any], index: int, path: Path) -> Acceptance:
+def _acceptance(data: Mapping[str, Any], index: int, refs: _References) -> Acceptance:
     """A criterion: the schema has made sure it is either ``tests`` (with an optional select)
     or ``op``, ``value``, ``source`` and ``select``."""
     tests = "tests" in data
     op = data.get("op")
     return Acceptance(
-        source=reference(data["tests"] if tests else data["source"], path),
+        source=refs(data["tests"] if tests else data["source"]),
         index=index,
         tests=tests,
         metric=data.get("metric"),
@@ -163,25 +178,25 @@ def _validation(data: Mapping[str, Any] | None) -> Validation | None:
     return Validation(data["how"], data.get("by"), _date(data.get("date"))) if data else None
 
 
-def _dataset(data: Mapping[str, Any], path: Path) -> Dataset:
+def _dataset(data: Mapping[str, Any], refs: _References) -> Dataset:
     role = data.get("role")
     return Dataset(
         name=data["name"],
         version=data.get("version"),
-        link=_reference(data.get("link"), path),
+        link=refs.optional(data.get("link")),
         role=DatasetRole(role) if role else None,
         slices=tuple(data.get("slices", ())),
     )
 
 
-def _monitoring(data: Mapping[str, Any] | None, path: Path) -> Monitoring | None:
+def _monitoring(data: Mapping[str, Any] | None, refs: _References) -> Monitoring | None:
     if data is None:
         return None
     return Monitoring(
         metrics=tuple(MonitoredMetric(m["name"], _threshold(m["threshold"]), m.get("alert"))
                       for m in data.get("metrics", ())),
         drift=tuple(data.get("drift", ())),
-        dashboard=_reference(data.get("dashboard"), path),
+        dashboard=refs.optional(data.get("dashboard")),
     )
 
 
@@ -191,11 +206,11 @@ def _threshold(value: str | float) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def _deployment_test(data: Mapping[str, Any], path: Path) -> DeploymentTest:
+def _deployment_test(data: Mapping[str, Any], refs: _References) -> DeploymentTest:
     return DeploymentTest(
         kind=DeploymentTestKind(data["kind"]),
         text=data.get("text"),
-        evidence=tuple(reference(e, path) for e in data.get("evidence", ())),
+        evidence=tuple(refs(e) for e in data.get("evidence", ())),
     )
 
 
