@@ -15,19 +15,23 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import sys
+import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 from typing import NoReturn
 
 import click
 
 from mltrl_docs import __version__
+from mltrl_docs.bundle.model import NO_IMPORTS, Imports
 from mltrl_docs.change_report import FORMATS as CHANGE_FORMATS
 from mltrl_docs.dossier import CheckedDossier, build_dossier, build_site
 from mltrl_docs.findings import FAIL_ON, Finding, Severity, failing
 from mltrl_docs.model import SwitchbackKind
-from mltrl_docs.paths import display
+from mltrl_docs.paths import aliased, display
 from mltrl_docs.references import resolved
 from mltrl_docs.report import FORMATS, RENDERERS, Tally, gap_github, gap_json, gap_text, text_line
+from mltrl_docs.repositories import DEFAULT_BRANCH, Repository
 from mltrl_docs.resources import SCHEMA_NAMES, schema_path
 from mltrl_docs.settings import SETTINGS_FILE, Settings
 from mltrl_docs.targets import Target, find_settings, resolve
@@ -79,20 +83,34 @@ def check(paths: tuple[Path, ...], output_format: str, fail_on: str, next_projec
             continue
         groups.setdefault(id(target.settings), (target.settings, []))[1].append(target)
     dossiers, tally = [], Tally()
-    for settings, targets in groups.values():
-        dossier = build_site(settings, provenance=True, cache_dir=_cache_dir())
-        dossiers.append(dossier)
-        focus = [t.focus for t in targets]
-        whole = None in focus
-        findings += [f for f in dossier.findings if whole or any(t.wants(f) for t in targets)]
-        tally += Tally.of(dossier) if whole else _focused_tally(dossier, [f for f in focus if f is not None])
-    if next_project is not None:
-        _next(next_project, dossiers, output_format)
+    with ExitStack() as stack:
+        for settings, targets in groups.values():
+            dossier, imports = _build(settings, stack)
+            dossiers.append(dossier)
+            focus = [t.focus for t in targets]
+            whole = None in focus
+            findings += [imports.located(f) for f in dossier.findings if whole or any(t.wants(f) for t in targets)]
+            tally += Tally.of(dossier) if whole else _focused_tally(dossier, [f for f in focus if f is not None])
+        if next_project is not None:
+            _next(next_project, dossiers, output_format)
     unique = sorted(set(findings), key=Finding.sort_key)
     repositories = {folder: repository for settings, _ in groups.values()
                     for folder, repository in settings.repositories.items()}
     click.echo(RENDERERS[output_format](tally, unique, repositories), nl=False)
     sys.exit(EXIT_FINDINGS if failing(unique, fail_on) else EXIT_CLEAN)
+
+
+def _build(settings: Settings, stack: ExitStack) -> tuple[CheckedDossier, Imports]:
+    """The site's dossier with its bundles, unpacked into a temporary folder that ``stack`` removes,
+    and named by their bundle files in what the command prints (``paths.aliased``)."""
+    from mltrl_docs.bundle.site import build_portal
+
+    if not settings.bundles:
+        return build_site(settings, provenance=True, cache_dir=_cache_dir()), NO_IMPORTS
+    workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="mltrl-docs-")))
+    dossier, imports = build_portal(settings, workdir, provenance=True, cache_dir=_cache_dir())
+    stack.enter_context(aliased(imports.aliases(display)))
+    return dossier, imports
 
 
 def _focused_tally(dossier: CheckedDossier, focus: list[Path]) -> Tally:
@@ -142,22 +160,24 @@ def diff_command(path: Path | None, since_text: str | None, output_format: str, 
             raise click.UsageError(f"give a PATH, or run where a {SETTINGS_FILE} is (here or in a parent folder)")
     target = _target(path)
     settings = target.settings
-    dossier = build_site(settings, provenance=True, cache_dir=_cache_dir())
-    unknown = [p for p in project_ids if p not in dossier.projects]
-    if unknown:
-        click.echo(f"error: no project '{unknown[0]}' (projects: {', '.join(sorted(dossier.projects)) or 'none'})",
-                   err=True)
-        sys.exit(EXIT_USAGE)
-    try:
-        value = parse_since(since_text) if since_text is not None else settings.changes.since
-        since = resolve_since(value, settings.sources, dossier.today)
-    except SinceError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    entries = [entry for entry in ChangeReport(dossier).since(since, projects=project_ids, teams=teams)
-               if target.focus is None or entry.card.path == target.focus or target.focus in entry.card.path.parents]
-    click.echo(render(output_format, entries, since, dossier.today), nl=False)
-    sys.exit(EXIT_CLEAN)
+    with ExitStack() as stack:  # the unpacked bundles, removed on exit
+        dossier, _ = _build(settings, stack)
+        unknown = [p for p in project_ids if p not in dossier.projects]
+        if unknown:
+            known = ", ".join(sorted(dossier.projects)) or "none"
+            click.echo(f"error: no project '{unknown[0]}' (projects: {known})", err=True)
+            sys.exit(EXIT_USAGE)
+        try:
+            value = parse_since(since_text) if since_text is not None else settings.changes.since
+            since = resolve_since(value, settings.sources, dossier.today)
+        except SinceError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        entries = [entry for entry in ChangeReport(dossier).since(since, projects=project_ids, teams=teams)
+                   if target.focus is None or entry.card.path == target.focus
+                   or target.focus in entry.card.path.parents]
+        click.echo(render(output_format, entries, since, dossier.today), nl=False)
+        sys.exit(EXIT_CLEAN)
 
 
 def _next(project_id: str, dossiers: list[CheckedDossier], output_format: str) -> None:
@@ -170,6 +190,60 @@ def _next(project_id: str, dossiers: list[CheckedDossier], output_format: str) -
     click.echo(render(project_id, dossier), nl=False)
     gates = dossier.gates.projects.get(project_id)
     sys.exit(EXIT_FINDINGS if gates is None or gates.gap else EXIT_CLEAN)
+
+
+@main.command("bundle")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), required=True,
+              help="The bundle file to write (- for standard output), e.g. readiness.json.")
+@click.option("--repo-url", help="The repository's web address, for the sources whose settings name none "
+                                 "(a portal's edit links open there).")
+@click.option("--branch", default=DEFAULT_BRANCH, show_default=True, help="The branch edit links open.")
+@click.option("--edit-uri", help="The edit path joined to --repo-url (default: edit/<branch>/, src/<branch>/ on "
+                                 "Bitbucket).")
+def bundle_command(path: Path | None, out_file: Path, repo_url: str | None, branch: str,
+                   edit_uri: str | None) -> None:
+    """Write this site's bundle: every card, page, glossary and cited file, with what the check
+    and git made of them, in one JSON file a portal builds from without the repository.
+
+    PATH is a site (a folder with mltrl-docs.yml) or its settings file (default: the
+    one here or in a parent folder). The same cards give the same bytes. See docs/bundles.md.
+    """
+    from mltrl_docs.bundle.write import bundle_of, dumps, origin
+
+    if repo_url is not None and not repo_url.startswith(("https://", "http://")):
+        raise click.BadParameter(f"{repo_url!r} is not an http(s) address", param_hint="--repo-url")
+    if edit_uri is not None and (":" in edit_uri or edit_uri.startswith("//")):
+        raise click.BadParameter(f"{edit_uri!r} is not a path (no scheme, no //)", param_hint="--edit-uri")
+    if path is None:
+        path = find_settings(Path.cwd())
+        if path is None:
+            raise click.UsageError(f"give a PATH, or run where a {SETTINGS_FILE} is (here or in a parent folder)")
+    settings = _target(path).settings
+    if settings.file is None:
+        raise click.UsageError(f"{display(path)} is no site: give a folder with a {SETTINGS_FILE}, or the file")
+    with ExitStack() as stack:
+        dossier, imports = _build(settings, stack)
+        made = origin(settings.file.parent, Repository(repo_url, branch, edit_uri) if repo_url else None)
+        bundle = bundle_of(dossier, made, max_bytes=settings.limits.file_bytes, imports=imports,
+                           repositories=settings.repositories,
+                           glossaries=[*settings.glossary, *(g for b in imports.bundles for g in b.glossaries)])
+        data = dumps(bundle)
+        try:
+            if str(out_file) == "-":
+                sys.stdout.buffer.write(data)
+                sys.stdout.flush()
+            else:
+                out_file.parent.mkdir(parents=True, exist_ok=True)
+                out_file.write_bytes(data)
+        except OSError as exc:
+            click.echo(f"error: cannot write {out_file}: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        for finding in imports.findings:
+            click.echo(text_line(imports.located(finding)), err=True)
+        left = f"; {len(bundle['omitted'])} left out (listed in it)" if bundle["omitted"] else ""
+        click.echo(f"bundle: {len(dossier.projects)} projects, {len(bundle['cards'])} cards, {len(bundle['pages'])} "
+                   f"pages, {len(bundle['files'])} files, {len(data):,} bytes -> {out_file}{left}", err=True)
 
 
 @main.command()
@@ -387,6 +461,122 @@ def _unusable(path: Path, problems: list[Finding]) -> NoReturn:
         click.echo(text_line(problem), err=True)
     click.echo(f"error: cannot use {path} (see above)", err=True)
     sys.exit(EXIT_USAGE)
+
+
+@main.command("render")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option("--prefix", default="dossier", show_default=True,
+              help="Folder of the generated pages in the site (the plugin's option prefix).")
+@click.option("--pages", "pages_text", metavar="KINDS",
+              help="Comma-separated page kinds to generate besides the portfolio and the dossiers "
+                   "(the plugin's option pages; default: all of them).")
+@click.option("--templates", "templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A folder of templates that replace the shipped ones by name (the plugin's custom_templates).")
+@click.option("--host", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="The host that builds OUT: mkdocs (MkDocs or ProperDocs without the plugin) or zensical; "
+                   "they read the links inside the pages differently.")
+@click.option("--language", help="The pages' language when mltrl-docs.yml sets none (the theme's language).")
+@click.option("--permalinks/--no-permalinks", default=True, show_default=True,
+              help="End each heading with a permalink, as the toc extension's permalink: true does.")
+@click.option("--site-url", metavar="URL", help="Where the site is published (mkdocs.yml's site_url), for the "
+                                                "README badge snippets on the dossier pages.")
+@click.option("--fail-on", "fail_on", type=click.Choice(list(FAIL_ON)), default="error", show_default=True,
+              help="Exit 1 on these findings, after writing the folder (the plugin's fail_on).")
+def render_command(out: Path, path: Path | None, prefix: str, pages_text: str | None, templates: Path | None,
+                   host: str, permalinks: bool, language: str | None, site_url: str | None, fail_on: str) -> None:
+    """Write the dossier site into OUT as plain Markdown pages, for a host without the plugin.
+
+    OUT/docs/ gets the generated pages (their HTML and SVGs inside), the plugin's
+    stylesheets and script, the published evidence files and the exports (its
+    folder of generated pages, OUT/docs/<prefix>/, is replaced); OUT/mkdocs.yml the
+    nav and settings they need, to merge into your mkdocs.yml (or to build the
+    dossier alone). Zensical, and MkDocs or ProperDocs without the plugin, build
+    it. PATH is a site or its mltrl-docs.yml, as for check (default: the one
+    here or in a parent folder). Paths on pages are shown from the folder it
+    runs in: run it where mkdocs.yml is.
+    """
+    from mltrl_docs.bundle.site import build_portal
+    from mltrl_docs.messages import load_messages
+    from mltrl_docs.render.folder import Host, render_folder
+    from mltrl_docs.render.outline import Permalink
+    from mltrl_docs.render.pages import OPTIONAL_PAGES
+    from mltrl_docs.render.site import PREFIX_RULE, folder_prefix
+
+    folder = folder_prefix(prefix)
+    if folder is None:
+        raise click.BadParameter(f"{prefix!r} is not a folder inside the site: {PREFIX_RULE}", param_hint="--prefix")
+    include = OPTIONAL_PAGES if pages_text is None else tuple(k.strip() for k in pages_text.split(",") if k.strip())
+    unknown = [kind for kind in include if kind not in OPTIONAL_PAGES]
+    if unknown:
+        raise click.BadParameter(f"no page kind {unknown[0]!r} (kinds: {', '.join(OPTIONAL_PAGES)})",
+                                 param_hint="--pages")
+    if path is None:
+        path = find_settings(Path.cwd())
+        if path is None:
+            raise click.UsageError(f"give a PATH, or run where a {SETTINGS_FILE} is (here or in a parent folder)")
+    settings = _target(path).settings
+    messages, notes = load_messages(settings.language or language, settings.labels,
+                                    path=settings.file or Path(SETTINGS_FILE))
+    # Bundles (``bundles:``) are unpacked into a folder of this command's own, removed once their files are copied.
+    with tempfile.TemporaryDirectory(prefix="mltrl-docs-") as work:
+        dossier, imports = build_portal(settings, Path(work), provenance=True, cache_dir=_cache_dir())
+        try:
+            rendered = render_folder(out, settings, dossier, messages, prefix=folder, include=include,
+                                     host=Host(host), templates=(templates,) if templates is not None else (),
+                                     root=Path.cwd(), permalink=Permalink() if permalinks else None, site_url=site_url,
+                                     imports=imports)
+        except OSError as exc:
+            click.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_USAGE)
+    found = [*map(imports.located, dossier.findings), *rendered.findings]
+    for finding in [*(notes if settings.language is None else ()), *found]:
+        click.echo(text_line(finding), err=True)
+    click.echo(f"{len(rendered.pages)} pages and {len(rendered.files)} files in {out / 'docs'}; "
+               f"merge {out / 'mkdocs.yml'} into your mkdocs.yml (README: Hosting)")
+    sys.exit(EXIT_FINDINGS if failing(found, fail_on) else EXIT_CLEAN)
+
+
+@main.command("export")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write the files into (created if needed; files of the same name are replaced).")
+def export_command(path: Path | None, out_dir: Path) -> None:
+    """Write the files a dossier site publishes beside its pages, without building it.
+
+    OUT/portfolio.csv, and per project OUT/<project>/requirements.csv (its
+    requirement matrix) and OUT/<project>/badge.svg (its README badge): the same
+    files as the site's, for a CI job that keeps a badge in a repository or hands
+    the tables on. PATH is a site or its mltrl-docs.yml, as for check (default:
+    the one here or in a parent folder).
+    """
+    from mltrl_docs.messages import load_messages
+    from mltrl_docs.render.exports import export_files
+    from mltrl_docs.render.html import Renderer
+    from mltrl_docs.render.pages import site_pages
+
+    if path is None:
+        path = find_settings(Path.cwd())
+        if path is None:
+            raise click.UsageError(f"give a PATH, or run where a {SETTINGS_FILE} is (here or in a parent folder)")
+    settings = _target(path).settings
+    messages, _ = load_messages(settings.language, settings.labels, path=settings.file or Path(SETTINGS_FILE))
+    dossier = build_site(settings, provenance=True, cache_dir=_cache_dir())
+    for finding in dossier.findings:
+        if finding.severity is Severity.ERROR:
+            click.echo(text_line(finding), err=True)
+    renderer = Renderer("")
+    renderer.use_messages(messages)
+    pages = site_pages(dossier, "", ("exports",), messages)
+    try:
+        for uri, content in sorted(export_files((page.context for page in pages), renderer.env).items()):
+            target = out_dir / uri
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content.encode("utf-8"))
+            click.echo(display(target))
+    except OSError as exc:
+        click.echo(f"error: cannot write to {out_dir}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 @main.command("csp")

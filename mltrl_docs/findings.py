@@ -58,6 +58,9 @@ class Finding:
     """Other places involved (``file:line`` strings), e.g. the first of two duplicates."""
     applies_from: int | None = None
     """The level a gate rule applies from (gate findings only)."""
+    bundled: str | None = None
+    """When ``path`` is a bundle (``mltrl_docs.bundle``): the file inside it the finding is about,
+    as the bundle names it; ``line`` and ``column`` are then that file's."""
 
     def __post_init__(self) -> None:
         # Messages quote what the author wrote; a megabyte of it would be printed, logged and
@@ -75,9 +78,10 @@ class Finding:
     def column(self) -> int | None:
         return self.position.column if self.position else None
 
-    def sort_key(self) -> tuple[str, int, int, int, str]:
+    def sort_key(self) -> tuple[str, str, int, int, int, str]:
         return (
             str(self.path),
+            self.bundled or "",
             self.line or 0,
             self.column or 0,
             self.severity.rank,

@@ -11,9 +11,27 @@ read the same wherever the build ran and never show the build machine's folders:
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from mltrl_docs.repositories import work_tree
+
+_ALIASES: dict[Path, str] = {}
+"""Folders ``display`` names by another name while ``aliased`` is in effect."""
+
+
+@contextmanager
+def aliased(aliases: Mapping[Path, str]) -> Iterator[None]:
+    """While in effect, ``display`` names a file under one of the folders of ``aliases`` by that
+    folder's name and the file's path inside it (``bundles/team-a.json: dossiers/x/L2.md``): the
+    folders an imported bundle is unpacked into are a command's own business, not its user's."""
+    _ALIASES.update(aliases)
+    try:
+        yield
+    finally:
+        for folder in aliases:
+            _ALIASES.pop(folder, None)
 
 
 def display(path: Path, start: Path | None = None) -> str:
@@ -22,6 +40,9 @@ def display(path: Path, start: Path | None = None) -> str:
     sub-folder prints it); else absolute. Always with forward slashes, as editors expect."""
     base = (start or Path.cwd()).resolve()
     absolute = Path(os.path.abspath(path))
+    for folder, name in _ALIASES.items():
+        if folder in absolute.parents:
+            return f"{name}: {absolute.relative_to(folder).as_posix()}"
     try:
         return absolute.relative_to(base).as_posix()
     except ValueError:

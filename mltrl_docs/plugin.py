@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,25 +34,36 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import get_relative_url
 
-from mltrl_docs.changes import since_setting
+from mltrl_docs.bundle.model import NO_IMPORTS, Imports, readiness_uri
+from mltrl_docs.bundle.site import build_portal
 from mltrl_docs.csp import CONTENT_MARKS
-from mltrl_docs.dossier import build_site
+from mltrl_docs.dossier import CheckedDossier
 from mltrl_docs.filecache import FileCache
 from mltrl_docs.findings import FAIL_ON, Finding, Severity, failing
-from mltrl_docs.frontmatter import yaml_scalar
 from mltrl_docs.messages import Messages, english, load_messages
 from mltrl_docs.references import real_path
-from mltrl_docs.render.changes import setting_shown
+from mltrl_docs.render.exports import export_files
 from mltrl_docs.render.html import Renderer
 from mltrl_docs.render.navigation import NavSection, navigation
 from mltrl_docs.render.outline import Heading, Permalink, outline
 from mltrl_docs.render.pages import OPTIONAL_PAGES, SitePage, evidence_files, site_pages
 from mltrl_docs.render.reuse import Rendered
 from mltrl_docs.render.search import search_view, unmarked
+from mltrl_docs.render.site import (
+    ASSETS,
+    CSS_URI,
+    JS_URI,
+    PREFIX_RULE,
+    PRINT_CSS_URI,
+    asset_text,
+    changes_since,
+    folder_prefix,
+    front_matter,
+    readiness_json,
+)
 from mltrl_docs.report import WORDS, counted, text_line
 from mltrl_docs.repositories import own_repository
-from mltrl_docs.resources import resource_dir
-from mltrl_docs.revision import as_of
+from mltrl_docs.revision import AsOf, as_of
 from mltrl_docs.settings import SETTINGS_FILE, Settings, load_settings
 
 if TYPE_CHECKING:
@@ -58,30 +72,20 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 log = get_plugin_logger(__name__)
-CSS_URI = "mltrl/mltrl.css"
-PRINT_CSS_URI = "mltrl/mltrl-print.css"
-"""The print layout (all of it under ``@media print``), after mltrl.css so that it wins on paper."""
-JS_URI = "mltrl/mltrl.js"
 CACHE_DIR = Path(".cache") / "mltrl-docs"
 """Where git's answers are cached, relative to mkdocs.yml's folder."""
 
 
 class Prefix(c.Type[str]):
-    """The generated pages' folder: one or more plain path segments (``dossier``, ``org/dossier``).
-    ``''``, ``/`` or ``.`` would put the portfolio over the site's home page, and ``..`` outside the site."""
-
-    SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*+")
+    """The generated pages' folder: one or more plain path segments (``render.site.folder_prefix``)."""
 
     def __init__(self, default: str) -> None:
         super().__init__(str, default=default)
 
     def run_validation(self, value: object) -> str:
-        text = super().run_validation(value).strip("/")
-        segments = text.split("/")
-        if not text or not all(self.SEGMENT.fullmatch(s) and s not in (".", "..") for s in segments):
-            raise base.ValidationError(
-                f"prefix {value!r} is not a folder inside the site: write one or more names of letters, digits, "
-                f"'.', '_' or '-' separated by '/' (e.g. 'dossier'), not '', '/', '.' or '..'")
+        text = folder_prefix(super().run_validation(value))
+        if text is None:
+            raise base.ValidationError(f"prefix {value!r} is not a folder inside the site: {PREFIX_RULE}")
         return text
 
 
@@ -131,6 +135,11 @@ class _Shown:
 class MltrlPlugin(BasePlugin[MltrlConfig]):
     def __init__(self) -> None:
         self.settings: Settings | None = None
+        self.imports: Imports = NO_IMPORTS
+        """The bundles of the last build (``bundles:``), unpacked in ``_unpacked``."""
+        self._unpacked: tempfile.TemporaryDirectory[str] | None = None
+        self._shown_path: Callable[[Path], str] | None = None
+        """The renderer's own ``display`` filter, which ``Imports.shown`` wraps."""
         self.pages: dict[str, SitePage] = {}
         self.published: dict[Path, str] = {}
         """Source file (card, attachment) -> URI of the page that shows it."""
@@ -179,6 +188,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
                   Path(config.config_file_path).parent)
         if self.renderer is None or self._layout != layout:  # else keep its compiled templates (mkdocs serve)
             self.renderer = Renderer(layout[0], layout[1], root=layout[2])
+            self._shown_path = self.renderer.env.filters["display"]
             self._layout = layout
         self.messages, notes = load_messages(settings.language or _theme_language(config), settings.labels,
                                              path=Path(config.config_file_path))
@@ -202,8 +212,10 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         # Pages show who created and changed each card and who recorded each decision (git, asked
         # locally, cached beside mkdocs.yml), as `mltrl-docs check` reads it. What git could not tell
         # (a shallow clone, the commit limit) is the provenance report's own note, logged as info.
-        dossier = build_site(self.settings, provenance=True,
-                             cache_dir=Path(config.config_file_path).parent / CACHE_DIR, files=self.files)
+        # Bundles (``bundles:``) are unpacked into a folder of this build's own, whose files the pages publish.
+        dossier, self.imports = build_portal(self.settings, self._bundle_folder(), provenance=True,
+                                             cache_dir=Path(config.config_file_path).parent / CACHE_DIR,
+                                             files=self.files)
         if self.files is not None:
             if self.files.hits:
                 log.info(f"mltrl: {self.files.hits} of {self.files.hits + self.files.misses} files unchanged since "
@@ -213,24 +225,22 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         if self.renderer is not None:
             self.renderer.use_glossary(dossier.glossary, self.settings.link_terms)
             self.renderer.allow_images(self.settings.image_hosts)
-            self.renderer.stamp(as_of(dossier.today, self.settings.sources))
+            stamp = as_of(dossier.today, self.settings.sources)
+            self.renderer.stamp(AsOf(stamp.date, (*stamp.sources, *self.imports.revisions())))
+            if self._shown_path is not None:  # a bundle's file: named by the bundle, not where it is unpacked
+                self.renderer.env.filters["display"] = partial(self.imports.shown, display=self._shown_path)
         for finding in dossier.findings:
-            _log(finding)
+            _log(self.imports.located(finding))
         for finding in dossier.provenance.findings:  # what git could not tell: a note, never a failure
             log.info(text_line(finding).replace("\n    ", " "))
-        since = None
-        if "changes" in self.config.pages:
-            # changes.since, resolved once per build (a git ref is looked up locally). A value that names
-            # no day is an error at its line in mltrl-docs.yml, as strict as any card's error; the page
-            # then lists the default days and says why.
-            setting = since_setting(self.settings, dossier)
-            if setting.finding is not None:
-                _log(setting.finding)
-                found.append(setting.finding)
-            since = setting_shown(setting, dossier)
+        # changes.since: a value that names no day is an error, as strict as any card's error.
+        since, problem = changes_since(self.settings, dossier, self.config.pages)
+        if problem is not None:
+            _log(problem)
+            found.append(problem)
         self.failing = failing(found, self.config.fail_on)
         listed = site_pages(dossier, self.config.prefix.strip("/"),
-                            self.config.pages, self.messages, since)
+                            self.config.pages, self.messages, since, site_url=config.site_url)
         self.pages = {page.uri: page for page in listed}
         self.nav_entries = navigation(listed, dossier, self.messages)
         self.published = {page.source: page.uri for page in self.pages.values() if page.source is not None}
@@ -254,23 +264,22 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             for path, uri in evidence.items():
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
             self.published.update(evidence)
+        if "exports" in self.config.pages and self.renderer is not None:  # CSV tables and badges, beside their pages
+            for uri, content in export_files((page.context for page in listed), self.renderer.env).items():
+                files.append(File.generated(config, uri, content=content))
+            files.append(File.generated(config, readiness_uri(self.config.prefix.strip("/")),
+                                        content=self._readiness(dossier)))
         for page in self.pages.values():
-            # MkDocs themes print page titles unescaped (nav, <title>, search): a card
-            # title like "<img onerror=...>" must reach them as text, and so must a tag
-            # (Material's tags plugin reads page.meta["tags"] and prints each name as it is).
-            front = f"---\ntitle: {yaml_scalar(escape(page.title))}\n"
-            if page.tags:
-                front += "tags: [" + ", ".join(yaml_scalar(escape(tag)) for tag in page.tags) + "]\n"
-            front += "---\n"
-            generated = _GeneratedPage.generated(config, page.uri, content=front, inclusion=InclusionLevel.NOT_IN_NAV)
+            generated = _GeneratedPage.generated(config, page.uri, content=front_matter(page),
+                                                 inclusion=InclusionLevel.NOT_IN_NAV)
             if isinstance(generated, _GeneratedPage):  # File.generated makes its own class; typed as File
                 generated.unchanged = page.uri in self.reused
-            if page.source is not None:
-                generated.edit_uri = _edit_uri(page.source, config.docs_dir)
+            if page.source is not None:  # a bundle's card is edited in its own repository (on_page_content), or nowhere
+                generated.edit_uri = (_edit_uri(page.source, config.docs_dir) if self.imports.owner(page.source) is None
+                                      else None)
             files.append(generated)
-        for uri in (CSS_URI, PRINT_CSS_URI, JS_URI):
-            asset = (resource_dir("templates") / uri).read_text(encoding="utf-8")
-            files.append(File.generated(config, uri, content=asset))
+        for uri in ASSETS:
+            files.append(File.generated(config, uri, content=asset_text(uri)))
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -314,7 +323,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             self.search_views[page.file.src_uri] = shown.search
         if generated.source is not None and self.settings is not None:
             # A card from a source checked out from another repository is edited there.
-            own = own_repository(generated.source, self.settings.repositories)
+            own = own_repository(generated.source, {**self.settings.repositories, **self.imports.repositories})
             if own is not None:
                 page.edit_url = own[1].edit_url(own[0], generated.source)
         start, end = CONTENT_MARKS
@@ -354,10 +363,31 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         raise PluginError(what + "; fix them, lower a gate rule's severity under 'gates:' in "
                           f"{self.config.settings}, or set fail_on: never to publish anyway")
 
+    def _bundle_folder(self) -> Path | None:
+        """A new empty folder for this build's bundles (the last build's is removed); None without bundles."""
+        if self._unpacked is not None:
+            self._unpacked.cleanup()
+            self._unpacked = None
+        if self.settings is None or not self.settings.bundles:
+            return None
+        self._unpacked = tempfile.TemporaryDirectory(prefix="mltrl-docs-")
+        return Path(self._unpacked.name)
+
+    def _readiness(self, dossier: CheckedDossier) -> bytes:
+        """The site's ``readiness.json``: the bundle of the whole site, local projects and imported."""
+        assert self.settings is not None
+        return readiness_json(self.settings, dossier, self.imports)
+
+    def on_shutdown(self) -> None:
+        """The unpacked bundles go when MkDocs is done (``mkdocs serve`` keeps the last build's)."""
+        if self._unpacked is not None:
+            self._unpacked.cleanup()
+            self._unpacked = None
+
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object) -> None:
         if self.settings is None:
             return
-        for path in (*self.settings.sources, *self.settings.glossary, self.settings.file):
+        for path in (*self.settings.sources, *self.settings.glossary, *self.settings.bundles, self.settings.file):
             if path is not None and path.exists():
                 server.watch(str(path), recursive=True)
 

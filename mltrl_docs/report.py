@@ -45,8 +45,11 @@ class Tally:
 
 
 def location(finding: Finding) -> str:
-    """``path:line:col`` (as far as known)."""
-    text = display(finding.path)
+    """``path:line:col`` (as far as known); a bundle's file as ``bundle: path:line:col``."""
+    return _position(display(finding.path) + (f": {finding.bundled}" if finding.bundled is not None else ""), finding)
+
+
+def _position(text: str, finding: Finding) -> str:
     if finding.line is not None:
         text += f":{finding.line}"
         if finding.column is not None:
@@ -101,6 +104,7 @@ def finding_dict(finding: Finding, repositories: Mapping[Path, Repository] | Non
     inside, repository = annotation_path(finding.path, repositories)
     return {
         "file": display(finding.path),
+        "bundled_file": finding.bundled,
         "repository_file": inside,
         "repository": repository,
         "line": finding.line,
@@ -166,12 +170,14 @@ def github_line(finding: Finding, repositories: Mapping[Path, Repository] | None
     the file named from the top of its repository (``annotation_path``), which GitHub maps."""
     file, elsewhere = annotation_path(finding.path, repositories)
     props = [f"file={_escape_property(file)}"]
-    if finding.line is not None:
+    if finding.line is not None and finding.bundled is None:  # a bundle's line is its file's, said below
         props.append(f"line={finding.line}")
-    if finding.column is not None:
+    if finding.column is not None and finding.bundled is None:
         props.append(f"col={finding.column}")
     props.append(f"title={_escape_property('mltrl-docs ' + finding.rule)}")
     message = finding.message + (f" ({finding.field})" if finding.field else "")
+    if finding.bundled is not None:
+        message = f"{_position(finding.bundled, finding)}: {message}"
     if elsewhere is not None:
         message += f"\nin {elsewhere}: {file}"
     if finding.hint:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from mltrl_docs import schema
+from mltrl_docs.bundle.locate import bundle_files
 from mltrl_docs.findings import Finding, Position, Severity, error, has_errors
 from mltrl_docs.frontmatter import MAX_FILE_BYTES
 from mltrl_docs.gates import GateSettings
@@ -48,6 +49,9 @@ class Limits:
     """Characters of a card or page title: longer makes a card invalid (its listed title is cut)."""
     glossary_name: int = MAX_GLOSSARY_NAME
     """Characters of a glossary term, alias, team name or team word: longer skips the term."""
+    bundle_bytes: int = 256 * 1024 * 1024
+    """Bytes of one bundle file (``bundles:``); a bigger one is not read. Each file inside it is
+    held to ``file_bytes`` and their number to ``files``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +113,9 @@ class Settings:
     and how many commits it reads at most (``provenance:``)."""
     changes: ChangeSettings = field(default_factory=ChangeSettings)
     """Since when changes are listed by default (``changes:``)."""
+    bundles: tuple[Path, ...] = ()
+    """The bundle files the site imports (``bundles:``, paths or globs found when the settings are
+    read): other repositories' cards, built with the site's own (``mltrl_docs.bundle``)."""
     findings: tuple[Finding, ...] = ()
     """Warnings about the settings file itself (a source listed twice), which ``build_site``
     reports with the dossier's findings: the adapters only show a settings file's errors."""
@@ -128,6 +135,10 @@ def load_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
     if document.data is None:
         findings = [error("settings", "settings file is empty", path, Position(1, 1),
                           hint="list your dossier folders: sources: [dossiers]")]
+    elif isinstance(document.data, dict) and "sources" not in document.data and "bundles" not in document.data:
+        findings.append(error("settings", "settings list no 'sources' and no 'bundles': there is nothing to build",
+                              path, Position(1, 1), hint="list your dossier folders (sources: [dossiers]), "
+                                                         "or bundles (bundles: [bundles/*.json]), or both"))
     if has_errors(findings):
         return None, findings
     root = path.parent
@@ -138,11 +149,13 @@ def load_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
     findings += label_findings
     if has_errors(findings):
         return None, findings
-    entries = [entry if isinstance(entry, str) else entry["path"] for entry in data["sources"]]
+    entries = [entry if isinstance(entry, str) else entry["path"] for entry in data.get("sources", ())]
     sources = _sources(entries, root, document, path, findings)
+    bundles = bundle_files(data.get("bundles", ()), root, document, path, findings)  # reported by the build
     return Settings(
         sources=sources,
-        repositories=_repositories(data["sources"], root, sources),
+        bundles=bundles,
+        repositories=_repositories(data.get("sources", []), root, sources),
         glossary=tuple(resolved(root / g) for g in data.get("glossary", ())),
         builtin_glossary=data.get("builtin_glossary", True),
         link_terms=data.get("link_terms", "first"),

@@ -115,7 +115,7 @@ def test_schema_command_writes_the_schemas(tmp_path: Path) -> None:
     result = run("schema", "--out", str(tmp_path / "schemas"))
     assert result.exit_code == 0
     written = sorted(p.name for p in (tmp_path / "schemas").iterdir())
-    assert written == ["glossary.schema.json", "level-card.schema.json", "settings.schema.json"]
+    assert written == ["bundle.schema.json", "glossary.schema.json", "level-card.schema.json", "settings.schema.json"]
     assert json.loads((tmp_path / "schemas/level-card.schema.json").read_text())["title"].startswith("MLTRL")
 
 

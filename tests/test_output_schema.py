@@ -202,7 +202,8 @@ def test_every_output_schema_describes_every_property(name: str) -> None:
 # --- $id --------------------------------------------------------------------------------------
 
 VERSIONS = {"level-card": FORMAT_VERSIONS_WRITTEN[-1], "glossary": FORMAT_VERSIONS_WRITTEN[-1],
-            "settings": "1", "check-output": "1", "next-output": "1", "diff-output": "1", "glossary-output": "1"}
+            "settings": "1", "bundle": "1", "check-output": "1", "next-output": "1", "diff-output": "1",
+            "glossary-output": "1"}
 
 
 @pytest.mark.parametrize("name", SCHEMA_NAMES + OUTPUT_SCHEMA_NAMES)

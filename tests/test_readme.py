@@ -118,3 +118,48 @@ def test_every_plugin_option_and_setting_is_documented() -> None:
     settings = list(load_schema("settings")["properties"])
     missing = [name for name in [*options, *settings] if f"`{name}" not in README]
     assert missing == []
+
+
+def _hosting_blocks() -> list[list[list[str]]]:
+    """The commands of each shell block of the README's Hosting section."""
+    start = README.index("## Hosting")
+    section = README[start:README.index("\n## ", start)]
+    return [_commands(block) for block in re.findall(r"```sh\n(.*?)```", section, re.DOTALL)]
+
+
+def _run_host(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``args`` as _run runs them; properdocs and zensical are the scripts beside this interpreter
+    (the test extra installs them), ``test`` the shell's."""
+    script = Path(sys.executable).parent / args[0]
+    if args[0] in ("properdocs", "zensical") and script.is_file():
+        args = [str(script), *args[1:]]
+    return _run(args, cwd)
+
+
+@pytest.mark.slow
+def test_every_hosting_command_runs_in_a_site_init_writes(tmp_path: Path) -> None:
+    """MkDocs and ProperDocs with the plugin, render for Zensical and for MkDocs without it: each
+    block's commands pass in a site `mltrl-docs init` writes, and each builds the portfolio page.
+    The last block, the check for a plugin that did not run, fails where Zensical runs no plugin."""
+    blocks = _hosting_blocks()
+    assert [block[0][:2] for block in blocks] == [["mkdocs", "build"], ["properdocs", "build"],
+                                                  ["mltrl-docs", "render"], ["mltrl-docs", "render"],
+                                                  ["zensical", "build"]]
+    site = tmp_path / "site"
+    assert _run(["mltrl-docs", "init", str(site)], tmp_path).returncode == 0
+    for block in blocks[:-1]:
+        for command in block:
+            result = _run_host(command, site)
+            assert result.returncode == 0, (command, result.stdout[-2000:], result.stderr[-2000:])
+        built = site / "site" if block[0][0] != "mltrl-docs" else site / "build" / "dossier" / "site"
+        portfolio = (built / "dossier" / "index.html").read_text(encoding="utf-8")
+        assert "<table" in portfolio and "fonts.googleapis" not in portfolio, block  # nothing from outside
+        shutil.rmtree(built)
+    build, check = blocks[-1]
+    strict = _run_host(build, site)  # init writes strict: true: the links into the dossier fail the build
+    assert strict.returncode != 0 and "page does not exist" in strict.stdout + strict.stderr
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("strict: true", "strict: false"), encoding="utf-8")
+    assert _run_host(build, site).returncode == 0  # without strict: a site, and not a word
+    assert (site / "site" / "index.html").is_file()
+    assert _run_host(check, site).returncode == 1  # what the README's check is for

@@ -129,7 +129,7 @@ AUDITED: dict[tuple[str, str], str] = {
     ("scaffold.py", r"^project:[ \t]*+([\"']?)([^\"'#\s]++)\1"):
         "tried at line starts only; possessive runs over disjoint classes, then one back-reference",
     ("scaffold.py", r"^level:"): "a literal at line starts",
-    ("plugin.py", r"[A-Za-z0-9_][A-Za-z0-9._-]*+"): "one class, possessive, matched whole (fullmatch)",
+    ("render/site.py", r"[A-Za-z0-9_][A-Za-z0-9._-]*+"): "one class, possessive, matched whole (fullmatch)",
     ("targets.py", r"^terms\s*+:"): "a literal at line starts, then possessive spaces",
     ("messages.py", r"(?<=[a-z0-9])(?=[A-Z])"): "zero-width: one character looked at either side of each position",
     ("references.py", r"[\x00-\x20\x7f]"): "one character",

@@ -26,6 +26,7 @@ from mltrl_docs.model import Attachment, Card, Project, RequirementKind
 from mltrl_docs.production import ProductionLines, Tenure
 from mltrl_docs.provenance import Commit, DecisionRecord, FileHistory
 from mltrl_docs.render.acceptance import RequirementResults
+from mltrl_docs.render.badge import Badge, BadgeEmbed
 from mltrl_docs.render.changes import ChangeView, EntryView, SinceShown
 from mltrl_docs.render.coupling import CouplingGraph
 from mltrl_docs.render.feed import Event
@@ -80,6 +81,10 @@ class PortfolioContext(PageContext):
     by_level: Mapping[int, Sequence[Any]]
     """Level number -> ``pages.LevelEntry`` list: the board's columns."""
     gates: GateReport
+    csv: str | None = None
+    """The portfolio's CSV file in the site (``render.exports``); None: the site exports nothing."""
+    readiness: str | None = None
+    """The site's bundle, ``readiness.json`` (``mltrl_docs.bundle``); None: the site exports nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +186,19 @@ class DossierContext(PageContext):
     """Who recorded each reviewer's decision, by card path, in the card's reviewer order."""
     change: ChangeView | None
     """The current card against the project's previous approved card (None: no valid card)."""
+    exports: ProjectExports | None = None
+    """The project's files beside its dossier page (None: the site exports nothing, or no valid card)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectExports:
+    """What a project's dossier page offers as files: its requirement matrix as CSV, and its badge."""
+
+    matrix_csv: str
+    """The requirement matrix's CSV file in the site."""
+    badge: Badge
+    embed: BadgeEmbed
+    """The badge's file and how a README shows it."""
 
 
 @dataclass(frozen=True, slots=True)

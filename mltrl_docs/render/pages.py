@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from mltrl_docs.bundle.model import readiness_uri
 from mltrl_docs.changes import DEFAULT_DAYS, ChangeReport, Since
 from mltrl_docs.checklist import Checklist, card_checklist, read_checklist
 from mltrl_docs.dossier import CheckedDossier
 from mltrl_docs.evidence import EvidenceReport
 from mltrl_docs.findings import Finding, Severity
+from mltrl_docs.gates import ProjectGates
 from mltrl_docs.glossary import Entry, Glossary, fold
 from mltrl_docs.messages import Messages, english
 from mltrl_docs.metrics import Tally, portfolio_metrics, tally
@@ -25,6 +27,7 @@ from mltrl_docs.production import Line, ProductionLines, Tenure, production_line
 from mltrl_docs.references import is_hidden, real_path
 from mltrl_docs.render.acceptance import card_results
 from mltrl_docs.render.autolink import ScopeMatchers
+from mltrl_docs.render.badge import embed, project_badge
 from mltrl_docs.render.changes import ChangeViews, SinceShown, entry_views, since_shown
 from mltrl_docs.render.contexts import (
     AttachmentContext,
@@ -42,6 +45,7 @@ from mltrl_docs.render.contexts import (
     PageContext,
     PortfolioContext,
     PortfolioRow,
+    ProjectExports,
     RequirementsContext,
     RequirementsRow,
     last_review,
@@ -49,6 +53,7 @@ from mltrl_docs.render.contexts import (
     severity_counts,
 )
 from mltrl_docs.render.coupling import coupling_graph
+from mltrl_docs.render.exports import badge_uri, matrix_csv_uri, portfolio_csv_uri
 from mltrl_docs.render.feed import history
 from mltrl_docs.render.matrix import recent_matrix, requirement_matrix, risk_matrix
 from mltrl_docs.render.metrics_chart import metrics_chart
@@ -121,10 +126,11 @@ def current_checklist(project: Project) -> Checklist | None:
 
 
 OPTIONAL_PAGES: tuple[str, ...] = ("levels", "history", "changes", "requirements", "findings", "metrics", "glossary",
-                                   "cards", "attachments", "evidence", "packets")
+                                   "cards", "attachments", "evidence", "packets", "exports")
 """Page kinds a site may leave out; the portfolio and the project dossiers are always built.
 Links to a page that is left out render as plain text. ``changes`` is the 'What changed' page,
-``evidence`` the evidence files, ``packets`` each project's review packet."""
+``evidence`` the evidence files, ``packets`` each project's review packet, ``exports`` the files
+beside the portfolio and each dossier (CSV tables, README badges: ``render.exports``)."""
 
 EVIDENCE_SUFFIXES = frozenset({".txt", ".csv", ".tsv", ".json", ".jsonl", ".log", ".yml", ".yaml",
                                ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp"})
@@ -134,11 +140,12 @@ scripts: a team's file served from the portal's own origin could run script ther
 
 def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
                include: Collection[str] = OPTIONAL_PAGES, messages: Messages | None = None,
-               since: SinceShown | Since | None = None) -> list[SitePage]:
+               since: SinceShown | Since | None = None, *, site_url: str | None = None) -> list[SitePage]:
     """Every generated page, portfolio first, in a stable order; titles and the words pages
     compute in Python (moves, the timeline's labels, dates on charts) in the site's ``messages``
     (default: English). ``since``: since when the 'What changed' page lists changes (the plugin
-    resolves ``changes.since`` once per build; default: the ``DEFAULT_DAYS`` before the build date)."""
+    resolves ``changes.since`` once per build; default: the ``DEFAULT_DAYS`` before the build date).
+    ``site_url``: the site's address, which the badge snippets on dossier pages start with."""
     m = messages or english()
     changes = ChangeViews(ChangeReport(dossier), m)
     projects = sorted(dossier.projects.values(), key=lambda p: p.id)
@@ -152,7 +159,9 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
                  for project in projects)
     pages = [
         SitePage(f"{prefix}/index.md", m.text("page.portfolio.title"), "portfolio.html",
-                 PortfolioContext(rows, by_level, dossier.gates), in_nav=True),
+                 PortfolioContext(rows, by_level, dossier.gates,
+                                  portfolio_csv_uri(prefix) if "exports" in include else None,
+                                  readiness_uri(prefix) if "exports" in include else None), in_nav=True),
     ]
     org_pages = {
         "levels": lambda: SitePage(f"{prefix}/levels.md", m.text("page.levels.title"), "levels.html",
@@ -191,7 +200,8 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
             requirement_matrix(project.cards, dossier.evidence),
             risk_matrix(project.current) if project.current else None,
             current_tally(dossier, project), card_moves, histories, decisions,
-            changes.current(project))
+            changes.current(project),
+            project_exports(prefix, project, project_gates, m, site_url) if "exports" in include else None)
         pages.append(SitePage(project_uri(prefix, project),
                               m.text("page.dossier.title", project=project.id, title=project.title), "project.html",
                               context, in_nav=True, link_terms=True, project=project.id,
@@ -230,11 +240,22 @@ def packet_page(prefix: str, project: Project, dossier: DossierContext, evidence
     fields = {name: getattr(dossier, name) for name in dossier.variables()}
     context = PacketContext(**{**fields, "matrix": recent_matrix(project.cards, evidence=evidence),
                                "findings": tuple(f for f in dossier.findings if f.severity is not Severity.INFO),
-                               "histories": {}},
+                               "histories": {}, "exports": None},
                             dossier_uri=project_uri(prefix, project))
     title = (messages or english()).text("page.packet.title", project=project.id)
     return SitePage(packet_uri(prefix, project), title, "packet.html", context,
                     link_terms=True, project=project.id)
+
+
+def project_exports(prefix: str, project: Project, gates: ProjectGates | None, messages: Messages,
+                    site_url: str | None) -> ProjectExports | None:
+    """The files beside a project's dossier page: its matrix as CSV, its badge (None: no valid card)."""
+    if project.current is None:
+        return None
+    badge = project_badge(project.id, project.current.level, gates.earned if gates else None, messages)
+    alt = messages.text("dossier.badge.alt", project=project.id)
+    return ProjectExports(matrix_csv_uri(prefix, project.id), badge,
+                          embed(badge_uri(prefix, project.id), alt, site_url))
 
 
 def changes_context(dossier: CheckedDossier, views: ChangeViews, since: SinceShown | Since | None,

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from mltrl_docs.glossary import Entry
 from mltrl_docs.paths import display
+from mltrl_docs.render.exports import spreadsheet_cell as _cell
 from mltrl_docs.terminal import line_start, one_line
 
 CSV_COLUMNS = ("term", "definition", "aliases", "teams", "see_also", "level", "source", "project", "defined_in")
@@ -56,11 +57,6 @@ def to_csv(entries: Sequence[Entry]) -> str:
                          _cell("; ".join(entry.term.see_also)), "" if row["level"] is None else row["level"],
                          _cell(row["source"] or ""), _cell(row["project"] or ""), _cell(row["defined_in"])])
     return out.getvalue()
-
-
-def _cell(value: object) -> str:
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def to_text(entries: Sequence[Entry]) -> str:

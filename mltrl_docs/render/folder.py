@@ -1,0 +1,255 @@
+"""The dossier site as a folder of plain Markdown files, for a host that runs no MkDocs plugin.
+
+Zensical reads ``mkdocs.yml`` but ignores MkDocs plugins, and MkDocs 1.x has had no release
+since 2024. ``mltrl-docs render`` writes what the plugin gives MkDocs in memory as files: each
+generated page as a Markdown file at the plugin's URI, holding its front matter (the escaped
+title and tags) and the page's HTML as one raw HTML block, with the SVGs inline as on the
+plugin's pages; the plugin's stylesheets and script; the evidence files the site publishes;
+and ``mkdocs.yml``, a fragment that a site merges into its own configuration (or builds alone).
+
+Hosts differ in what they do with the links of a raw HTML block (``Host``). MkDocs (and
+ProperDocs) pass it through untouched: they rewrite no link in it and check none, so each link
+is written as the relative URL it takes in the directory-URL layout the fragment sets
+(``use_directory_urls: true``: ``dossier/R02.1/L4-2021-06-14.md`` is served at
+``dossier/R02.1/L4-2021-06-14/``), as MkDocs computes it for the plugin. Zensical (0.0.73) reads
+every link of a page, raw HTML too, as a path relative to the page's Markdown file, as it reads
+a Markdown link, and rewrites it to the target's URL: there each link is the target file's path
+from the page's file (``../index.md``). Either way a link to a page the site leaves out is text,
+as in the plugin. The one block is a ``<div>`` starting at a line's start, so Python-Markdown
+(MkDocs' and Zensical's) takes all of it as raw HTML: nothing in it is read as Markdown, and
+card text stays as escaped as the renderer wrote it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import shutil
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import partial
+from html import escape
+from pathlib import Path
+from urllib.parse import quote
+
+import yaml
+
+from mltrl_docs.bundle.model import NO_IMPORTS, Imports, readiness_uri
+from mltrl_docs.csp import CONTENT_MARKS
+from mltrl_docs.dossier import CheckedDossier
+from mltrl_docs.findings import Finding
+from mltrl_docs.messages import Messages
+from mltrl_docs.render.exports import export_files
+from mltrl_docs.render.html import Renderer
+from mltrl_docs.render.navigation import NavSection, navigation
+from mltrl_docs.render.outline import Permalink, outline
+from mltrl_docs.render.pages import SitePage, evidence_files, site_pages
+from mltrl_docs.render.search import Search
+from mltrl_docs.render.site import (
+    ASSETS,
+    JS_URI,
+    STYLESHEETS,
+    asset_text,
+    changes_since,
+    front_matter,
+    readiness_json,
+)
+from mltrl_docs.revision import AsOf, as_of
+from mltrl_docs.settings import Settings
+
+DOCS = "docs"
+"""The folder under OUT that holds the pages and files (the fragment's ``docs_dir``)."""
+CONFIG = "mkdocs.yml"
+"""The fragment's file name under OUT."""
+WRAPPER = "mltrl-rendered"
+"""The class of the ``<div>`` that holds a rendered page's HTML (one raw HTML block)."""
+
+
+class Host(StrEnum):
+    """Which host builds the folder: how the links inside a page's HTML are written."""
+
+    MKDOCS = "mkdocs"
+    """MkDocs or ProperDocs without the plugin: relative URLs (raw HTML is passed through as it is)."""
+    ZENSICAL = "zensical"
+    """Zensical: paths relative to the page's Markdown file, which Zensical rewrites to URLs."""
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedFolder:
+    """What ``render_folder`` wrote."""
+
+    pages: tuple[str, ...]
+    """Page URIs, as the plugin's (``dossier/index.md``...)."""
+    files: tuple[str, ...]
+    """Evidence files and assets, by URI."""
+    findings: tuple[Finding, ...]
+    """Findings of the build besides the dossier's own (``changes.since`` when it names no day)."""
+
+
+def page_url(uri: str) -> str:
+    """The URL a host serves the file at ``uri`` at, with directory URLs (MkDocs' ``File.url``):
+    ``x/index.md`` at ``x/``, ``x/y.md`` at ``x/y/``, any other file at its path; percent-encoded."""
+    if not uri.endswith(".md"):
+        return quote(uri)
+    parent, _, name = uri.rpartition("/")
+    stem = name[:-3]
+    if stem in ("index", "README"):
+        return quote((parent or ".") + "/")
+    return quote(posixpath.join(parent, stem) + "/")
+
+
+def relative_url(url: str, other: str) -> str:
+    """``url`` relative to the page at ``other``, both site URLs (MkDocs' ``get_relative_url``,
+    so that a rendered page links as the plugin's does)."""
+    dirname, _, basename = other.rpartition("/")
+    if "." in basename:
+        other = dirname
+    other_parts, url_parts = _parts(other), _parts(url)
+    common = 0
+    for a, b in zip(other_parts, url_parts, strict=False):
+        if a != b:
+            break
+        common += 1
+    relative = "/".join([".."] * (len(other_parts) - common) + url_parts[common:]) or "."
+    return relative + "/" if url.endswith("/") else relative
+
+
+def _parts(path: str) -> list[str]:
+    normal = posixpath.normpath("/" + path.lstrip("/"))[1:]
+    return normal.split("/") if normal else []
+
+
+def render_folder(out: Path, settings: Settings, dossier: CheckedDossier, messages: Messages, *,
+                  prefix: str, include: Collection[str], host: Host = Host.MKDOCS, templates: Sequence[Path] = (),
+                  root: Path | None = None, permalink: Permalink | None = None, site_url: str | None = None,
+                  imports: Imports = NO_IMPORTS) -> RenderedFolder:
+    """Write the site of ``dossier`` into ``out``: ``out/docs/`` the pages, assets and evidence
+    files, ``out/mkdocs.yml`` the configuration they need. ``out/docs/<prefix>/`` and the assets
+    are replaced; anything else in ``out`` stays. ``templates``: folders of templates that replace
+    the shipped ones by name; ``root``: the folder paths on pages are shown from (the site's);
+    ``permalink``: the link each heading ends with (Python-Markdown's ``toc`` option; None: none);
+    ``host``: which host's reading of links the pages are written for; ``site_url``: where the site is
+    published (mkdocs.yml's), for the README badge snippets; ``imports``: the bundles ``dossier``
+    was built with (``bundle.site.build_portal``), whose files pages name as the bundles do."""
+    since, problem = changes_since(settings, dossier, include)
+    listed = site_pages(dossier, prefix, include, messages, since, site_url=site_url)
+    evidence = evidence_files(dossier.dossier, prefix) if "evidence" in include else {}
+    published = {page.source: page.uri for page in listed if page.source is not None}
+    published.update(evidence)
+
+    renderer = Renderer(prefix, templates, root=root)
+    renderer.use_messages(messages)
+    renderer.use_glossary(dossier.glossary, settings.link_terms)
+    renderer.allow_images(settings.image_hosts)
+    stamp = as_of(dossier.today, settings.sources)
+    renderer.stamp(AsOf(stamp.date, (*stamp.sources, *imports.revisions())))
+    renderer.env.filters["display"] = partial(imports.shown, display=renderer.env.filters["display"])
+    exports: dict[str, str | bytes] = {}
+    if "exports" in include:
+        exports.update(export_files((page.context for page in listed), renderer.env))
+        exports[readiness_uri(prefix)] = readiness_json(settings, dossier, imports)
+    known = {uri: uri for uri in (*evidence.values(), *exports)} | {page.uri: file_uri(page.uri) for page in listed}
+
+    docs = out / DOCS
+    generated = docs / prefix
+    if generated.exists():
+        shutil.rmtree(generated)
+    for page in listed:
+        _write(docs / known[page.uri], page_markdown(renderer, page, known, published, host, permalink))
+    for path, uri in evidence.items():
+        target = docs / uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    for uri, content in exports.items():
+        _write(docs / uri, content)
+    for uri in ASSETS:
+        _write(docs / uri, asset_text(uri))
+    entries = navigation(listed, dossier, messages)
+    _write(out / CONFIG, fragment(prefix, _moved(entries, known), messages.text("nav.dossier")))
+    return RenderedFolder(tuple(known[page.uri] for page in listed), (*evidence.values(), *exports, *ASSETS),
+                          (problem,) if problem is not None else ())
+
+
+def file_uri(uri: str) -> str:
+    """Where the folder holds the page the plugin serves at ``uri``: there, unless its name (an
+    attachment's, which a team chose) holds a character a theme could print as markup. A theme
+    prints a page's file path unescaped into its edit button (MkDocs' ``edit_url``; Zensical's
+    even with ``edit_uri: ''``), so such a character is written percent-encoded in the file name
+    (and '%' too, so that no two names meet); the page's links follow it."""
+    return uri.translate(_UNSAFE)
+
+
+_UNSAFE = {ord(c): f"%{ord(c):02X}" for c in "%\"'<>&`"}
+
+
+def page_markdown(renderer: Renderer, page: SitePage, known: Mapping[str, str], published: Mapping[Path, str],
+                  host: Host = Host.MKDOCS, permalink: Permalink | None = None) -> str:
+    """One page's Markdown file: front matter, then its HTML as one raw HTML block whose links
+    are written for ``host`` (``known``: the URIs the site has, each to its file's in the folder,
+    ``file_uri``; a link to any other is text); the headings carry ids and permalinks as the
+    plugin's do (``render.outline``)."""
+    own = known.get(page.uri, file_uri(page.uri))
+    here = page_url(own) if host is Host.MKDOCS else posixpath.dirname(own) or "."
+    urls: dict[str, str | None] = {}
+
+    def url_for(uri: str) -> str | None:
+        if uri not in urls:
+            target = known.get(uri)
+            urls[uri] = (None if target is None else relative_url(page_url(target), here) if host is Host.MKDOCS
+                         else quote(posixpath.relpath(target, here)))
+        return urls[uri]
+
+    html = outline(renderer.render(page, url_for, published), permalink).html
+    # The host draws no outline of a raw HTML block: the theme's table of contents would stay empty.
+    extra = ["hide: [toc]"]
+    if page.search is Search.NONE:  # as in the plugin: search leaves out pages that repeat the cards
+        extra.append("search: {exclude: true}")
+    start, end = CONTENT_MARKS
+    return (front_matter(page, tuple(extra)) + f'\n<div class="{WRAPPER}">\n<!--{start}-->{html.strip()}'
+            f"<!--{end}-->\n</div>\n")
+
+
+def fragment(prefix: str, entries: tuple[NavSection | str, ...], section: str) -> str:
+    """``mkdocs.yml`` for the rendered folder: what a site merges into its own configuration
+    (the keys below ``theme``), and enough to build the dossier alone."""
+    config = {
+        "site_name": section,
+        "docs_dir": DOCS,
+        "theme": {"name": "material", "font": False},
+        "use_directory_urls": True,
+        "not_in_nav": f"/{prefix}/",
+        "edit_uri": "",
+        "extra_css": list(STYLESHEETS),
+        "extra_javascript": [JS_URI],
+        "nav": [_nav_entry(NavSection(section, entries))],
+    }
+    head = ("# Written by `mltrl-docs render`: the dossier as plain Markdown pages under docs/.\n"
+            "# Built alone, it is a Material site that loads no web fonts (nothing from outside its files).\n"
+            "# To add it to your site, copy docs/ into your docs_dir and merge the keys below theme into\n"
+            "# your mkdocs.yml: append the nav section to your nav and the files to your extra_css and\n"
+            "# extra_javascript. The links inside the pages need use_directory_urls: true. edit_uri: '' turns\n"
+            "# the theme's edit button off: a rendered page is no file of your repository, and themes print its\n"
+            "# file name (a team's attachment name) unescaped into the button's link.\n")
+    return head + yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=1000)
+
+
+def _moved(entries: tuple[NavSection | str, ...], known: Mapping[str, str]) -> tuple[NavSection | str, ...]:
+    """The navigation's entries with each page at its file in the folder (``file_uri``)."""
+    return tuple(NavSection(e.title, _moved(e.children, known)) if isinstance(e, NavSection) else known.get(e, e)
+                 for e in entries)
+
+
+def _nav_entry(entry: NavSection | str) -> object:
+    """A nav entry as mkdocs.yml writes it: a page's path (its title is the page's own, from its
+    front matter), or ``{title: [entries]}``, the title escaped as the plugin escapes it."""
+    if isinstance(entry, str):
+        return entry
+    return {escape(entry.title): [_nav_entry(child) for child in entry.children]}
+
+
+def _write(path: Path, content: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
