@@ -140,14 +140,22 @@ def origin(settings_folder: Path, repository: Repository | None = None) -> Origi
 
 
 def _namer(root: Path, imports: Imports) -> Namer:
+    """Names each path once: a card's folder, evidence files and commits are named again and again."""
+    named: dict[Path, str | None] = {}
+
     def name(path: Path) -> str | None:
+        if path in named:
+            return named[path]
         bundle = imports.owner(path)
         if bundle is not None:
             inside = bundle.inside(path)
             outer = name(bundle.file)
-            return None if outer is None or inside is None else f"{outer}/{inside}"
-        shown = Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
-        return None if path_problem(shown) else shown
+            shown = None if outer is None or inside is None else f"{outer}/{inside}"
+        else:
+            shown = Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
+            shown = None if path_problem(shown) else shown
+        named[path] = shown
+        return shown
     return name
 
 
