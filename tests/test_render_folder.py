@@ -339,3 +339,17 @@ def test_render_fails_on_errors_after_writing_the_folder(tmp_path: Path, write_c
     assert "L2.md" in result.output
     assert (tmp_path / "out" / "docs" / "dossier" / "index.md").is_file()
     assert run_cli("render", "out", "--fail-on", "never", cwd=tmp_path).exit_code == 0
+
+
+def test_render_takes_the_language_and_templates_a_site_gives_the_plugin(tmp_path: Path) -> None:
+    custom = tmp_path / "templates"
+    custom.mkdir()
+    (custom / "levels.html").write_text("<p class=\"ours\">{{ t('page.levels.title') }}</p>\n", encoding="utf-8")
+    result = run_cli("render", str(tmp_path / "out"), "site_example", "--language", "de", "--templates", str(custom),
+                     cwd=REPO)
+    assert result.exit_code == 0, result.output
+    docs = tmp_path / "out" / "docs" / "dossier"
+    levels = (docs / "levels.md").read_text(encoding="utf-8")
+    assert yaml.safe_load(levels.split("---\n")[1])["title"] == "Stufen"
+    assert '<p class="ours">Stufen</p>' in levels  # the site's own template
+    assert "Stand" in (docs / "R02.1" / "index.md").read_text(encoding="utf-8")  # the as-of line, in German
