@@ -18,7 +18,7 @@ import sys
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -35,6 +35,9 @@ from mltrl_docs.repositories import DEFAULT_BRANCH, Repository
 from mltrl_docs.resources import SCHEMA_NAMES, schema_path
 from mltrl_docs.settings import SETTINGS_FILE, Settings
 from mltrl_docs.targets import Target, find_settings, resolve
+
+if TYPE_CHECKING:
+    from mltrl_docs.readiness_diff import Snapshot
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 CACHE_DIR = Path(".cache") / "mltrl-docs"
@@ -134,7 +137,7 @@ def _cache_dir() -> Path | None:
 
 
 @main.command("diff")
-@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, metavar="[PATH | OLD NEW]", type=click.Path(exists=True, path_type=Path))
 @click.option("--since", "since_text", metavar="DATE|REF",
               help="List the cards changed since a date (YYYY-MM-DD), a number of days before the build date, "
                    "or a git tag, branch or commit (default: the settings' changes.since, else 90 days).")
@@ -142,15 +145,79 @@ def _cache_dir() -> Path | None:
               help="text for people, json for tools, markdown for a pull-request comment.")
 @click.option("--project", "project_ids", multiple=True, metavar="PROJECT", help="Only this project (repeat for more).")
 @click.option("--team", "teams", multiple=True, metavar="TEAM", help="Only this team's projects (repeat for more).")
-def diff_command(path: Path | None, since_text: str | None, output_format: str, project_ids: tuple[str, ...],
+def diff_command(paths: tuple[Path, ...], since_text: str | None, output_format: str, project_ids: tuple[str, ...],
                  teams: tuple[str, ...]) -> None:
-    """List what changed in every card since a date or git ref, newest first.
+    """List what changed in every card since a date or git ref, newest first; or,
+    given two paths OLD and NEW, what changed in readiness between them.
 
-    Each card is compared with its project's previous approved card: requirements
-    added, removed, reworded, with status, risk or acceptance results changed;
-    versions, level, reviewers and decisions; the lines of each body section.
-    PATH is a site, a dossier source, a project folder or a card, as for check.
+    With one PATH (or none): each card is compared with its project's previous
+    approved card: requirements added, removed, reworded, with status, risk or
+    acceptance results changed; versions, level, reviewers and decisions; the
+    lines of each body section. PATH is a site, a dossier source, a project folder
+    or a card, as for check.
+
+    With OLD and NEW: each is a bundle (a .json file: 'mltrl-docs bundle', or a
+    site's readiness.json) or a site to build (a folder with mltrl-docs.yml, or
+    the file); across the portfolio it lists projects added or removed, levels
+    advanced or switched back, earned levels, requirements of the current cards
+    whose status, text or acceptance result changed, gate findings newly passed
+    or failing, and new reviews (docs/bundles.md).
     """
+    if len(paths) > 2:
+        raise click.UsageError("give one PATH (what changed since --since), or two: OLD and NEW (readiness changes)")
+    if len(paths) == 2:
+        if since_text is not None or teams:
+            raise click.UsageError("--since and --team list the cards changed in one site: give one PATH with them, "
+                                   "or OLD and NEW without them")
+        _readiness_diff(paths[0], paths[1], output_format, project_ids)
+        return
+    _changes_since(paths[0] if paths else None, since_text, output_format, project_ids, teams)
+
+
+def _readiness_diff(old: Path, new: Path, output_format: str, project_ids: tuple[str, ...]) -> NoReturn:
+    """``diff OLD NEW``: what changed in readiness from one bundle or site to the other."""
+    from mltrl_docs.readiness_diff import readiness_diff
+    from mltrl_docs.render.readiness import render
+
+    before, after = _readiness(old), _readiness(new)
+    unknown = [p for p in project_ids if p not in before.cards and p not in after.cards]
+    if unknown:
+        known = ", ".join(sorted({*before.cards, *after.cards})) or "none"
+        click.echo(f"error: no project '{unknown[0]}' in either (projects: {known})", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(render(output_format, readiness_diff(before, after, project_ids), str(old), str(new)), nl=False)
+    sys.exit(EXIT_CLEAN)
+
+
+def _readiness(path: Path) -> Snapshot:
+    """The readiness ``path`` records: a bundle file (``.json``) as it is read on import, or a site,
+    built and bundled as ``mltrl-docs bundle`` does. One that cannot be used ends the command (exit 2)."""
+    import json
+
+    from mltrl_docs.readiness_diff import previous_bundle, snapshot
+    from mltrl_docs.render.site import readiness_json
+    from mltrl_docs.settings import Limits
+
+    if path.is_file() and path.suffix.lower() == ".json":
+        found, problems = previous_bundle(path, Limits())
+        for problem in problems:
+            click.echo(text_line(problem), err=True)
+        if found is None:
+            click.echo(f"error: cannot use the bundle {path} (see above)", err=True)
+            sys.exit(EXIT_USAGE)
+        return found
+    settings = _target(path).settings
+    if settings.file is None:
+        raise click.UsageError(f"{display(path)} is neither a bundle (.json) nor a site: give a bundle, a folder with "
+                               f"a {SETTINGS_FILE}, or the file")
+    with ExitStack() as stack:
+        dossier, imports = _build(settings, stack)
+        return snapshot(json.loads(readiness_json(settings, dossier, imports)))
+
+
+def _changes_since(path: Path | None, since_text: str | None, output_format: str, project_ids: tuple[str, ...],
+                   teams: tuple[str, ...]) -> None:
+    """``diff [PATH] --since``: the cards changed since a day or git ref, each against its baseline."""
     from mltrl_docs.change_report import render
     from mltrl_docs.changes import ChangeReport, SinceError, parse_since, resolve_since
 

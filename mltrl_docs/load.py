@@ -116,6 +116,12 @@ def load_markdown(path: Path, project_id: str, limits: Limits | None = None) -> 
     return loaded, found + findings
 
 
+def load_text(path: Path, project_id: str, text: str, limits: Limits | None = None) -> tuple[Loaded, list[Finding]]:
+    """Read a card or page given as text, as ``load_markdown`` reads a file: a bundle's card,
+    compared where it is no file (``readiness_diff``)."""
+    return _load_text(path, project_id, text, _limits(limits))
+
+
 def _load_text(path: Path, project_id: str, text: str, limits: Limits) -> tuple[Loaded, list[Finding]]:
     if not text.strip():
         finding = Finding(Severity.WARNING, "empty", "file is empty", path, Position(1, 1),

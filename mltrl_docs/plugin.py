@@ -47,6 +47,7 @@ from mltrl_docs.render.html import Renderer
 from mltrl_docs.render.navigation import NavSection, navigation
 from mltrl_docs.render.outline import Heading, Permalink, outline
 from mltrl_docs.render.pages import OPTIONAL_PAGES, SitePage, evidence_files, site_pages
+from mltrl_docs.render.readiness import site_comparison
 from mltrl_docs.render.reuse import Rendered
 from mltrl_docs.render.search import search_view, unmarked
 from mltrl_docs.render.site import (
@@ -238,9 +239,16 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         if problem is not None:
             _log(problem)
             found.append(problem)
+        # compare: the site's own readiness.json (made once, also published under exports) against a previous bundle.
+        readiness = (self._readiness(dossier)
+                     if "exports" in self.config.pages or self.settings.compare is not None else None)
+        compared = site_comparison(self.settings, readiness) if readiness is not None else None
+        for finding in compared.findings if compared is not None else ():
+            _log(finding)
+            found.append(finding)
         self.failing = failing(found, self.config.fail_on)
         listed = site_pages(dossier, self.config.prefix.strip("/"),
-                            self.config.pages, self.messages, since, site_url=config.site_url)
+                            self.config.pages, self.messages, since, site_url=config.site_url, readiness=compared)
         self.pages = {page.uri: page for page in listed}
         self.nav_entries = navigation(listed, dossier, self.messages)
         self.published = {page.source: page.uri for page in self.pages.values() if page.source is not None}
@@ -268,7 +276,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             for uri, content in export_files((page.context for page in listed), self.renderer.env).items():
                 files.append(File.generated(config, uri, content=content))
             files.append(File.generated(config, readiness_uri(self.config.prefix.strip("/")),
-                                        content=self._readiness(dossier)))
+                                        content=readiness or self._readiness(dossier)))
         for page in self.pages.values():
             generated = _GeneratedPage.generated(config, page.uri, content=front_matter(page),
                                                  inclusion=InclusionLevel.NOT_IN_NAV)
@@ -387,7 +395,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object) -> None:
         if self.settings is None:
             return
-        for path in (*self.settings.sources, *self.settings.glossary, *self.settings.bundles, self.settings.file):
+        compare = self.settings.compare.bundle if self.settings.compare is not None else None
+        for path in (*self.settings.sources, *self.settings.glossary, *self.settings.bundles, self.settings.file,
+                     compare):
             if path is not None and path.exists():
                 server.watch(str(path), recursive=True)
 

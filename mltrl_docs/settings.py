@@ -76,6 +76,17 @@ class ChangeSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class CompareSettings:
+    """The ``compare:`` setting: a previous bundle the site's 'Readiness changes' page compares
+    the site with (``readiness_diff``)."""
+
+    bundle: Path
+    """The bundle file (absolute; whether it exists and reads is found when the site is built)."""
+    at: Position | None = None
+    """Where ``bundle`` is written in the settings file, where a bundle that cannot be read is reported."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Resolved settings: absolute folders and files."""
 
@@ -116,6 +127,8 @@ class Settings:
     bundles: tuple[Path, ...] = ()
     """The bundle files the site imports (``bundles:``, paths or globs found when the settings are
     read): other repositories' cards, built with the site's own (``mltrl_docs.bundle``)."""
+    compare: CompareSettings | None = None
+    """The previous bundle the 'Readiness changes' page compares the site with (``compare:``); None: no such page."""
     findings: tuple[Finding, ...] = ()
     """Warnings about the settings file itself (a source listed twice), which ``build_site``
     reports with the dossier's findings: the adapters only show a settings file's errors."""
@@ -169,6 +182,8 @@ def load_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
         labels=dict(data.get("labels") or {}),
         provenance=ProvenanceSettings.from_data(data.get("provenance")),
         changes=ChangeSettings.from_data(data.get("changes"), document.values.get(("changes", "since"))),
+        compare=(CompareSettings(resolved(root / data["compare"]["bundle"]), document.values.get(("compare", "bundle")))
+                 if "compare" in data else None),
         findings=tuple(findings),
     ), findings
 

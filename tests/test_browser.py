@@ -94,6 +94,7 @@ PAGE_KINDS = [
     ("levels", "dossier/levels/"),
     ("history", "dossier/history/"),
     ("changes", "dossier/changes/"),
+    ("readiness", "dossier/readiness-changes/"),
     ("requirements", "dossier/requirements/"),
     ("report", "dossier/findings/"),
     ("glossary", "dossier/glossary/"),
@@ -588,11 +589,12 @@ LAYOUT_KINDS = {
     "packet": "dossier/P04.3/packet/",
     "card-acceptance": "dossier/R02.1/L4-2026-02-16/", "dossier-evidence": "dossier/R02.1/",
     "changes": "dossier/changes/", "card-changes": "dossier/P04.3/L5-2026-10-12/",
+    "readiness": "dossier/readiness-changes/",
 }
 """One page of each kind the plugin generates; P04.3 has the longest requirement matrix, P12.2 a coupling graph,
 R02.1 acceptance results under its requirements and a requirement its evidence contradicts (flagged in the matrix);
-the What changed page, and P04.3's newest card with every kind of change since its last approved card (its section
-diffs opened: see OPENED)."""
+the What changed page, the Readiness changes page (the example against its earlier bundle), and P04.3's newest
+card with every kind of change since its last approved card (its section diffs opened: see OPENED)."""
 OPENED = {"card-changes": "details.mltrl-change-section"}
 """Collapsed blocks opened before a page kind is looked at, so that what they hold is checked too."""
 THEMES = ("light", "slate", "mkdocs")

@@ -1,12 +1,12 @@
-"""Fuzzing the glossary linker: ``link_terms`` with matchers built from generated glossaries
-(names with spaces, punctuation, entity-like names such as 'amp' or 'gt', Unicode, NFD
-forms) over generated escaped HTML with nested allowed and blocked elements, attributes,
-comments, character references and ``data-terms`` markers.
+"""Fuzzing the glossary linker where pages use it: a page's ``TermLinker`` with matchers built
+from generated glossaries (names with spaces, punctuation, entity-like names such as 'amp' or
+'gt', Unicode, NFD forms), fed generated escaped text (what templates pass through ``| terms``)
+and generated Markdown with links, code, headings, images, tables, raw HTML and character
+references (card bodies, which markdown-it renders with the page's linker).
 
-Never raises; only inserts links (what is left after removing them is the input, its text
-unchanged up to canonical equivalence); links only inside marked prose, never inside a
-blocked element (a, code, pre, h1-h6, svg ...), an attribute, a comment or a character
-reference; the output has the input's tags, balanced.
+Never raises; only inserts links (what is left after removing them is the page without
+linking, its text unchanged up to canonical equivalence); never inside a link, code or a
+heading, an attribute, or a character reference; the output has the input's tags, balanced.
 
 Budgets come from the hypothesis profile (conftest.py, docs/fuzzing.md).
 """
@@ -28,15 +28,11 @@ from fuzz_strategies import ENTITY_WORDS, budget, safe_text, term_names
 from mltrl_docs.findings import Position
 from mltrl_docs.glossary import Entry, Glossary, build_glossary, fold
 from mltrl_docs.model import GlossaryTerm
-from mltrl_docs.render.autolink import ScopeMatchers, TermMatcher, link_terms
+from mltrl_docs.render.autolink import ScopeMatchers, TermLinker, TermMatcher
+from mltrl_docs.render.markdown import to_html
 
-ALLOWED = ["p", "div", "span", "em", "strong", "li", "ul", "td", "tr", "table", "blockquote", "section", "b", "i",
-           "small", "sup", "dd", "P", "Div"]
-BLOCKED = ["a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "svg", "abbr", "button", "kbd", "label", "samp",
-           "textarea", "title", "script", "style", "select", "option", "CODE", "Pre", "H2"]
-SKIP = frozenset(t.lower() for t in BLOCKED)
-VOID = ["br", "img", "hr", "wbr", "input", "br/", "img /"]
-ATTRIBUTES = ["title", "class", "alt", "data-x", "href", "id", "aria-label", "data-terms"]
+SKIP = frozenset({"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6"})
+"""Elements whose text is never linked: links and code keep their meaning, headings their anchors."""
 SEPARATORS = [" ", "  ", ", ", ". ", "\n", "-", "&", "<", ">", "\"", "'", "(", ")", ";", "#", "\xa0", "/", ":"]
 REFERENCES = ["&nbsp;", "&copy;", "&#8212;", "&#x2014;", "&#39;", "&#34;", "&quot;", "&amp;", "&lt;", "&gt;",
               "&#x27;", "&apos;", "&hellip;", "&AMP;", "&#65;", "&eacute;"]
@@ -102,46 +98,19 @@ def text_run(draw: st.DrawFn, words: list[str]) -> str:
     return escaped
 
 
-@st.composite
-def attributes(draw: st.DrawFn, words: list[str]) -> str:
-    out = ""
-    for name in draw(st.lists(st.sampled_from(ATTRIBUTES), unique=True, max_size=3)):
-        if name == "data-terms" and draw(st.booleans()):
-            out += " data-terms"
-            continue
-        value = html.escape(draw(st.sampled_from(words)) + draw(safe_text), quote=True)
-        out += f' {name}="{value}"' if draw(st.integers(0, 3)) else f" {name}='{value.replace(chr(39), '&#39;')}'"
-    return out
+MARKDOWN = ["`", "``", "*", "**", "_", "~~", "[", "](x.md)", "](https://example.org)", "](#f)", "![", "](s.png)",
+            "](https://elsewhere.example/i.png)", "<https://example.org>", "\n\n# ", "\n\n## ", "\n===\n", "\n---\n",
+            "\n\n- ", "\n\n1. ", "\n\n> ", "\n\n    ", "\n```\n", "\n| ", " | ", "|\n|---|---|\n", "  \n", "\\\n",
+            "<!--", "-->", "<svg>", "<script>", "<a href=x>", "</a>", "<code>", "[r]", "\n\n[r]: https://example.org\n"]
+"""Markdown syntax around the words: every kind of inline and block a body may hold."""
 
 
 @st.composite
-def fragment(draw: st.DrawFn, words: list[str], depth: int = 0) -> str:
-    out: list[str] = []
-    kinds = ["text", "text", "element", "element", "void", "comment"] if depth < 4 else ["text", "void"]
-    for _ in range(draw(st.integers(1 if depth == 0 else 0, 4))):
-        kind = draw(st.sampled_from(kinds))
-        if kind == "text":
-            out.append(draw(text_run(words)))
-        elif kind == "void":
-            tag = draw(st.sampled_from(VOID))
-            out.append(f"<{tag.rstrip('/ ')}{draw(attributes(words))}{' /' if tag.endswith('/') else ''}>")
-        elif kind == "comment":
-            out.append(f"<!-- {draw(text_run(words)).replace('-', '_')} -->")
-        else:
-            tag = draw(st.sampled_from(ALLOWED + BLOCKED))
-            marked = " data-terms" if draw(st.integers(0, 3)) == 0 else ""
-            inner = draw(fragment(words, depth + 1))
-            out.append(f"<{tag}{marked}{draw(attributes(words))}>{inner}</{tag}>")
-    return "".join(out)
-
-
-@st.composite
-def pages(draw: st.DrawFn, words: list[str]) -> str:
-    """A page: unmarked labels around marked prose, as the templates write it."""
-    return (f"<h1>{draw(text_run(words))}</h1><table><tr><th>{draw(text_run(words))}</th>"
-            f"<td data-terms>{draw(fragment(words))}</td></tr></table>"
-            f"<div class=\"mltrl-body\" data-terms>{draw(fragment(words))}</div><p>{draw(text_run(words))}</p>"
-            f"{draw(fragment(words))}")
+def markdown(draw: st.DrawFn, words: list[str]) -> str:
+    """A card body: names, separators, random text, character references and Markdown syntax."""
+    pieces = st.one_of(st.sampled_from(words), st.sampled_from(SEPARATORS), st.sampled_from(MARKDOWN),
+                       st.sampled_from(REFERENCES), safe_text)
+    return "".join(draw(st.lists(pieces, max_size=24)))
 
 
 # --- reading the HTML back ------------------------------------------------------------------
@@ -214,7 +183,7 @@ class Events(HTMLParser):
 
 
 def check_linked(source: str, out: str, matcher: TermMatcher, mode: str) -> int:
-    """Every property of one link_terms call; returns how many links it made."""
+    """Every property of one page's linking (``out``: ``source`` linked); returns how many links it made."""
     before, after = Events(source), Events(out)
     note(f"output: {out!r}")
     assert after.text_and_tags() == before.text_and_tags(), "text or tags changed"
@@ -242,23 +211,56 @@ def _tags(source: str) -> list[str]:
 
 # --- properties --------------------------------------------------------------------------
 
-linkable = glossaries().flatmap(lambda g: st.tuples(st.just(g), pages(words_of(g[0])), st.sampled_from(
-    ["first", "every", "off"])))
+def linker(matcher: TermMatcher, mode: str) -> TermLinker:
+    return TermLinker(matcher, render, mode)  # type: ignore[arg-type]
+
+
+def relink(href: str) -> str | None:
+    return None if href == "x.md" else f"/{href}"
+
+
+prose = glossaries().flatmap(lambda g: st.tuples(
+    st.just(g), st.lists(text_run(words_of(g[0])), min_size=1, max_size=4), st.sampled_from(["first", "every", "off"])))
 
 
 @budget(1.0)
-@given(linkable)
+@given(prose)
 @example(((build_glossary([term("gt", 0), term("amp", 1), term("quot", 2), term("39", 3), term("x27", 4)], {},
-                          False)[0], None), '<p data-terms>a &gt; b &amp;amp; &quot;c&quot; &#39;d&#x27;</p>', "every"))
+                          False)[0], None), ["a &gt; b &amp;amp; &quot;c&quot; &#39;d&#x27;", "gt amp"], "every"))
 @example(((build_glossary([term("V&V", 0), term("café", 1), term("R&D", 2)], {}, False)[0], None),
-          f'<p data-terms>V&amp;V, {unicodedata.normalize("NFD", "café")}, R&amp;D&amp;</p>', "every"))
-@example(((build_glossary([term("a", 0)], {}, False)[0], None),
-          "<div data-terms><code>a</code> a <svg><text>a</text></svg><p title=\"a\">a</p><!-- a --></div>",
-          "every"))
-def test_link_terms_only_adds_links_in_prose(case: tuple[tuple[Glossary, str | None], str, str]) -> None:
-    (glossary, project), source, mode = case
+          [f'V&amp;V, {unicodedata.normalize("NFD", "café")}, R&amp;D&amp;', "café"], "first"))
+@example(((build_glossary([term("a", 0)], {}, False)[0], None), ["&lt;code&gt;a&lt;/code&gt; a &lt;!-- a"], "every"))
+def test_template_text_only_gains_links(case: tuple[tuple[Glossary, str | None], list[str], str]) -> None:
+    """Texts a page passes through ``| terms`` (requirements, reasons), one linker for the page."""
+    (glossary, project), texts, mode = case
     matcher = ScopeMatchers(glossary).of(project)
-    out = link_terms(source, matcher, render, mode)  # type: ignore[arg-type]
+    page = linker(matcher, mode)
+    source = "".join(f"<td data-terms>{text}</td>" for text in texts)
+    out = "".join(f"<td data-terms>{page.link(text)}</td>" for text in texts)
+    check_linked(source, out, matcher, mode)
+    if mode == "off":
+        assert out == source
+
+
+bodies = glossaries().flatmap(lambda g: st.tuples(
+    st.just(g), markdown(words_of(g[0])), st.sampled_from(["first", "every", "off"]),
+    st.sampled_from([(), ("elsewhere.example",)])))
+
+
+@budget(1.0)
+@given(bodies)
+@example(((build_glossary([term("a", 0), term("gt", 1)], {}, False)[0], None),
+          "`a` [a](x.md) a\n\n## a\n\n![a](https://elsewhere.example/i.png) <svg>a</svg> &gt; gt", "every", ()))
+@example(((build_glossary([term("proof of concept", 0)], {}, False)[0], None),
+          "[![proof of concept](https://elsewhere.example/i.png)](#f) proof of\nconcept, proof  \nof concept", "every",
+          ()))
+def test_bodies_gain_links_only_in_prose(case: tuple[tuple[Glossary, str | None], str, str, tuple[str, ...]]) -> None:
+    """A card body rendered with the page's linker is the body rendered without one, plus links
+    in its text, never in a link, code or a heading."""
+    (glossary, project), written, mode, hosts = case
+    matcher = ScopeMatchers(glossary).of(project)
+    source = f"<div data-terms>{to_html(written, relink, hosts)}</div>"
+    out = f"<div data-terms>{to_html(written, relink, hosts, linker(matcher, mode))}</div>"
     check_linked(source, out, matcher, mode)
     if mode == "off":
         assert out == source
@@ -268,7 +270,7 @@ def check_name_is_linked(names: list[str], name: str) -> None:
     glossary, _ = build_glossary([term(n, i) for i, n in enumerate(names)], {}, False)
     matcher = TermMatcher(glossary.org)
     source = f"<p data-terms>{html.escape(name)}</p>"
-    out = link_terms(source, matcher, render, "every")
+    out = f"<p data-terms>{linker(matcher, 'every').link(html.escape(name))}</p>"
     check_linked(source, out, matcher, "every")
     linked = [unicodedata.normalize("NFC", t) for t, _ in Events(out).links]
     assert linked == [unicodedata.normalize("NFC", name.strip())], out
@@ -314,8 +316,7 @@ def test_a_folding_name_with_a_run_of_spaces_is_linked(name: str, as_defined: bo
     glossary, _ = build_glossary([term(name, 0)], {}, False)
     matcher = TermMatcher(glossary.org)
     written = name if as_defined else " ".join(name.split())
-    source = f"<p data-terms>{html.escape(written)}</p>"
-    out = link_terms(source, matcher, render, "every")
+    out = linker(matcher, "every").link(html.escape(written))
     assert [t for t, _ in Events(out).links] == [written], out
 
 
@@ -337,8 +338,9 @@ def test_long_and_prefix_chained_names_never_crash(size: int, shape: str) -> Non
         names = [f"t{k} x" for k in range(min(size, 2000))]
     glossary, _ = build_glossary([term(name, i) for i, name in enumerate(names)], {}, False)
     matcher = TermMatcher(glossary.org)
-    source = f"<p data-terms>{names[-1]} {names[0]} and more</p>"
-    check_linked(source, link_terms(source, matcher, render, "every"), matcher, "every")
+    text = f"{names[-1]} {names[0]} and more"
+    check_linked(f"<p data-terms>{text}</p>", f"<p data-terms>{linker(matcher, 'every').link(text)}</p>", matcher,
+                 "every")
 
 
 def test_entity_words_are_generated() -> None:

@@ -42,6 +42,7 @@ finds the labels there: proof that the check looks where the labels are.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -315,6 +316,9 @@ def sources() -> Sources:
     assert settings is not None
     checked = build_site(settings, provenance=True)
     texts += [f"{f.message} {f.hint or ''}" for f in checked.findings]
+    if settings.compare is not None:  # the previous bundle's findings, on the Readiness changes page
+        previous = json.loads(settings.compare.bundle.read_text(encoding="utf-8"))
+        texts += [f"{f['message']} {f['hint'] or ''}" for f in previous["findings"]]
     texts += [f"{commit.author}: {commit.subject}" for history in checked.provenance.histories.values()
               for commit in history.commits]
     texts += [item.text for gates in checked.gates.projects.values() for item in gates.gap]

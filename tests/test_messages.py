@@ -50,6 +50,7 @@ from mltrl_docs.plugin import _theme_language
 from mltrl_docs.production import Ending, Line
 from mltrl_docs.render.html import Renderer
 from mltrl_docs.render.pages import site_pages
+from mltrl_docs.render.readiness import COUNTS, ROW_KINDS
 from mltrl_docs.settings import load_settings
 
 PACKAGE = REPO / "mltrl_docs"
@@ -118,6 +119,8 @@ def test_every_key_the_code_and_templates_use_exists() -> None:
     built |= {f"changes.since.{kind}" for kind in ("ref", "days", "date")}
     built |= {f"changes.unseen.{kind}" for kind in ("no_git", "shallow", "truncated")}  # render.changes.Note keys
     built |= {f"changes.fallback.{kind}" for kind in ("default", "horizon")}
+    built |= {f"readiness.count.{key}" for key in COUNTS} | {f"readiness.kind.{kind}" for kind in ROW_KINDS}
+    built |= {f"readiness.detail.{kind}" for kind in ("project_added", "project_removed", "earned")}
     prefixes = {key for key in used if key.endswith(".")}  # t("level." ~ n ~ ".name"): built above
     used -= prefixes
     assert len(used) >= 15  # the scan finds the keys (it must not silently find none)

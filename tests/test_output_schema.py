@@ -203,6 +203,7 @@ def test_every_output_schema_describes_every_property(name: str) -> None:
 
 VERSIONS = {"level-card": FORMAT_VERSIONS_WRITTEN[-1], "glossary": FORMAT_VERSIONS_WRITTEN[-1],
             "settings": "1", "bundle": "1", "check-output": "1", "next-output": "1", "diff-output": "1",
+            "readiness-diff-output": "1",
             "glossary-output": "1"}
 
 

@@ -21,7 +21,8 @@ from mltrl_docs import gates
 from mltrl_docs.body import read_body
 from mltrl_docs.glossary import build_glossary
 from mltrl_docs.load import load_markdown
-from mltrl_docs.render.autolink import TermMatcher, link_terms
+from mltrl_docs.render.autolink import TermLinker, TermMatcher
+from mltrl_docs.render.markdown import to_html
 from mltrl_docs.resources import OUTPUT_SCHEMA_NAMES, SCHEMA_NAMES, load_schema
 
 PACKAGE = Path(__file__).resolve().parent.parent / "mltrl_docs"
@@ -68,18 +69,18 @@ def test_a_tldr_label_followed_by_64_kb_of_spaces(gap: str) -> None:
 
 @pytest.mark.parametrize("opening", ["<!--", "<a", "</a", "<a "])
 def test_32k_unclosed_comments_or_tags(opening: str) -> None:
-    """autolink's tag scanner: ``<!--.*?-->`` and ``[^>]*>`` searched to the end of the page
-    again for every unclosed opening."""
+    """autolink's old tag scanner searched ``<!--.*?-->`` and ``[^>]*>`` to the end of the page
+    again for every unclosed opening; a body written so is now text, rendered and linked once."""
     glossary, _ = build_glossary([], {})
-    html = "<div data-terms>" + opening * (KB64 // 2)
-    assert timed(lambda: link_terms(html, TermMatcher(glossary.org), lambda e, t: t, "every")) == html
+    linker = TermLinker(TermMatcher(glossary.org), lambda e, t: t, "every")
+    assert timed(lambda: to_html(opening * (KB64 // 2), terms=linker)) == to_html(opening * (KB64 // 2))
 
 
 def test_64_kb_of_spaces_inside_a_name() -> None:
     """The term pattern: a long run of spaces between two words of a name, many times."""
     glossary, _ = build_glossary([], {})
-    html = "<p data-terms>" + ("proof" + " " * 4096 + "of" + " " * 4096 + "x ") * 8 + "</p>"
-    assert timed(lambda: link_terms(html, TermMatcher(glossary.org), lambda e, t: f"[{t}]")) == html
+    text = ("proof" + " " * 4096 + "of" + " " * 4096 + "x ") * 8
+    assert timed(lambda: TermLinker(TermMatcher(glossary.org), lambda e, t: f"[{t}]").link(text)) == text
 
 
 # --- the audit ----------------------------------------------------------------------------
@@ -134,8 +135,6 @@ AUDITED: dict[tuple[str, str], str] = {
     ("messages.py", r"(?<=[a-z0-9])(?=[A-Z])"): "zero-width: one character looked at either side of each position",
     ("references.py", r"[\x00-\x20\x7f]"): "one character",
     ("references.py", r"^([a-zA-Z][a-zA-Z0-9+.\-]*):"): "matched at one start, one run",
-    ("render/autolink.py", r"<(?:(!--)|(/?)([a-zA-Z][a-zA-Z0-9]*+)(?:[^<>]*+(>))?)"):
-        "starts at '<' only; possessive runs that stop at the next '<', so no two overlap",
     ("render/autolink.py", 'rf"(?<![\\w-])(?:{pattern})(?![\\w-])"'):
         "a trie: from each start one path of at most MAX_NAME characters, spaces read possessively",
     ("schema.py", r"""^(['"])(?P<name>.*)\1 is a required property$"""):

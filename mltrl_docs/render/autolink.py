@@ -1,13 +1,15 @@
-"""Glossary terms in rendered HTML: find them in text, link them to their entry.
+"""Glossary terms in the authors' prose: find them in text, link them to their entry.
 
-Works on the HTML the renderer produced (well-formed, escaped), touching only text
-between tags and never inside links, code, headings, SVG, scripts or attributes.
-Each run of text is unescaped and put in NFC before names are looked for, so a
-name never matches inside an entity ('GT' in '&gt;') and 'café' is found however
-it was typed; the pieces are written back escaped. All names of a scope are
+Pages link terms while they are rendered, never by reading their HTML again: the
+Markdown renderer hands each run of a body's text (outside links, code and headings)
+to the page's ``TermLinker``, and templates pass requirement texts and reasons
+through its ``terms`` filter (render.markdown, render.html). A run is escaped text
+with no tag in it; it is unescaped and put in NFC before names are looked for, so a
+name never matches inside an entity ('GT' in '&gt;') and 'café' is found however it
+was typed, and the pieces are written back escaped. All names of a scope are
 compiled into one regular expression shaped as a trie (``proof of concept(
-development)?``), so the longest name at a position wins and a page is scanned
-once however many terms there are.
+development)?``), so the longest name at a position wins and a text is scanned once
+however many terms there are.
 """
 
 from __future__ import annotations
@@ -22,17 +24,6 @@ from mltrl_docs.glossary import Entry, Glossary, LinkMode, Scope, fold, plurals
 MAX_NAME = 200
 """Longest name (folded) that is linked: the trie nests up to one group per character, and
 Python's regex compiler recurses per group. Longer names are the loader's to report."""
-_OPENING = re.compile(r"<(?:(!--)|(/?)([a-zA-Z][a-zA-Z0-9]*+)(?:[^<>]*+(>))?)")
-"""The start of a comment or tag, and a tag's end when no '<' comes first (the usual case,
-read in one go; a scan never passes the next '<', so all of them read the page once). Other
-ends are found by ``_Ends``."""
-_SKIP = frozenset({"a", "abbr", "button", "code", "h1", "h2", "h3", "h4", "h5", "h6", "kbd", "label",
-                   "option", "pre", "samp", "script", "select", "style", "svg", "textarea", "title"})
-"""Elements whose text is never linked: links and code keep their meaning, headings their
-anchors, and SVG, scripts and form controls are not prose."""
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-                   "track", "wbr"})
-_OPT_IN = "data-terms"
 
 _Trie = dict[str, "_Trie"]
 
@@ -142,90 +133,36 @@ def plain(html_text: str) -> str:
     return normalize("NFC", unescape(html_text) if "&" in html_text else html_text)
 
 
-def link_terms(html: str, matcher: TermMatcher, render: Callable[[Entry, str], str],
-               mode: LinkMode = "first") -> str:
-    """``html`` with terms linked inside elements marked ``data-terms`` (the authors' prose:
-    card bodies, requirement texts; never the page's own labels), on the first use of each
-    entry per page or on every use. ``render(entry, text)`` makes the link around the
-    author's own (escaped) text."""
-    if mode == "off" or _OPT_IN not in html:
-        return html
-    linked: set[Entry] = set()
-    out: list[str] = []
-    stack: list[tuple[str, bool, bool]] = []
-    """Open elements: (name, inside prose, inside an element whose text is never linked)."""
-    prose = blocked = False
-    position = 0
-    ends = _Ends(html)
-    for opening in _OPENING.finditer(html):
-        start = opening.start()
-        if start < position:
-            continue  # inside the comment or tag just read
-        end = opening.end() if opening.group(4) else ends.of(opening)
-        if end < 0:
-            continue  # an unclosed '<!--' or '<a' is text
-        if start > position:
-            text = html[position:start]
-            out.append(_link_text(text, matcher, render, mode, linked) if prose and not blocked else text)
-        tag = html[start:end]
-        out.append(tag)
-        position = end
-        name = (opening.group(3) or "").lower()
-        if not name or name in _VOID or tag.endswith("/>"):
-            continue
-        if opening.group(2):
-            while stack:
-                opened, prose, blocked = stack.pop()
-                if opened == name:
-                    break
-            continue
-        stack.append((name, prose, blocked))
-        prose = prose or _OPT_IN in tag
-        blocked = blocked or name in _SKIP
-    if position < len(html):
-        out.append(html[position:])
-    return "".join(out)
+class TermLinker:
+    """One page's term linking, fed the page's prose in document order as it is rendered: each
+    run of text of a card or attachment body by the Markdown renderer (render.markdown), each
+    requirement text or reason by the templates' ``terms`` filter (render.html). It remembers
+    the entries linked so far, so "first" means the first use on the page, wherever it is.
+    ``render(entry, text)`` makes the link around the author's own (escaped) text."""
 
+    def __init__(self, matcher: TermMatcher, render: Callable[[Entry, str], str], mode: LinkMode = "first") -> None:
+        self.matcher = matcher
+        self.render = render
+        self.mode = mode
+        self.linked: set[Entry] = set()
 
-class _Ends:
-    """Where comments and tags end when ``_OPENING`` could not tell: the next '-->' or '>',
-    found with str.find and remembered while it lies ahead, and never looked for again once
-    there is none. The ``<!--.*?-->|</?[a-zA-Z][a-zA-Z0-9]*[^>]*>`` this replaces searched
-    to the end of the page again for every unclosed '<!--' or '<a' (quadratic)."""
-
-    def __init__(self, html: str) -> None:
-        self.html = html
-        self.comment = self.tag = -2
-        """Position of the next '-->' and '>' found so far; -1: none up to the end."""
-
-    def of(self, opening: re.Match[str]) -> int:
-        """The end of the comment or tag ``opening`` starts, or -1 when it is never closed."""
-        if opening.group(1):
-            start = opening.start() + 4
-            if self.comment != -1 and self.comment < start:
-                self.comment = self.html.find("-->", start)
-            return self.comment + 3 if self.comment >= 0 else -1
-        if self.tag != -1 and self.tag < opening.end():
-            self.tag = self.html.find(">", opening.end())
-        return self.tag + 1 if self.tag >= 0 else -1
-
-
-def _link_text(text: str, matcher: TermMatcher, render: Callable[[Entry, str], str], mode: LinkMode,
-               linked: set[Entry]) -> str:
-    """One run of escaped text between tags; unchanged when nothing in it is linked."""
-    if not text.strip():
-        return text
-    words = plain(text)
-    parts: list[str] = []
-    last = 0
-    for match, entry in matcher.find(words):
-        if mode == "first" and entry in linked:
-            continue
-        linked.add(entry)
-        parts.append(escape(words[last:match.start()], quote=False))
-        parts.append(render(entry, escape(match.group(), quote=False)))
-        last = match.end()
-    if not parts:
-        return text
-    parts.append(escape(words[last:], quote=False))
-    return "".join(parts)
+    def link(self, text: str) -> str:
+        """``text``, one run of escaped text with no tag in it (what lies between two tags of the
+        page), with its terms linked; unchanged when nothing in it is. A run that is linked is
+        written back from its plain form: escaped again, and in NFC."""
+        if self.mode == "off" or not text.strip():
+            return text
+        words = plain(text)
+        parts: list[str] = []
+        last = 0
+        for match, entry in self.matcher.find(words):
+            if self.mode == "first" and entry in self.linked:
+                continue
+            self.linked.add(entry)
+            parts.append(escape(words[last:match.start()], quote=False))
+            parts.append(self.render(entry, escape(match.group(), quote=False)))
+            last = match.end()
+        if not parts:
+            return text
+        parts.append(escape(words[last:], quote=False))
+        return "".join(parts)

@@ -32,6 +32,7 @@ from mltrl_docs.render.coupling import CouplingGraph
 from mltrl_docs.render.feed import Event
 from mltrl_docs.render.matrix import RequirementMatrix, RiskCell
 from mltrl_docs.render.metrics_chart import MetricsChart
+from mltrl_docs.render.readiness import Comparison, Row
 from mltrl_docs.render.timeline import Timeline
 from mltrl_docs.render.transitions import Move, move
 
@@ -108,6 +109,22 @@ class ChangesContext(PageContext):
     """How many projects the entries are of."""
     detailed: int
     """How many of the newest entries the page details (``render.changes.DETAILED_ENTRIES`` at most)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadinessContext(PageContext):
+    """The 'Readiness changes' page: what changed across the portfolio since a previous bundle
+    (the setting ``compare.bundle``)."""
+
+    comparison: Comparison
+    checked_on: dt.date | None
+    """The day the previous bundle's cards were checked as of (None: unknown, or no diff)."""
+    rows: tuple[Row, ...]
+    """Every change, by project (none when the previous bundle could not be read)."""
+    counts: Mapping[str, int]
+    """How many of each kind (``ReadinessDiff.counts``; all zero without a diff)."""
+    projects: int
+    """How many projects the rows are of."""
 
 
 @dataclass(frozen=True, slots=True)

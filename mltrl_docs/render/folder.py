@@ -44,6 +44,7 @@ from mltrl_docs.render.html import Renderer
 from mltrl_docs.render.navigation import NavSection, navigation
 from mltrl_docs.render.outline import Permalink, outline
 from mltrl_docs.render.pages import SitePage, evidence_files, site_pages
+from mltrl_docs.render.readiness import site_comparison
 from mltrl_docs.render.search import Search
 from mltrl_docs.render.site import (
     ASSETS,
@@ -132,7 +133,10 @@ def render_folder(out: Path, settings: Settings, dossier: CheckedDossier, messag
     published (mkdocs.yml's), for the README badge snippets; ``imports``: the bundles ``dossier``
     was built with (``bundle.site.build_portal``), whose files pages name as the bundles do."""
     since, problem = changes_since(settings, dossier, include)
-    listed = site_pages(dossier, prefix, include, messages, since, site_url=site_url)
+    # compare: the site's own readiness.json (made once, also written under exports) against a previous bundle.
+    readiness = readiness_json(settings, dossier, imports) if "exports" in include or settings.compare else None
+    compared = site_comparison(settings, readiness) if readiness is not None else None
+    listed = site_pages(dossier, prefix, include, messages, since, site_url=site_url, readiness=compared)
     evidence = evidence_files(dossier.dossier, prefix) if "evidence" in include else {}
     published = {page.source: page.uri for page in listed if page.source is not None}
     published.update(evidence)
@@ -147,7 +151,7 @@ def render_folder(out: Path, settings: Settings, dossier: CheckedDossier, messag
     exports: dict[str, str | bytes] = {}
     if "exports" in include:
         exports.update(export_files((page.context for page in listed), renderer.env))
-        exports[readiness_uri(prefix)] = readiness_json(settings, dossier, imports)
+        exports[readiness_uri(prefix)] = readiness or readiness_json(settings, dossier, imports)
     known = {uri: uri for uri in (*evidence.values(), *exports)} | {page.uri: file_uri(page.uri) for page in listed}
 
     docs = out / DOCS
@@ -166,8 +170,8 @@ def render_folder(out: Path, settings: Settings, dossier: CheckedDossier, messag
         _write(docs / uri, asset_text(uri))
     entries = navigation(listed, dossier, messages)
     _write(out / CONFIG, fragment(prefix, _moved(entries, known), messages.text("nav.dossier")))
-    return RenderedFolder(tuple(known[page.uri] for page in listed), (*evidence.values(), *exports, *ASSETS),
-                          (problem,) if problem is not None else ())
+    found = (*((problem,) if problem is not None else ()), *(compared.findings if compared is not None else ()))
+    return RenderedFolder(tuple(known[page.uri] for page in listed), (*evidence.values(), *exports, *ASSETS), found)
 
 
 def file_uri(uri: str) -> str:

@@ -24,7 +24,7 @@ from mltrl_docs.messages import Messages, english, value_key
 from mltrl_docs.paths import relative
 from mltrl_docs.references import resolve_path
 from mltrl_docs.render import pages
-from mltrl_docs.render.autolink import ScopeMatchers, link_terms
+from mltrl_docs.render.autolink import ScopeMatchers, TermLinker
 from mltrl_docs.render.markdown import Relink, to_html
 from mltrl_docs.render.pages import SitePage
 from mltrl_docs.render.search import SEARCH_MARKS, unmarked
@@ -52,6 +52,7 @@ class Renderer:
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                                finalize=isolate_bidi)
         self.env.filters["markdown"] = _markdown_filter
+        self.env.filters["terms"] = _terms_filter
         self.root = root or Path.cwd()
         self._shown_paths: dict[Path, str] = {}
         self.env.filters["display"] = self._display
@@ -125,16 +126,19 @@ class Renderer:
         ``marked``: keep the marks around what search indexes (``render.search``), for the
         plugin to cut the page's search view from once its headings have their ids."""
         html = self.env.get_template("_page.html").render(page=page, url=url_for, published=published,
+                                                          term_linker=self._linker(page, url_for),
                                                           **page.context.variables())
-        if not marked:
-            html = unmarked(html)
+        return html if marked else unmarked(html)
+
+    def _linker(self, page: SitePage, url_for: UrlFor) -> TermLinker | None:
+        """The page's term linker, which the ``markdown`` and ``terms`` filters link its prose with
+        as the page is rendered; None where the page links no terms."""
         if not page.link_terms or self._matchers is None or self.link_mode == "off":
-            return html
+            return None
         glossary_url = url_for(self.glossary_uri)
         if glossary_url is None:
-            return html
-        return link_terms(html, self._matchers.of(page.project), partial(self._term_link, glossary_url),
-                          self.link_mode)
+            return None
+        return TermLinker(self._matchers.of(page.project), partial(self._term_link, glossary_url), self.link_mode)
 
     def _term_link(self, glossary_url: str, entry: Entry, text: str) -> str:
         """The link around a term, from ``_term.html``; rendered once per entry and glossary URL
@@ -191,9 +195,24 @@ def _date(messages: Messages, day: dt.date | None) -> str:
 
 @pass_context
 def _markdown_filter(context: Context, text: str | None, source: Path | None = None) -> Markup:
-    """``{{ card.body.markdown | markdown(card.path) }}``: links resolved from the card's folder."""
+    """``{{ card.body.markdown | markdown(card.path) }}``: links resolved from the card's folder,
+    glossary terms linked by the page's linker (``term_linker``; a card's text is prose)."""
     relink = relinker(source, context["published"], context["url"]) if source is not None else None
-    return Markup(to_html(text or "", relink, context["image_hosts"]))
+    return Markup(to_html(text or "", relink, context["image_hosts"], context["term_linker"]))
+
+
+@pass_context
+def _terms_filter(context: Context, value: object) -> object:
+    """``{{ r.text | terms }}``: a text of the authors' prose with glossary terms linked by the
+    page's linker (``term_linker``), printed as any value is (isolated, escaped). Markup is taken
+    as escaped text; if it holds a tag, it is left as it is. Without a linker: the value itself."""
+    linker: TermLinker | None = context["term_linker"]
+    if linker is None:
+        return value
+    if isinstance(value, Markup):
+        return value if "<" in value else Markup(linker.link(str(value)))
+    finalize = context.environment.finalize
+    return Markup(linker.link(str(escape(finalize(value) if finalize else value))))
 
 
 def relinker(source: Path, published: Mapping[Path, str], url_for: UrlFor) -> Relink:

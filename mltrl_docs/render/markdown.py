@@ -10,25 +10,80 @@ A relative link is written from the card's folder; on the site the card lives
 elsewhere. ``to_html`` takes a ``relink`` function that maps such a link to the
 page that publishes its target, or to None when nothing publishes it: the link
 then becomes plain text naming the file, instead of a link that 404s.
+
+Glossary terms are linked in the same pass (``terms``, the page's TermLinker): each
+run of text between two tags is handed to it as it is rendered, except in links,
+headings and code (which has no text tokens), as the page's other prose is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, MutableMapping, Sequence
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markupsafe import escape
 
 from mltrl_docs.images import card_parser, is_external
 from mltrl_docs.references import is_url
+from mltrl_docs.render.autolink import TermLinker
 
 Relink = Callable[[str], str | None]
 
 
+class _ProseRenderer(RendererHTML):
+    """markdown-it's HTML renderer, linking terms as it goes when ``env["terms"]`` holds the
+    page's TermLinker: the text and soft breaks between two tags make one run, linked as the
+    page's other prose is; text in a heading or a link is left alone. ``env["prose"]`` is the
+    linker while an inline token outside links and headings is rendered (for an image shown
+    as its alt text), else None."""
+
+    def render(self, tokens: Sequence[Token], options: Any, env: MutableMapping[str, Any]) -> str:
+        linker: TermLinker | None = env.get("terms")
+        if linker is None:
+            return super().render(tokens, options, env)
+        out: list[str] = []
+        heading = False
+        for i, token in enumerate(tokens):
+            if token.type == "inline":
+                if token.children:
+                    out.append(self.renderInline(token.children, options, env) if heading
+                               else self._prose(token.children, options, env, linker))
+                continue
+            heading = token.type == "heading_open" or (heading and token.type != "heading_close")
+            rule = self.rules.get(token.type)
+            out.append(rule(tokens, i, options, env) if rule else self.renderToken(tokens, i, options, env))
+        return "".join(out)
+
+    def _prose(self, tokens: Sequence[Token], options: Any, env: MutableMapping[str, Any], linker: TermLinker) -> str:
+        """One paragraph's (or cell's, item's) inline tokens, their text linked outside links."""
+        soft = not options["breaks"]  # a soft break is "\n" (a <br> with breaks on)
+        out: list[str] = []
+        run: list[str] = []
+        links = 0
+        for i, token in enumerate(tokens):
+            kind = token.type
+            rule = self.rules.get(kind)
+            if not links and (kind == "text" or (soft and kind == "softbreak")):
+                run.append(rule(tokens, i, options, env) if rule else self.renderToken(tokens, i, options, env))
+                continue
+            if run:
+                out.append(linker.link("".join(run)))
+                run.clear()
+            links += 1 if kind == "link_open" else -1 if kind == "link_close" else 0
+            env["prose"] = None if links else linker
+            out.append(rule(tokens, i, options, env) if rule else self.renderToken(tokens, i, options, env))
+        if run:
+            out.append(linker.link("".join(run)))
+        env["prose"] = None
+        return "".join(out)
+
+
 def _md() -> MarkdownIt:
     md = card_parser()
+    md.renderer = _ProseRenderer(md)
     md.add_render_rule("link_open", _link_open)
     md.add_render_rule("image", _image)
     md.add_render_rule("th_open", _aligned_cell)
@@ -74,21 +129,26 @@ def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict
     token = tokens[idx]
     src = str(token.attrGet("src") or "")
     if is_external(src, env.get("image_hosts", ())):
-        alt = self.renderInlineAsText(token.children or [], options, env)
-        return (f'<span class="mltrl-unpublished" title="image from outside the site, not loaded: {escape(src)}">'
-                f'[{escape(alt)}]</span>')
+        return _alt_text(self, token, f"image from outside the site, not loaded: {src}", options, env)
     target = _relinked(src, env)
     if target is None:
-        alt = self.renderInlineAsText(token.children or [], options, env)
-        return f'<span class="mltrl-unpublished" title="{escape(src)} (not published)">[{escape(alt)}]</span>'
+        return _alt_text(self, token, f"{src} (not published)", options, env)
     token.attrSet("src", target)
     return self.image(tokens, idx, options, env)
+
+
+def _alt_text(self: Any, token: Token, title: str, options: Any, env: dict[str, Any]) -> str:
+    """An image that is not shown: its alt text in brackets, prose like the text around it."""
+    alt = f"[{escape(self.renderInlineAsText(token.children or [], options, env))}]"
+    linker: TermLinker | None = env.get("prose")
+    return f'<span class="mltrl-unpublished" title="{escape(title)}">{linker.link(alt) if linker else alt}</span>'
 
 
 _renderer = _md()
 
 
-def to_html(markdown: str, relink: Relink | None = None, image_hosts: Collection[str] = ()) -> str:
+def to_html(markdown: str, relink: Relink | None = None, image_hosts: Collection[str] = (),
+            terms: TermLinker | None = None) -> str:
     """Safe HTML for Markdown written by any team; images load only from the site itself and
-    from ``image_hosts``."""
-    return _renderer.render(markdown, {"relink": relink, "image_hosts": image_hosts})
+    from ``image_hosts``; glossary terms linked by ``terms`` (the page's linker), if given."""
+    return _renderer.render(markdown, {"relink": relink, "image_hosts": image_hosts, "terms": terms})

@@ -7,6 +7,7 @@ static-site host expects them; the host decides the final URLs.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -46,6 +47,7 @@ from mltrl_docs.render.contexts import (
     PortfolioContext,
     PortfolioRow,
     ProjectExports,
+    ReadinessContext,
     RequirementsContext,
     RequirementsRow,
     last_review,
@@ -57,6 +59,7 @@ from mltrl_docs.render.exports import badge_uri, matrix_csv_uri, portfolio_csv_u
 from mltrl_docs.render.feed import history
 from mltrl_docs.render.matrix import recent_matrix, requirement_matrix, risk_matrix
 from mltrl_docs.render.metrics_chart import metrics_chart
+from mltrl_docs.render.readiness import COUNTS, Comparison, rows
 from mltrl_docs.render.search import Search
 from mltrl_docs.render.timeline import timeline
 
@@ -140,12 +143,15 @@ scripts: a team's file served from the portal's own origin could run script ther
 
 def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
                include: Collection[str] = OPTIONAL_PAGES, messages: Messages | None = None,
-               since: SinceShown | Since | None = None, *, site_url: str | None = None) -> list[SitePage]:
+               since: SinceShown | Since | None = None, *, site_url: str | None = None,
+               readiness: Comparison | None = None) -> list[SitePage]:
     """Every generated page, portfolio first, in a stable order; titles and the words pages
     compute in Python (moves, the timeline's labels, dates on charts) in the site's ``messages``
     (default: English). ``since``: since when the 'What changed' page lists changes (the plugin
     resolves ``changes.since`` once per build; default: the ``DEFAULT_DAYS`` before the build date).
-    ``site_url``: the site's address, which the badge snippets on dossier pages start with."""
+    ``site_url``: the site's address, which the badge snippets on dossier pages start with.
+    ``readiness``: the comparison with a previous bundle (``compare.bundle``), shown on the
+    'Readiness changes' page after 'What changed'; None: the site has no such page."""
     m = messages or english()
     changes = ChangeViews(ChangeReport(dossier), m)
     projects = sorted(dossier.projects.values(), key=lambda p: p.id)
@@ -180,6 +186,9 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
                                     metrics_context(dossier, m), in_nav=True),
     }
     pages += [make() for kind, make in org_pages.items() if kind in include]
+    if readiness is not None:
+        after = next((i + 1 for i, p in enumerate(pages) if p.uri == f"{prefix}/changes.md"), len(pages))
+        pages.insert(after, readiness_page(prefix, readiness, m))
     if "glossary" in include and dossier.glossary.entries:
         pages += glossary_pages(dossier.dossier, dossier.glossary, prefix, m)
     by_file: dict[Path, list[Finding]] = {}
@@ -267,6 +276,26 @@ def changes_context(dossier: CheckedDossier, views: ChangeViews, since: SinceSho
     entries = entry_views(views.report.since(since.since), since.since, m, views)
     return ChangesContext(since, entries, len({entry.project.id for entry in entries}),
                           sum(entry.detailed for entry in entries))
+
+
+def readiness_page(prefix: str, comparison: Comparison, messages: Messages | None = None) -> SitePage:
+    """The 'Readiness changes' page: what changed across the portfolio since the previous bundle."""
+    m = messages or english()
+    diff = comparison.diff
+    listed = rows(diff, prefix, m) if diff is not None else ()
+    counts = diff.counts if diff is not None else dict.fromkeys(COUNTS, 0)
+    checked_on = _day(diff.old.checked_on) if diff is not None else None
+    return SitePage(f"{prefix}/readiness-changes.md", m.text("page.readiness.title"), "readiness.html",
+                    ReadinessContext(comparison, checked_on, listed, counts, len({row.project for row in listed})),
+                    in_nav=True)
+
+
+def _day(text: str | None) -> dt.date | None:
+    """A bundle's ISO date (checked by its schema), None when it is none."""
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def current_tally(dossier: CheckedDossier, project: Project) -> Tally:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mltrl_docs.messages import Messages, english
-from mltrl_docs.model import Card, SwitchbackKind, TransitionKind
+from mltrl_docs.model import Card, SwitchbackKind, Transition, TransitionKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,9 +28,12 @@ class Move:
 def move(card: Card, first: bool, messages: Messages | None = None) -> Move:
     """How the project came to ``card``'s level; ``first``: the card is the project's first.
     Said in the site's ``messages`` (default: English)."""
+    return move_to(card.transition, card.level.number, first, messages)
+
+
+def move_to(t: Transition | None, to: int, first: bool, messages: Messages | None = None) -> Move:
+    """``move`` of a card known by its transition and level alone (a bundle's card: ``readiness_diff``)."""
     m = messages or english()
-    t = card.transition
-    to = card.level.number
     if t is None or (t.from_level is None and (first or t.kind is None)):
         if first:
             return Move("entered", m.text("transition.entered", to_level=to))

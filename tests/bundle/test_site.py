@@ -131,6 +131,7 @@ def test_the_example_built_from_its_bundle_alone_has_the_same_pages(example_site
     bundle: 'example.json: site_example/dossiers/...'), and readiness.json, whose paths say the same."""
     home = tmp_path / "portal"
     shutil.copytree(REPO / "site_example" / "docs", home / "docs")
+    shutil.copytree(REPO / "site_example" / "bundles", home / "bundles")  # compare: its earlier bundle
     made = bundle(REPO / "site_example", home / "example.json")
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     (home / "mkdocs.yml").write_text(config.replace("docs_dir: site_example/docs", "docs_dir: docs").replace(

@@ -1,20 +1,26 @@
-"""Linking glossary terms in rendered HTML: what matches, and where nothing may be touched."""
+"""Linking glossary terms as pages are rendered (card bodies through markdown-it, template text
+through the ``terms`` filter): what matches, and where nothing may be touched."""
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
 from unicodedata import normalize
 
 import pytest
+from markupsafe import Markup
 
+from mltrl_docs.dossier import build_dossier
 from mltrl_docs.findings import Position
-from mltrl_docs.glossary import Entry, Scope, build_glossary, fold
+from mltrl_docs.glossary import Entry, LinkMode, Scope, build_glossary, fold
 from mltrl_docs.load import load_glossary
 from mltrl_docs.model import GlossaryTerm
-from mltrl_docs.render.autolink import MAX_NAME, TermMatcher, link_terms
+from mltrl_docs.render.autolink import MAX_NAME, TermLinker, TermMatcher
 from mltrl_docs.render.html import Renderer
+from mltrl_docs.render.markdown import Relink, to_html
+from mltrl_docs.render.pages import site_pages
 
 GLOSSARY = """\
 mltrl: 1
@@ -44,59 +50,145 @@ def matcher(write) -> TermMatcher:
     return TermMatcher(glossary.org)
 
 
-def linked(html: str, matcher: TermMatcher, mode: str = "first") -> str:
-    return link_terms(f"<div data-terms>{html}</div>", matcher, lambda e, t: f"[{t}|{e.anchor}]", mode)[16:-6]
+def render(entry: Entry, text: str) -> str:
+    return f"[{text}|{entry.anchor}]"
+
+
+def linked(text: str, matcher: TermMatcher, mode: LinkMode = "first") -> str:
+    """Escaped template text (a requirement, a reason) through one page's linker."""
+    return TermLinker(matcher, render, mode).link(text)
+
+
+def body(markdown: str, matcher: TermMatcher, mode: LinkMode = "first", relink: Relink | None = None,
+         hosts: tuple[str, ...] = ()) -> str:
+    """A card body rendered with one page's linker."""
+    return to_html(markdown, relink, hosts, TermLinker(matcher, render, mode))
 
 
 def test_terms_aliases_plurals_and_team_words_link_in_the_authors_case(matcher) -> None:
-    assert linked("<p>Two SWITCHBACKS, a PoC and policies; we re-plan.</p>", matcher, "every") == (
+    assert body("Two SWITCHBACKS, a PoC and policies; we re-plan.", matcher, "every") == (
         "<p>Two [SWITCHBACKS|switchback], a [PoC|proof-of-concept] and [policies|policy]; we "
-        "[re-plan|switchback].</p>")
+        "[re-plan|switchback].</p>\n")
+    assert linked("Two SWITCHBACKS, a PoC; we re-plan.", matcher, "every") == (
+        "Two [SWITCHBACKS|switchback], a [PoC|proof-of-concept]; we [re-plan|switchback].")
 
 
 def test_longest_match_wins_over_a_shorter_term_inside_it(matcher) -> None:
-    assert linked("<p>Proof of concept development, then a proof of\nconcept.</p>", matcher) == (
+    """Also across a line break in the Markdown (a soft break is part of the text)."""
+    assert body("Proof of concept development, then a proof of\nconcept.", matcher) == (
         "<p>[Proof of concept development|proof-of-concept-development], then a "
-        "[proof of\nconcept|proof-of-concept].</p>")
+        "[proof of\nconcept|proof-of-concept].</p>\n")
 
 
 def test_first_use_per_page_or_every_use(matcher) -> None:
-    html = "<p>switchback</p><p>Switchback and step back</p>"
-    assert linked(html, matcher) == "<p>[switchback|switchback]</p><p>Switchback and step back</p>"
-    assert linked(html, matcher, "every") == (
-        "<p>[switchback|switchback]</p><p>[Switchback|switchback] and [step back|switchback]</p>")
-    assert linked(html, matcher, "off") == html
+    markdown = "switchback\n\nSwitchback and step back"
+    assert body(markdown, matcher) == "<p>[switchback|switchback]</p>\n<p>Switchback and step back</p>\n"
+    assert body(markdown, matcher, "every") == (
+        "<p>[switchback|switchback]</p>\n<p>[Switchback|switchback] and [step back|switchback]</p>\n")
+    assert body(markdown, matcher, "off") == to_html(markdown)
 
 
-@pytest.mark.parametrize("html", [
-    "<p><code>switchback</code></p>",
-    "<pre><code>a switchback\n</code></pre>",
-    '<p><a href="x">switchback</a></p>',
-    "<h2>Switchback</h2>",
-    "<h3 id='s'>The <em>switchback</em></h3>",
-    '<p><img alt="switchback" src="x.png"></p>',
-    '<p title="switchback">no term here</p>',
-    "<svg><text>switchback</text></svg>",
-    "<!-- switchback -->",
-    "<p>switchbacking, preswitchback, pre-switchback, switchback-ish</p>",
+def test_first_use_is_per_page_across_bodies_and_template_text(matcher) -> None:
+    """One linker per page: what a requirement text linked, the body after it does not link again."""
+    page = TermLinker(matcher, render)
+    assert page.link("A switchback.") == "A [switchback|switchback]."
+    assert to_html("A switchback, a policy.", terms=page) == "<p>A switchback, a [policy|policy].</p>\n"
+    assert page.link("policy, PoC") == "policy, [PoC|proof-of-concept]"
+
+
+@pytest.mark.parametrize("markdown", [
+    "`switchback`",
+    "```\na switchback\n```",
+    "    a switchback",
+    "[switchback](x.md)",
+    "[the *switchback*](https://example.org)",
+    "[switchback][r]\n\n[r]: /x",
+    "<https://switchback.example>",
+    "## Switchback",
+    "### The *switchback*",
+    "Switchback\n---",
+    "# A ![switchback](https://elsewhere.example/s.png) image",
+    "[![switchback](https://elsewhere.example/s.png)](x.md)",
+    "![switchback](s.png)",
+    '[no term](x.md "switchback")',
+    "switchbacking, preswitchback, pre-switchback, switchback-ish",
 ])
-def test_never_inside_code_links_headings_attributes_or_words(matcher, html: str) -> None:
-    assert linked(html, matcher) == html
+def test_never_inside_code_links_headings_attributes_or_words(matcher, markdown: str) -> None:
+    relink = lambda href: f"/{href}"  # noqa: E731
+    assert body(markdown, matcher, "every", relink) == to_html(markdown, relink)
 
 
 def test_text_after_a_skipped_element_is_linked_again(matcher) -> None:
-    assert linked("<p><code>switchback</code> then <br>a switchback</p>", matcher) == (
-        "<p><code>switchback</code> then <br>a [switchback|switchback]</p>")
+    assert body("`switchback` then  \na switchback", matcher) == (
+        "<p><code>switchback</code> then<br />\na [switchback|switchback]</p>\n")
+    assert body("[switchback](x.md), a switchback", matcher, relink=lambda h: None).endswith(
+        "</a>, a [switchback|switchback]</p>\n")
+
+
+def test_text_in_tables_lists_and_quotes_is_linked(matcher) -> None:
+    assert body("| Switchback | b |\n|---|---|\n| policy | PoC |\n\n- step back\n\n> V&V", matcher) == (
+        "<table>\n<thead>\n<tr>\n<th>[Switchback|switchback]</th>\n<th>b</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n"
+        "<td>[policy|policy]</td>\n<td>[PoC|proof-of-concept]</td>\n</tr>\n</tbody>\n</table>\n"
+        "<ul>\n<li>step back</li>\n</ul>\n<blockquote>\n<p>[V&amp;V|v-v]</p>\n</blockquote>\n")
+
+
+def test_an_image_shown_as_its_alt_text_is_prose(matcher) -> None:
+    """An image the site does not load shows its alt text, linked like the text around it."""
+    assert body("See ![a switchback](https://elsewhere.example/s.png).", matcher) == (
+        '<p>See <span class="mltrl-unpublished" title="image from outside the site, not loaded: '
+        'https://elsewhere.example/s.png">[a [switchback|switchback]]</span>.</p>\n')
 
 
 def test_escaped_text_matches_names_with_markup_characters(matcher) -> None:
-    assert linked("<p>Full V&amp;V done.</p>", matcher) == "<p>Full [V&amp;V|v-v] done.</p>"
+    assert body("Full V&V done.", matcher) == "<p>Full [V&amp;V|v-v] done.</p>\n"
+    assert linked("Full V&amp;V done.", matcher) == "Full [V&amp;V|v-v] done."
 
 
-def test_only_marked_prose_is_linked(matcher) -> None:
-    html = "<table><tr><th>Switchback</th><td data-terms>a switchback</td></tr></table><p>switchback</p>"
-    assert link_terms(html, matcher, lambda e, t: f"[{t}]") == (
-        "<table><tr><th>Switchback</th><td data-terms>a [switchback]</td></tr></table><p>switchback</p>")
+def test_hostile_text_is_text_and_its_terms_are_linked_escaped(matcher) -> None:
+    """Raw HTML in a body or a requirement is escaped text (markdown-it's html off, Jinja's
+    autoescape): its words are linked like any others, and it never becomes markup."""
+    assert body("<script>switchback</script> <svg><text>policy</text></svg>", matcher) == (
+        "<p>&lt;script&gt;[switchback|switchback]&lt;/script&gt; &lt;svg&gt;&lt;text&gt;[policy|policy]"
+        "&lt;/text&gt;&lt;/svg&gt;</p>\n")
+    assert linked('&lt;a href=&#34;switchback&#34;&gt;', matcher) == '&lt;a href="[switchback|switchback]"&gt;'
+
+
+def test_the_terms_filter_links_only_where_a_page_has_a_linker(matcher) -> None:
+    """Template text through ``| terms``: printed as any value (isolated, escaped), then linked by
+    the page's linker, sharing it with the page's bodies in document order; the same value without
+    a linker prints exactly as without the filter. Markup holding a tag is left as it is."""
+    env = Renderer("dossier").env
+    template = env.from_string("<th>{{ x }}</th><td data-terms>{{ x | terms }}</td>{{ m | terms }}"
+                               "{{ md | markdown }}")
+    values = {"x": "a <switchback>\u202e", "m": Markup("<b>policy</b>"), "md": "a switchback, a policy",
+              "published": {}, "url": lambda uri: uri, "image_hosts": ()}
+    assert template.render(**values, term_linker=TermLinker(matcher, render)) == (
+        "<th>\u2068a &lt;switchback&gt;\u202e\u2069</th><td data-terms>\u2068a &lt;[switchback|switchback]&gt;"
+        "\u202e\u2069</td><b>policy</b><p>a switchback, a [policy|policy]</p>\n")
+    assert template.render(**values, term_linker=None) == (
+        "<th>\u2068a &lt;switchback&gt;\u202e\u2069</th><td data-terms>\u2068a &lt;switchback&gt;\u202e\u2069</td>"
+        "<b>policy</b><p>a switchback, a policy</p>\n")
+
+
+def test_a_card_page_links_each_term_once_in_document_order(write, write_card, tmp_path: Path) -> None:
+    """The transition reason and the requirements come before the body on a card page: a term
+    they link is not linked again in the body; labels (table headers) are never linked."""
+    write("glossary.yml", GLOSSARY)
+    write_card("src/C1/L1.md", level=1, date="2024-01-01")
+    write_card("src/C1/L2.md", body="**TL;DR**: a switchback.\n\n## Policy\n\nOne switchback, one policy, a PoC.\n",
+               level=2, transition={"from": 1, "kind": "advance", "reason": "The Policy held."},
+               requirements=[{"id": "1", "kind": "product", "text": "Shall plan a switchback.",
+                              "verification": "test", "status": "waived", "reason": "no PoC yet"}])
+    dossier = build_dossier([tmp_path / "src"], [tmp_path / "glossary.yml"], builtin_glossary=False)
+    assert [f.message for f in dossier.findings if f.severity.value == "error"] == []
+    page = next(p for p in site_pages(dossier, "dossier") if p.uri.startswith("dossier/C1/L2"))
+    renderer = Renderer("dossier")
+    renderer.use_glossary(dossier.glossary)
+    html = renderer.render(page, lambda uri: "../glossary/" if uri.endswith("glossary/index.md") else uri, {})
+    found = re.findall(r'<a class="mltrl-term" href="../glossary/#([^"]+)"[^>]*>([^<]*)</a>', html)
+    assert found == [("policy", "Policy"), ("switchback", "switchback"), ("proof-of-concept", "PoC")]
+    order = [html.index(text) for text in ("The <a class", "Shall plan a <a class", "<p>One switchback, one policy")]
+    assert order == sorted(order)
 
 
 def test_uses_finds_every_entry_in_plain_text(matcher) -> None:
@@ -133,24 +225,25 @@ def entity_matcher(write) -> TermMatcher:
     return TermMatcher(glossary.org)
 
 
-@pytest.mark.parametrize("html", [
-    "<p>a &gt; b, a &amp; b, &quot;c&quot;, d&nbsp;e, it&#39;s, &GT; &AMP;</p>",
-    "<p>&#x27;&#34;&#62;&#x3E;&#39;</p>",
+@pytest.mark.parametrize("text", [
+    "a &gt; b, a &amp; b, &quot;c&quot;, d&nbsp;e, it&#39;s, &GT; &AMP;",
+    "&#x27;&#34;&#62;&#x3E;&#39;",
 ])
-def test_names_spelled_like_entities_are_never_linked_inside_entities(entity_matcher, html: str) -> None:
-    assert linked(html, entity_matcher, "every") == html
+def test_names_spelled_like_entities_are_never_linked_inside_entities(entity_matcher, text: str) -> None:
+    assert linked(text, entity_matcher, "every") == text
+    assert body(text, entity_matcher, "every") == to_html(text)
 
 
 def test_names_spelled_like_entities_are_linked_as_words(entity_matcher) -> None:
-    assert linked("<p>GT &gt; gt, AMP &amp; #39 &quot;quot&quot;</p>", entity_matcher, "every") == (
-        '<p>[GT|gt] &gt; [gt|gt], [AMP|amp] &amp; [#39|39] "[quot|quot]"</p>')
+    assert linked("GT &gt; gt, AMP &amp; #39 &quot;quot&quot;", entity_matcher, "every") == (
+        '[GT|gt] &gt; [gt|gt], [AMP|amp] &amp; [#39|39] "[quot|quot]"')
+    assert body('GT > gt, AMP &amp; #39 "quot"', entity_matcher, "every") == (
+        '<p>[GT|gt] &gt; [gt|gt], [AMP|amp] &amp; [#39|39] "[quot|quot]"</p>\n')
 
 
 def test_text_around_a_link_is_written_back_escaped(entity_matcher) -> None:
-    assert linked("<p>&lt;switchback&gt; &amp; more</p>", entity_matcher) == (
-        "<p>&lt;[switchback|switchback]&gt; &amp; more</p>")
-    assert linked("<p>&lt;b&gt;switchback&lt;/b&gt;</p>", entity_matcher) == (
-        "<p>&lt;b&gt;[switchback|switchback]&lt;/b&gt;</p>")
+    assert linked("&lt;switchback&gt; &amp; more", entity_matcher) == "&lt;[switchback|switchback]&gt; &amp; more"
+    assert body("<b>switchback</b>", entity_matcher) == "<p>&lt;b&gt;[switchback|switchback]&lt;/b&gt;</p>\n"
 
 
 def test_a_term_is_found_in_nfc_and_nfd_text_and_by_uses(write) -> None:
@@ -161,17 +254,18 @@ def test_a_term_is_found_in_nfc_and_nfd_text_and_by_uses(write) -> None:
         matcher = TermMatcher(glossary.org)
         anchor = glossary.entries[0].anchor
         assert findings == []
-        assert linked(f"<p>A {text}.</p>", matcher) == f"<p>A [{normalize('NFC', text)}|{anchor}].</p>"
+        assert linked(f"A {text}.", matcher) == f"A [{normalize('NFC', text)}|{anchor}]."
+        assert body(f"A *{text}*.", matcher) == f"<p>A <em>[{normalize('NFC', text)}|{anchor}]</em>.</p>\n"
         assert [e.term.term for e in matcher.uses(f"the {text} menu")] == [term]
 
 
-def test_an_unclosed_comment_or_tag_is_text(matcher) -> None:
-    assert linked("<p>a switchback <!-- never closed</p><p>policy</p>", matcher) == (
-        "<p>a [switchback|switchback] &lt;!-- never closed</p><p>[policy|policy]</p>")
-    assert linked("<p>policy <a href</p><p>switchback</p>", matcher) == (
-        "<p>[policy|policy] <a href</p><p>switchback</p>")
-    assert linked("<p><!-- switchback --> switchback -->", matcher) == (
-        "<p><!-- switchback --> [switchback|switchback] --&gt;")
+def test_an_unclosed_comment_or_tag_in_the_text_is_text(matcher) -> None:
+    assert body("a switchback <!-- never closed\n\npolicy", matcher) == (
+        "<p>a [switchback|switchback] &lt;!-- never closed</p>\n<p>[policy|policy]</p>\n")
+    assert body("policy <a href\n\nswitchback", matcher) == (
+        "<p>[policy|policy] &lt;a href</p>\n<p>[switchback|switchback]</p>\n")
+    assert linked("&lt;!-- switchback --&gt; policy --&gt;", matcher) == (
+        "&lt;!-- [switchback|switchback] --&gt; [policy|policy] --&gt;")
 
 
 # --- names of any length and number --------------------------------------------------
@@ -187,9 +281,8 @@ def test_a_name_of_100_000_characters_is_not_linked_and_breaks_nothing() -> None
     started = time.perf_counter()
     matcher = TermMatcher(scope)
     assert time.perf_counter() - started < 2
-    html = f"<p data-terms>{'x' * 100_000} ok {'a' * MAX_NAME}</p>"
-    assert link_terms(html, matcher, lambda e, t: f"[{len(t)}]", "every") == (
-        "<p data-terms>" + "x" * 100_000 + " [2] [200]</p>")
+    text = f"{'x' * 100_000} ok {'a' * MAX_NAME}"
+    assert TermLinker(matcher, lambda e, t: f"[{len(t)}]", "every").link(text) == "x" * 100_000 + " [2] [200]"
 
 
 def test_5000_prefix_chained_names_compile_and_the_longest_linkable_one_wins() -> None:
@@ -200,15 +293,14 @@ def test_5000_prefix_chained_names_compile_and_the_longest_linkable_one_wins() -
     matcher = TermMatcher(scope)
     assert time.perf_counter() - started < 2
     text = "a " * 150
-    assert link_terms(f"<p data-terms>{text}</p>", matcher, lambda e, t: f"[{len(t)}]", "every") == (
-        "<p data-terms>[199] [99] </p>")
+    assert TermLinker(matcher, lambda e, t: f"[{len(t)}]", "every").link(text) == "[199] [99] "
 
 
 def test_names_that_branch_and_end_at_every_character_up_to_the_bound() -> None:
     names = [name for k in range(1, MAX_NAME) for name in ("a" * k, "a" * k + "b")]
     matcher = TermMatcher(_scope(*names))
-    html = "<p data-terms>" + "a" * 150 + "b " + "a" * 7 + " b</p>"
-    assert link_terms(html, matcher, lambda e, t: f"[{len(t)}]", "every") == "<p data-terms>[151] [7] b</p>"
+    text = "a" * 150 + "b " + "a" * 7 + " b"
+    assert TermLinker(matcher, lambda e, t: f"[{len(t)}]", "every").link(text) == "[151] [7] b"
 
 
 def test_compiling_deep_in_the_stack_links_shorter_names_instead_of_failing() -> None:
@@ -225,9 +317,8 @@ def test_compiling_deep_in_the_stack_links_shorter_names_instead_of_failing() ->
         return TermMatcher(scope) if frames <= 0 else matcher_at(frames - 1)
 
     matcher = matcher_at(sys.getrecursionlimit() - depth() - 120)
-    html = "<p data-terms>ok aab " + "a" * MAX_NAME + "</p>"
-    assert link_terms(html, matcher, lambda e, t: f"[{t}]", "every") == (
-        "<p data-terms>[ok] [aab] " + "a" * MAX_NAME + "</p>")
+    text = "ok aab " + "a" * MAX_NAME
+    assert TermLinker(matcher, lambda e, t: f"[{t}]", "every").link(text) == "[ok] [aab] " + "a" * MAX_NAME
 
 
 @pytest.mark.parametrize("definition", ["Has \x00term\x00 in it.",
