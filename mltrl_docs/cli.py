@@ -628,13 +628,14 @@ def export_command(path: Path | None, out_dir: Path) -> None:
             raise click.UsageError(f"give a PATH, or run where a {SETTINGS_FILE} is (here or in a parent folder)")
     settings = _target(path).settings
     messages, _ = load_messages(settings.language, settings.labels, path=settings.file or Path(SETTINGS_FILE))
-    dossier = build_site(settings, provenance=True, cache_dir=_cache_dir())
-    for finding in dossier.findings:
-        if finding.severity is Severity.ERROR:
-            click.echo(text_line(finding), err=True)
-    renderer = Renderer("")
-    renderer.use_messages(messages)
-    pages = site_pages(dossier, "", ("exports",), messages)
+    with ExitStack() as stack:  # the site's bundles too, as the plugin exports them
+        dossier, imports = _build(settings, stack)
+        for finding in dossier.findings:
+            if finding.severity is Severity.ERROR:
+                click.echo(text_line(imports.located(finding)), err=True)
+        renderer = Renderer("")
+        renderer.use_messages(messages)
+        pages = site_pages(dossier, "", ("exports",), messages)
     try:
         for uri, content in sorted(export_files((page.context for page in pages), renderer.env).items()):
             target = out_dir / uri

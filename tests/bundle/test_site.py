@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from conftest import REPO, run_mkdocs
+from conftest import REPO, run_cli, run_mkdocs
 from mltrl_docs.resources import load_schema
 
 from .support import bundle, entry, portal, save, team_site
@@ -124,6 +124,17 @@ def test_the_site_publishes_its_readiness_json(merged: tuple[Path, dict[str, Any
     assert sources["bundles/example.json/site_example/dossiers"]["url"] == "https://git.example.org/ml/example"
     portfolio = (site / "dossier" / "index.html").read_text(encoding="utf-8")
     assert 'href="readiness.json"' in portfolio
+
+
+def test_export_writes_the_bundles_projects_files_as_the_site_publishes_them(
+        merged: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+    site, _ = merged
+    out = tmp_path / "out"
+    result = run_cli("export", str(site.parent), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    for name in ("T2.1/badge.svg", "T2.1/requirements.csv", "L1.1/badge.svg", "portfolio.csv"):
+        assert (out / name).read_bytes() == (site / "dossier" / name).read_bytes(), name
+    assert "mltrl-docs-" not in result.output  # no unpacked temporary folder is named
 
 
 def test_the_example_built_from_its_bundle_alone_has_the_same_pages(example_site: Path, tmp_path: Path) -> None:
