@@ -738,6 +738,8 @@ def _example_with(root: Path, change: Callable[[dict[str, Any], dict[str, Any]],
     settings = yaml.safe_load((example / "mltrl-docs.yml").read_text(encoding="utf-8"))
     settings["sources"] = [str(example / source) for source in settings["sources"]]
     settings["glossary"] = [str(example / glossary) for glossary in settings.get("glossary", [])]
+    if "compare" in settings:  # the example's previous bundle, for its 'Readiness changes' page
+        settings["compare"]["bundle"] = str(example / settings["compare"]["bundle"])
     config["docs_dir"] = str(REPO / config["docs_dir"])
     [mltrl] = [plugin["mltrl"] for plugin in config["plugins"] if isinstance(plugin, dict) and "mltrl" in plugin]
     mltrl["settings"] = str(root / "mltrl-docs.yml")
