@@ -15,8 +15,6 @@ so a portfolio of thousands of unchanged cards is compared by its recorded data 
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -25,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from mltrl_docs.bundle.model import RULE
-from mltrl_docs.bundle.read import read_bundle
+from mltrl_docs.bundle.read import file_bytes, read_bundle
 from mltrl_docs.changes import Changed, ChangeKind
 from mltrl_docs.findings import Finding, Position, error
 from mltrl_docs.gates.catalogue import RULES
@@ -170,11 +168,11 @@ def _criterion(acceptance: Mapping[str, Any]) -> str:
 
 
 def _text(entry: Mapping[str, Any]) -> str:
-    if entry["encoding"] == "utf-8":
-        return str(entry["content"])
+    """A card's text as the bundle holds it; "" when it does not decode."""
+    data = file_bytes(entry)
     try:
-        return base64.b64decode(entry["content"], validate=True).decode("utf-8")
-    except (binascii.Error, ValueError):
+        return data.decode("utf-8", "surrogatepass") if data is not None else ""
+    except UnicodeDecodeError:
         return ""
 
 

@@ -17,7 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -206,14 +206,21 @@ def _path_error(file: Path, at: str, path: str, problem: str) -> Finding:
                       f"(not {json.dumps(path)[:80]})")
 
 
-def _content(entry: dict[str, Any], limits: Limits, file: Path, at: str) -> bytes | Finding:
+def file_bytes(entry: Mapping[str, Any]) -> bytes | None:
+    """A bundle file entry's content (its ``encoding`` utf-8 or base64) as bytes; None for base64
+    that does not decode."""
     if entry["encoding"] == "utf-8":
-        data = entry["content"].encode("utf-8", "surrogatepass")
-    else:
-        try:
-            data = base64.b64decode(entry["content"], validate=True)
-        except (binascii.Error, ValueError):
-            return error(RULE, "content is not valid base64; left out", file, field=f"{at}.content")
+        return str(entry["content"]).encode("utf-8", "surrogatepass")
+    try:
+        return base64.b64decode(entry["content"], validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _content(entry: dict[str, Any], limits: Limits, file: Path, at: str) -> bytes | Finding:
+    data = file_bytes(entry)
+    if data is None:
+        return error(RULE, "content is not valid base64; left out", file, field=f"{at}.content")
     if len(data) > limits.file_bytes:
         return error(RULE, f"'{entry['path']}' is {len(data):,} bytes; the limit is {limits.file_bytes:,} "
                      "(limits.file_bytes); left out", file, field=f"{at}.content",
