@@ -37,7 +37,6 @@ from mkdocs.utils import get_relative_url
 from mltrl_docs.bundle.model import NO_IMPORTS, Imports, readiness_uri
 from mltrl_docs.bundle.site import build_portal
 from mltrl_docs.csp import CONTENT_MARKS
-from mltrl_docs.dossier import CheckedDossier
 from mltrl_docs.filecache import FileCache
 from mltrl_docs.findings import FAIL_ON, Finding, Severity, failing
 from mltrl_docs.messages import Messages, english, load_messages
@@ -47,7 +46,6 @@ from mltrl_docs.render.html import Renderer
 from mltrl_docs.render.navigation import NavSection, navigation
 from mltrl_docs.render.outline import Heading, Permalink, outline
 from mltrl_docs.render.pages import OPTIONAL_PAGES, SitePage, evidence_files, site_pages
-from mltrl_docs.render.readiness import site_comparison
 from mltrl_docs.render.reuse import Rendered
 from mltrl_docs.render.search import search_view, unmarked
 from mltrl_docs.render.site import (
@@ -60,7 +58,7 @@ from mltrl_docs.render.site import (
     changes_since,
     folder_prefix,
     front_matter,
-    readiness_json,
+    site_readiness,
 )
 from mltrl_docs.report import WORDS, counted, text_line
 from mltrl_docs.repositories import own_repository
@@ -240,9 +238,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             _log(problem)
             found.append(problem)
         # compare: the site's own readiness.json (made once, also published under exports) against a previous bundle.
-        readiness = (self._readiness(dossier)
-                     if "exports" in self.config.pages or self.settings.compare is not None else None)
-        compared = site_comparison(self.settings, readiness) if readiness is not None else None
+        readiness, compared = site_readiness(self.settings, dossier, self.config.pages, self.imports)
         for finding in compared.findings if compared is not None else ():
             _log(finding)
             found.append(finding)
@@ -275,8 +271,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         if "exports" in self.config.pages and self.renderer is not None:  # CSV tables and badges, beside their pages
             for uri, content in export_files((page.context for page in listed), self.renderer.env).items():
                 files.append(File.generated(config, uri, content=content))
-            files.append(File.generated(config, readiness_uri(self.config.prefix.strip("/")),
-                                        content=readiness or self._readiness(dossier)))
+            assert readiness is not None  # site_readiness makes it for exports
+            files.append(File.generated(config, readiness_uri(self.config.prefix.strip("/")), content=readiness))
         for page in self.pages.values():
             generated = _GeneratedPage.generated(config, page.uri, content=front_matter(page),
                                                  inclusion=InclusionLevel.NOT_IN_NAV)
@@ -380,11 +376,6 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             return None
         self._unpacked = tempfile.TemporaryDirectory(prefix="mltrl-docs-")
         return Path(self._unpacked.name)
-
-    def _readiness(self, dossier: CheckedDossier) -> bytes:
-        """The site's ``readiness.json``: the bundle of the whole site, local projects and imported."""
-        assert self.settings is not None
-        return readiness_json(self.settings, dossier, self.imports)
 
     def on_shutdown(self) -> None:
         """The unpacked bundles go when MkDocs is done (``mkdocs serve`` keeps the last build's)."""

@@ -44,7 +44,6 @@ from mltrl_docs.render.html import Renderer
 from mltrl_docs.render.navigation import NavSection, navigation
 from mltrl_docs.render.outline import Permalink, outline
 from mltrl_docs.render.pages import SitePage, evidence_files, site_pages
-from mltrl_docs.render.readiness import site_comparison
 from mltrl_docs.render.search import Search
 from mltrl_docs.render.site import (
     ASSETS,
@@ -53,7 +52,7 @@ from mltrl_docs.render.site import (
     asset_text,
     changes_since,
     front_matter,
-    readiness_json,
+    site_readiness,
 )
 from mltrl_docs.revision import AsOf, as_of
 from mltrl_docs.settings import Settings
@@ -134,8 +133,7 @@ def render_folder(out: Path, settings: Settings, dossier: CheckedDossier, messag
     was built with (``bundle.site.build_portal``), whose files pages name as the bundles do."""
     since, problem = changes_since(settings, dossier, include)
     # compare: the site's own readiness.json (made once, also written under exports) against a previous bundle.
-    readiness = readiness_json(settings, dossier, imports) if "exports" in include or settings.compare else None
-    compared = site_comparison(settings, readiness) if readiness is not None else None
+    readiness, compared = site_readiness(settings, dossier, include, imports)
     listed = site_pages(dossier, prefix, include, messages, since, site_url=site_url, readiness=compared)
     evidence = evidence_files(dossier.dossier, prefix) if "evidence" in include else {}
     published = {page.source: page.uri for page in listed if page.source is not None}
@@ -151,7 +149,8 @@ def render_folder(out: Path, settings: Settings, dossier: CheckedDossier, messag
     exports: dict[str, str | bytes] = {}
     if "exports" in include:
         exports.update(export_files((page.context for page in listed), renderer.env))
-        exports[readiness_uri(prefix)] = readiness or readiness_json(settings, dossier, imports)
+        assert readiness is not None  # site_readiness makes it for exports
+        exports[readiness_uri(prefix)] = readiness
     known = {uri: uri for uri in (*evidence.values(), *exports)} | {page.uri: file_uri(page.uri) for page in listed}
 
     docs = out / DOCS

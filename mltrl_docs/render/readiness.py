@@ -301,7 +301,7 @@ def site_comparison(settings: Settings, readiness: bytes) -> Comparison | None:
     """The site's own bundle (``readiness``: its ``readiness.json``, ``render.site.readiness_json``)
     against the previous bundle its setting ``compare.bundle`` names; None when it names none. Never
     raises: a bundle that cannot be read is a finding (``Comparison.findings``), for the adapter to report.
-    Every writer of the site (the plugin, ``render.folder``) passes the result to ``site_pages``."""
+    Every writer of the site calls it through ``render.site.site_readiness`` and passes the result to ``site_pages``."""
     compare = settings.compare
     if compare is None:
         return None

@@ -21,6 +21,7 @@ from mltrl_docs.findings import Finding
 from mltrl_docs.frontmatter import yaml_scalar
 from mltrl_docs.render.changes import SinceShown, setting_shown
 from mltrl_docs.render.pages import SitePage
+from mltrl_docs.render.readiness import Comparison, site_comparison
 from mltrl_docs.resources import resource_dir
 from mltrl_docs.settings import Settings
 
@@ -77,6 +78,17 @@ def readiness_json(settings: Settings, dossier: CheckedDossier, imports: Imports
     return dumps(bundle_of(dossier, origin(folder), max_bytes=settings.limits.file_bytes,
                            imports=imports, repositories=settings.repositories,
                            glossaries=[*settings.glossary, *(g for b in imports.bundles for g in b.glossaries)]))
+
+
+def site_readiness(settings: Settings, dossier: CheckedDossier, include: Collection[str],
+                   imports: Imports = NO_IMPORTS) -> tuple[bytes | None, Comparison | None]:
+    """The site's ``readiness.json``, made once when the site publishes it (page kind ``exports``)
+    or compares itself with a previous bundle (``compare``), and that comparison (None without
+    ``compare``): what every writer of the site (the plugin, ``render.folder``) needs of it."""
+    if "exports" not in include and settings.compare is None:
+        return None, None
+    readiness = readiness_json(settings, dossier, imports)
+    return readiness, site_comparison(settings, readiness)
 
 
 def changes_since(settings: Settings, dossier: CheckedDossier, include: Collection[str],
