@@ -369,9 +369,9 @@ class ChangeViews:
         return self.of(project.current) if project.current is not None else None
 
 
-def entry_view(entry: ChangeEntry, since: Since, messages: Messages | None = None, *,
-               view: ChangeView | None = None, detailed: bool = True) -> EntryView:
-    """One card of the list, with the kind of its change in words (``view``: its change, if said already)."""
+def entry_view(entry: ChangeEntry, since: Since, view: ChangeView, messages: Messages | None = None, *,
+               detailed: bool = True) -> EntryView:
+    """One card of the list, with the kind of its change in words (``view``: its change, said once for its pages)."""
     m = messages or english()
     card = entry.card
     if card.date >= since.date:
@@ -383,12 +383,10 @@ def entry_view(entry: ChangeEntry, since: Since, messages: Messages | None = Non
         kind, said = EntryKind.LOCAL, m.text("changes.entry.local")
     else:
         kind, said = EntryKind.EDITED, m.text("changes.entry.edited")
-    return EntryView(entry, view or change_view(entry.change, m), kind, said, detailed)
+    return EntryView(entry, view, kind, said, detailed)
 
 
-def entry_views(entries: Sequence[ChangeEntry], since: Since, messages: Messages | None = None,
-                views: ChangeViews | None = None) -> tuple[EntryView, ...]:
+def entry_views(entries: Sequence[ChangeEntry], since: Since, views: ChangeViews) -> tuple[EntryView, ...]:
     """The list's rows, newest first (as ``entries`` are), the newest ``DETAILED_ENTRIES`` detailed."""
-    return tuple(entry_view(entry, since, messages, view=views.of(entry.card) if views is not None else None,
-                            detailed=index < DETAILED_ENTRIES)
+    return tuple(entry_view(entry, since, views.of(entry.card), views.messages, detailed=index < DETAILED_ENTRIES)
                  for index, entry in enumerate(entries))

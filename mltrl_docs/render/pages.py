@@ -175,7 +175,7 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
         "history": lambda: SitePage(f"{prefix}/history.md", m.text("page.history.title"), "history.html",
                                     HistoryContext(tuple(history(dossier.dossier, m))), in_nav=True),
         "changes": lambda: SitePage(f"{prefix}/changes.md", m.text("page.changes.title"), "changes.html",
-                                    changes_context(dossier, changes, since, m), in_nav=True),
+                                    changes_context(dossier, changes, since), in_nav=True),
         "requirements": lambda: SitePage(f"{prefix}/requirements.md", m.text("page.requirements.title"),
                                          "requirements.html",
                                          requirements_context(dossier, projects), in_nav=True),
@@ -267,13 +267,12 @@ def project_exports(prefix: str, project: Project, gates: ProjectGates | None, m
                           embed(badge_uri(prefix, project.id), alt, site_url))
 
 
-def changes_context(dossier: CheckedDossier, views: ChangeViews, since: SinceShown | Since | None,
-                    messages: Messages | None = None) -> ChangesContext:
-    """The cards changed since ``since`` (default: the ``DEFAULT_DAYS`` before the build date), newest first."""
-    m = messages or english()
+def changes_context(dossier: CheckedDossier, views: ChangeViews, since: SinceShown | Since | None) -> ChangesContext:
+    """The cards changed since ``since`` (default: the ``DEFAULT_DAYS`` before the build date), newest
+    first, said in the language of ``views``."""
     if not isinstance(since, SinceShown):
         since = since_shown(since or Since(dossier.today - timedelta(days=DEFAULT_DAYS), days=DEFAULT_DAYS), dossier)
-    entries = entry_views(views.report.since(since.since), since.since, m, views)
+    entries = entry_views(views.report.since(since.since), since.since, views)
     return ChangesContext(since, entries, len({entry.project.id for entry in entries}),
                           sum(entry.detailed for entry in entries))
 
