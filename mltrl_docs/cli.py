@@ -647,6 +647,50 @@ def export_command(path: Path | None, out_dir: Path) -> None:
         sys.exit(EXIT_USAGE)
 
 
+@main.command("query")
+@click.argument("query_text", metavar="QUERY")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "csv"]), default="text",
+              show_default=True, help="text: an aligned table; json for tools (schema/query-output.schema.json); "
+                                      "csv: RFC 4180, for spreadsheets.")
+def query_command(query_text: str, path: Path | None, output_format: str) -> None:
+    """Answer QUERY over the portfolio: projects, cards, requirements, reviews,
+    findings or glossary terms, filtered, grouped, sorted and limited.
+
+    \b
+      mltrl-docs query 'projects where at_level > 1y sort by at_level desc'
+      mltrl-docs query 'requirements where risk >= 12 and not verified' --format csv
+
+    docs/query.md describes the language and every field. PATH is a site or its
+    mltrl-docs.yml, as for check (default: the one here or in a parent folder). A
+    query with mistakes prints them, located in it as <query>:line:col, and exits 1.
+    """
+    from mltrl_docs.query import Tables, answer, parse
+    from mltrl_docs.query.report import csv_table, to_json, to_text
+    from mltrl_docs.render.exports import to_csv
+
+    query, problems = parse(query_text, Path("<query>"))
+    if query is None:
+        for problem in problems:
+            click.echo(text_line(problem), err=True)
+        sys.exit(EXIT_FINDINGS)
+    if path is None:
+        path = find_settings(Path.cwd())
+        if path is None:
+            raise click.UsageError(f"give a PATH, or run where a {SETTINGS_FILE} is (here or in a parent folder)")
+    settings = _target(path).settings
+    with ExitStack() as stack:  # the site's bundles too: their files are named by the bundle while it lasts
+        dossier, _ = _build(settings, stack)
+        result = answer(query, Tables(dossier))
+        if output_format == "json":
+            click.echo(to_json(result, query_text), nl=False)
+        elif output_format == "csv":
+            click.echo(to_csv(*csv_table(result)), nl=False)
+        else:
+            click.echo(to_text(result), nl=False)
+    sys.exit(EXIT_CLEAN)
+
+
 @main.command("csp")
 @click.argument("site_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["header", "nginx", "apache", "meta"]),

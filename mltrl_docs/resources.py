@@ -17,9 +17,10 @@ _PACKAGE = Path(__file__).resolve().parent
 SCHEMA_NAMES = ("level-card", "glossary", "settings", "bundle")
 """The schemas of the files mltrl-docs reads: those people write (``mltrl-docs schema`` writes them for
 editors), and bundles (``mltrl_docs.bundle``), which a repository's CI writes and a portal imports."""
-OUTPUT_SCHEMA_NAMES = ("check-output", "next-output", "diff-output", "readiness-diff-output", "glossary-output")
-"""The schemas of what mltrl-docs prints for tools: ``check``, ``check --next``, ``diff``, ``diff OLD NEW``
-and ``glossary`` with ``--format json``."""
+OUTPUT_SCHEMA_NAMES = ("check-output", "next-output", "diff-output", "readiness-diff-output", "glossary-output",
+                       "query-output")
+"""The schemas of what mltrl-docs prints for tools: ``check``, ``check --next``, ``diff``, ``diff OLD NEW``,
+``glossary`` and ``query`` with ``--format json``."""
 
 
 def resource_dir(name: str) -> Path:

@@ -2,7 +2,8 @@
 
 * ``check --format json`` output validates against ``schema/check-output.schema.json``, and the
   JSON of ``check --next``, ``diff`` and ``glossary`` against ``next-output``, ``diff-output`` and
-  ``glossary-output``, whose properties are the output's keys at every level;
+  ``glossary-output`` (and ``query`` against ``query-output``), whose properties are the output's keys at
+  every level;
 * every schema carries a versioned ``$id`` (a URN with its format version);
 * an editor (YAML 1.2, the settings schema) and ``check`` accept the same documented settings.
 """
@@ -177,6 +178,22 @@ def test_glossary_json_validates_and_names_every_key() -> None:
     _every_object_matches("glossary-output", every, scoped, one)
 
 
+def test_query_json_validates_and_names_every_key() -> None:
+    """Plain, shown, grouped (a list field's texts as keys, and the rows with none), and a date, a list and
+    a null among the values."""
+    site = "site_example"
+    plain = _json("query", "cards where current show project, date, owners, switchback", site, cwd=REPO)
+    grouped = _json("query", "projects group by coupled limit 2", site, cwd=REPO)
+    for output in (plain, grouped):
+        _validate("query-output", output)
+    assert plain["group_by"] is None and plain["groups"] == [] and plain["matched"] == len(plain["rows"]) == 5
+    assert any(row["switchback"] is None for row in plain["rows"]) and all(
+        isinstance(row["owners"], list) for row in plain["rows"])
+    assert grouped["group_by"] == {"name": "coupled", "type": "list"} and grouped["groups"][0]["key"] is None
+    assert grouped["groups_matched"] > len(grouped["groups"]) == 2
+    _every_object_matches("query-output", plain, grouped)
+
+
 @pytest.mark.parametrize("name", OUTPUT_SCHEMA_NAMES)
 def test_every_output_schema_describes_every_property(name: str) -> None:
     """A description on every property, definition and item; no object open to other keys."""
@@ -204,7 +221,7 @@ def test_every_output_schema_describes_every_property(name: str) -> None:
 VERSIONS = {"level-card": FORMAT_VERSIONS_WRITTEN[-1], "glossary": FORMAT_VERSIONS_WRITTEN[-1],
             "settings": "1", "bundle": "1", "check-output": "1", "next-output": "1", "diff-output": "1",
             "readiness-diff-output": "1",
-            "glossary-output": "1"}
+            "glossary-output": "1", "query-output": "1"}
 
 
 @pytest.mark.parametrize("name", SCHEMA_NAMES + OUTPUT_SCHEMA_NAMES)
