@@ -27,7 +27,7 @@ from mltrl_docs.model import Attachment, Card, Dossier, GlossaryTerm, InvalidCar
 from mltrl_docs.paths import relative
 from mltrl_docs.provenance import NO_PROVENANCE, ProvenanceReport
 from mltrl_docs.provenance import provenance as read_provenance
-from mltrl_docs.settings import Limits, Settings
+from mltrl_docs.settings import Limits, Settings, TeamSettings
 from mltrl_docs.sources import ProjectFolder, discover, discover_project
 
 T = TypeVar("T")
@@ -55,6 +55,8 @@ class CheckedDossier:
     provenance: ProvenanceReport = NO_PROVENANCE
     """Provenance from git: who created and changed each card and cited file, and who recorded
     each decision; empty unless ``build_site`` was asked for it (see ``mltrl_docs.provenance``)."""
+    teams: TeamSettings = field(default_factory=TeamSettings)
+    """The teams' MLOps maturity stages (the setting ``teams:``), which team pages show."""
 
     @property
     def projects(self) -> Mapping[str, Project]:
@@ -99,7 +101,8 @@ def build_site(settings: Settings, today: dt.date | None = None, *, provenance: 
                    if provenance and settings.provenance.enabled else NO_PROVENANCE)
         return check_dossier(dossier, [*findings, *settings.findings], builtin_glossary=settings.builtin_glossary,
                              gates=settings.gates, today=today or settings.build_date,
-                             image_hosts=settings.image_hosts, roles=settings.roles, provenance=history)
+                             image_hosts=settings.image_hosts, roles=settings.roles, provenance=history,
+                             teams=settings.teams)
 
 
 def load_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (),
@@ -151,11 +154,12 @@ def load_project(folder: Path, source: Path, limits: Limits | None = None) -> tu
 def check_dossier(dossier: Dossier, findings: Sequence[Finding] = (), *, builtin_glossary: bool = True,
                   gates: GateSettings | None = None, today: dt.date | None = None,
                   image_hosts: Collection[str] = (), roles: Mapping[str, str] | None = None,
-                  provenance: ProvenanceReport = NO_PROVENANCE) -> CheckedDossier:
+                  provenance: ProvenanceReport = NO_PROVENANCE, teams: TeamSettings | None = None) -> CheckedDossier:
     """The cross-card rules, the glossary and the gates over a loaded dossier, as of ``today``
     (default: the day it runs); ``roles`` are the reviewer roles cards may name (default: the
     built-in ones); ``provenance`` is what git says about its files (default: nothing), kept
-    on the result and read by the gates."""
+    on the result and read by the gates; ``teams``: the teams' maturity stages (default: none),
+    kept on the result, each team checked against the teams of the projects' current cards."""
     glossary, glossary_findings = build_glossary(
         list(dossier.glossary), {p.id: list(p.glossary) for p in dossier.projects.values() if p.glossary},
         builtin_glossary)
@@ -166,8 +170,10 @@ def check_dossier(dossier: Dossier, findings: Sequence[Finding] = (), *, builtin
     report = evaluate(dossier, policy, today, evidence, provenance)
     found += glossary_findings
     found += report.findings
+    teams = teams if teams is not None else TeamSettings()
+    found += teams.unknown({p.current.team for p in dossier.projects.values() if p.current and p.current.team})
     return CheckedDossier(dossier, glossary, report, tuple(sorted(set(found), key=Finding.sort_key)), today,
-                          evidence, provenance)
+                          evidence, provenance, teams)
 
 
 @dataclass(slots=True, eq=False)

@@ -21,13 +21,15 @@ from mltrl_docs.yamldata import DataPath
 MAX_ID_LENGTH = 64
 """Longer ids are a mistake (or an attack): every page of the project repeats it."""
 
-SITE_NAMES = frozenset({"index", "levels", "history", "changes", "requirements", "findings", "metrics", "glossary"})
+SITE_NAMES = frozenset({"index", "levels", "history", "changes", "requirements", "findings", "metrics", "glossary",
+                        "teams", "owners"})
 """Names the dossier's own pages take directly under the site prefix (``dossier/levels/``);
 a project with such an id would overwrite them. tests/render/test_pages.py proves the
 page list and this set agree."""
 
-_WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
-                              *(f"lpt{n}" for n in range(1, 10))})
+WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
+                             *(f"lpt{n}" for n in range(1, 10))})
+"""File names Windows keeps for devices, whatever their suffix: no folder or page of the site takes one."""
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 """Linear: a single character class repeated, matched with fullmatch."""
 _NOT_ID = re.compile(r"[^A-Za-z0-9._-]+")
@@ -49,7 +51,7 @@ def id_problem(value: str) -> tuple[str, str] | None:
     if value.lower() in SITE_NAMES:
         return (f"project id '{value}' is the name of a page of the dossier site",
                 f"rename the project: {', '.join(sorted(SITE_NAMES))} are taken by the site's own pages")
-    if stem in _WINDOWS_DEVICES:
+    if stem in WINDOWS_DEVICES:
         return (f"project id '{value}' is a device name on Windows ('{stem.upper()}')",
                 "rename the project: Windows cannot create a folder with this name")
     return None

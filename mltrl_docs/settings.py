@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,6 +86,54 @@ class CompareSettings:
     """Where ``bundle`` is written in the settings file, where a bundle that cannot be read is reported."""
 
 
+MLOPS_MATURITY = "MLOps maturity (John, Olsson and Bosch, 2021)"
+MLOPS_STAGES = ("Automated data collection", "Automated model deployment", "Semi-automated model monitoring",
+                "Fully automated model monitoring")
+"""The four stages of John, Olsson and Bosch's MLOps maturity model ("Towards MLOps: a framework and
+maturity model", SEAA 2021), in order: the stages ``teams.stages`` names when the site lists none."""
+
+
+@dataclass(frozen=True, slots=True)
+class MaturityScale:
+    """An ordered list of MLOps maturity stages (``teams.maturity``), first stage first."""
+
+    stages: tuple[str, ...] = MLOPS_STAGES
+    name: str | None = MLOPS_MATURITY
+    """What the list is called on team pages; None: the pages' own word for it."""
+
+
+@dataclass(frozen=True, slots=True)
+class TeamSettings:
+    """The ``teams:`` setting: where each team stands on a scale of MLOps maturity, shown on its team
+    page beside the readiness of its projects (MLTRL rates technologies, not the teams that run them)."""
+
+    maturity: MaturityScale = field(default_factory=MaturityScale)
+    stages: Mapping[str, str] = field(default_factory=dict)
+    """Team (as its cards write ``team:``) -> its stage, one of ``maturity.stages``."""
+    at: Mapping[str, Position] = field(default_factory=dict)
+    """Where each team of ``stages`` is written, where a team that no card has is reported."""
+    file: Path | None = None
+    """The settings file they are written in."""
+
+    def unknown(self, teams: Collection[str]) -> list[Finding]:
+        """A warning at each team ``stages`` names that is none of ``teams`` (the teams of the projects'
+        current cards: the teams that have a page), with the nearest of them; checked once the cards are
+        read (``dossier.check_dossier``), since the settings are read before them."""
+        if self.file is None:
+            return []
+        found = []
+        for team in self.stages:
+            if team in teams:
+                continue
+            guess = _closest(team, teams)
+            found.append(Finding(
+                Severity.WARNING, "settings", f"teams.stages names team '{team}', but no project's current card "
+                "has that team", self.file, self.at.get(team), field=f"teams.stages.{team}",
+                hint=(f"did you mean '{guess}'? " if guess else "")
+                + "write the team as its cards write 'team:'" + (f" ({', '.join(sorted(teams))})" if teams else "")))
+        return found
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Resolved settings: absolute folders and files."""
@@ -129,6 +177,8 @@ class Settings:
     read): other repositories' cards, built with the site's own (``mltrl_docs.bundle``)."""
     compare: CompareSettings | None = None
     """The previous bundle the 'Readiness changes' page compares the site with (``compare:``); None: no such page."""
+    teams: TeamSettings = field(default_factory=TeamSettings)
+    """The teams' MLOps maturity stages (``teams:``), shown on the team pages."""
     findings: tuple[Finding, ...] = ()
     """Warnings about the settings file itself (a source listed twice), which ``build_site``
     reports with the dossier's findings: the adapters only show a settings file's errors."""
@@ -158,6 +208,7 @@ def load_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
     data = document.data
     roles = known_roles(data.get("roles"))
     findings += _table_roles(data.get("gates"), roles, document, path)
+    teams = _teams(data.get("teams"), document, path, findings)
     _, label_findings = load_messages(data.get("language"), data.get("labels"), path=path, document=document)
     findings += label_findings
     if has_errors(findings):
@@ -184,6 +235,7 @@ def load_settings(path: Path) -> tuple[Settings | None, list[Finding]]:
         changes=ChangeSettings.from_data(data.get("changes"), document.values.get(("changes", "since"))),
         compare=(CompareSettings(resolved(root / data["compare"]["bundle"]), document.values.get(("compare", "bundle")))
                  if "compare" in data else None),
+        teams=teams,
         findings=tuple(findings),
     ), findings
 
@@ -245,3 +297,38 @@ def _table_roles(gates: Any, roles: Mapping[str, str], document: YamlDocument, p
                 hint=(f"did you mean '{guess[0]}'? " if guess else "") + "use one of: " + ", ".join(roles)
                 + " (or add the role under roles:)"))
     return found
+
+
+def _teams(data: Any, document: YamlDocument, path: Path, findings: list[Finding]) -> TeamSettings:
+    """The (schema-checked) ``teams:`` setting; an error at each team's stage that is not one of the
+    maturity stages, with the nearest of them."""
+    if not isinstance(data, Mapping):
+        return TeamSettings(file=resolved(path))
+    maturity = data.get("maturity")
+    scale = (MaturityScale(tuple(maturity["stages"]), maturity.get("name")) if isinstance(maturity, Mapping)
+             else MaturityScale())
+    stages: dict[str, str] = {}
+    at: dict[str, Position] = {}
+    for key, stage in (data.get("stages") or {}).items():
+        team = str(key)  # a team named 123 is the text its cards write
+        where = document.keys.get(("teams", "stages", key))
+        if where is not None:
+            at[team] = where
+        if stage in scale.stages:
+            stages[team] = stage
+            continue
+        guess = _closest(stage, scale.stages)
+        findings.append(error(
+            "settings", f"team '{team}' is at stage '{stage}', which is not a stage of "
+            f"{scale.name or 'teams.maturity'}", path, document.values.get(("teams", "stages", key), where),
+            field=f"teams.stages.{team}",
+            hint=(f"did you mean '{guess}'? " if guess else "") + "use one of: " + ", ".join(scale.stages)
+            + ("" if isinstance(maturity, Mapping) else " (or list the site's own under teams.maturity.stages)")))
+    return TeamSettings(scale, stages, at, resolved(path))
+
+
+def _closest(value: str, options: Collection[str]) -> str | None:
+    """The option nearest to ``value`` (case aside), or None when none is near."""
+    folded = {option.casefold(): option for option in options}
+    guess = difflib.get_close_matches(value.casefold(), list(folded), n=1)
+    return folded[guess[0]] if guess else None

@@ -100,6 +100,9 @@ PAGE_KINDS = [
     ("glossary", "dossier/glossary/"),
     ("glossary-teams", "dossier/glossary/teams/"),
     ("metrics", "dossier/metrics/"),
+    ("teams", "dossier/teams/"),
+    ("team", "dossier/teams/earth-observation/"),
+    ("owner", "dossier/owners/yuki-tanaka/"),
     ("hosting", "hosting/"),
 ]
 FULL_PAGE_SHOTS = {"portfolio", "dossier", "card", "report", "glossary", "metrics", "changes"}
@@ -590,11 +593,13 @@ LAYOUT_KINDS = {
     "card-acceptance": "dossier/R02.1/L4-2026-02-16/", "dossier-evidence": "dossier/R02.1/",
     "changes": "dossier/changes/", "card-changes": "dossier/P04.3/L5-2026-10-12/",
     "readiness": "dossier/readiness-changes/",
+    "teams": "dossier/teams/", "team": "dossier/teams/computational-pathology/", "owner": "dossier/owners/yuki-tanaka/",
 }
 """One page of each kind the plugin generates; P04.3 has the longest requirement matrix, P12.2 a coupling graph,
 R02.1 acceptance results under its requirements and a requirement its evidence contradicts (flagged in the matrix);
 the What changed page, the Readiness changes page (the example against its earlier bundle), and P04.3's newest
-card with every kind of change since its last approved card (its section diffs opened: see OPENED)."""
+card with every kind of change since its last approved card (its section diffs opened: see OPENED); the Teams and
+owners page, the team whose project earns less than it declares, and an owner whose project waits for two reviews."""
 OPENED = {"card-changes": "details.mltrl-change-section"}
 """Collapsed blocks opened before a page kind is looked at, so that what they hold is checked too."""
 THEMES = ("light", "slate", "mkdocs")

@@ -230,3 +230,62 @@ def test_a_source_repository_must_be_a_web_address_and_edit_uri_a_path(write) ->
     located = sorted((f.line, f.field) for f in findings)
     assert located == [(3, "sources[0].repo_url"), (6, "sources[1].edit_uri"), (8, "sources[2].branch"),
                        (10, "sources[3].repo")], [f.message for f in findings]
+
+
+# --- teams: the teams' MLOps maturity stages ------------------------------------------------------
+
+
+def test_teams_stages_default_to_john_olsson_and_bosch(write) -> None:
+    from mltrl_docs.settings import MLOPS_MATURITY, MLOPS_STAGES, TeamSettings
+
+    text = "sources: [d]\nteams:\n  stages:\n    Optimisation research: Automated model deployment\n"
+    settings, findings = load_settings(write("site/mltrl-docs.yml", text))
+    assert settings is not None and findings == []
+    teams = settings.teams
+    assert teams.maturity.stages == MLOPS_STAGES and teams.maturity.name == MLOPS_MATURITY
+    assert teams.stages == {"Optimisation research": "Automated model deployment"}
+    assert teams.at["Optimisation research"] == Position(4, 5) and teams.file == settings.file
+    settings, _ = load_settings(write("site/mltrl-docs.yml", "sources: [d]\n"))
+    assert settings is not None and settings.teams.stages == {} and settings.teams.maturity == TeamSettings().maturity
+
+
+def test_a_site_lists_its_own_stages(write) -> None:
+    settings, findings = load_settings(write("site/mltrl-docs.yml", "sources: [d]\nteams:\n  maturity:\n"
+                                                                    "    stages: [ad hoc, repeatable, managed]\n"
+                                                                    "  stages: {Vision: managed, 2024: ad hoc}\n"))
+    assert settings is not None and findings == []
+    assert settings.teams.maturity.stages == ("ad hoc", "repeatable", "managed")
+    assert settings.teams.maturity.name is None
+    assert settings.teams.stages == {"Vision": "managed", "2024": "ad hoc"}  # team 2024: the text its cards write
+
+
+def test_a_stage_not_in_the_list_is_a_located_error_with_the_nearest_stage(write) -> None:
+    path = write("site/mltrl-docs.yml", "sources: [d]\nteams:\n  stages:\n    Optimisation research: automated "
+                                        "model deploymnt\n    Vision: Automated data collection\n")
+    settings, findings = load_settings(path)
+    assert settings is None
+    [found] = findings
+    assert (found.severity, found.rule, found.position, found.field) == (
+        Severity.ERROR, "settings", Position(4, 28), "teams.stages.Optimisation research")
+    assert found.message == ("team 'Optimisation research' is at stage 'automated model deploymnt', which is not a "
+                             "stage of MLOps maturity (John, Olsson and Bosch, 2021)")
+    assert found.hint is not None and found.hint.startswith("did you mean 'Automated model deployment'? use one of: "
+                                                            "Automated data collection, Automated model deployment")
+    settings, findings = load_settings(write("site/mltrl-docs.yml", "sources: [d]\nteams:\n  maturity: {name: Ours, "
+                                                                    "stages: [low, high]}\n"
+                                                                    "  stages: {A: hihg, B: mid}\n"))
+    assert settings is None
+    assert [(f.line, f.message, f.hint) for f in findings] == [
+        (4, "team 'A' is at stage 'hihg', which is not a stage of Ours", "did you mean 'high'? use one of: low, high"),
+        (4, "team 'B' is at stage 'mid', which is not a stage of Ours", "use one of: low, high")]
+
+
+def test_a_malformed_teams_setting_is_a_located_error(write) -> None:
+    for text, line, field in [("teams: {stagse: {}}\n", 2, "teams.stagse"),
+                              ("teams:\n  maturity: {stages: [a, a]}\n", 3, "teams.maturity.stages"),
+                              ("teams:\n  maturity: {name: x}\n", 3, "teams.maturity"),
+                              ("teams:\n  stages: {'': Automated data collection}\n", 3, "teams.stages."),
+                              ("teams:\n  stages: {A: [Automated data collection]}\n", 3, "teams.stages.A")]:
+        settings, findings = load_settings(write("site/mltrl-docs.yml", "sources: [d]\n" + text))
+        assert settings is None, text
+        assert [(f.severity, f.line, f.field) for f in findings] == [(Severity.ERROR, line, field)], text

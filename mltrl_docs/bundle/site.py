@@ -62,8 +62,8 @@ def build_portal(settings: Settings, workdir: Path | None, today: dt.date | None
         return check_dossier(dossier, [*findings, *settings.findings, *imports.findings],
                              builtin_glossary=settings.builtin_glossary, gates=settings.gates,
                              today=today or settings.build_date, image_hosts=settings.image_hosts,
-                             roles=settings.roles,
-                             provenance=merged(history, imports.bundles)), imports
+                             roles=settings.roles, provenance=merged(history, imports.bundles),
+                             teams=settings.teams), imports
 
 
 def _twice(project_id: str, project: Project, kept: str, here: str) -> Finding:

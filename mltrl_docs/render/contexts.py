@@ -10,8 +10,8 @@ as variables (``variables``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from mltrl_docs.render.metrics_chart import MetricsChart
 from mltrl_docs.render.readiness import Comparison, Row
 from mltrl_docs.render.timeline import Timeline
 from mltrl_docs.render.transitions import Move, move
+from mltrl_docs.teams import Holder, Holders
 
 
 def last_review(card: Card) -> dt.date | None:
@@ -56,6 +57,26 @@ class PageContext:
     def variables(self) -> dict[str, Any]:
         """The context's fields, as the template's variables."""
         return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class People:
+    """The pages of the teams and owners a page names (page kind ``teams``), by name: a name with
+    none (an owner of an old card only, or a site without those pages) is shown as text. Each page
+    holds the names it shows only, so that a new team re-renders no other page (``render.reuse``)."""
+
+    teams: Mapping[str, str] = field(default_factory=dict)
+    """Team -> its page's URI."""
+    owners: Mapping[str, str] = field(default_factory=dict)
+    """Owner -> its page's URI."""
+
+    def only(self, teams: Iterable[str | None], owners: Iterable[str]) -> People:
+        """The pages of these teams and owners only."""
+        return People({t: self.teams[t] for t in teams if t is not None and t in self.teams},
+                      {o: self.owners[o] for o in owners if o in self.owners})
+
+
+NO_PEOPLE = People()
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +107,8 @@ class PortfolioContext(PageContext):
     """The portfolio's CSV file in the site (``render.exports``); None: the site exports nothing."""
     readiness: str | None = None
     """The site's bundle, ``readiness.json`` (``mltrl_docs.bundle``); None: the site exports nothing."""
+    people: People = NO_PEOPLE
+    """The pages of the projects' teams."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +182,31 @@ class MetricsContext(PageContext):
 
 
 @dataclass(frozen=True, slots=True)
+class TeamsContext(PageContext):
+    """The 'Teams and owners' page: every team and owner, with their projects counted."""
+
+    holders: Holders
+    people: People
+    """Every team's and owner's page."""
+    scale: str | None
+    """The name of the site's MLOps maturity scale (None: it has none)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HolderContext(PageContext):
+    """A team's or an owner's page: its projects, what blocks each next level, its open reviews,
+    its MLTRL metrics and (a team's) MLOps maturity stage."""
+
+    holder: Holder
+    m: PortfolioMetrics
+    """The metrics over its projects alone."""
+    people: People
+    """The pages of the teams and owners it names."""
+    teams_uri: str
+    """The 'Teams and owners' page."""
+
+
+@dataclass(frozen=True, slots=True)
 class GlossaryContext(PageContext):
     glossary: Glossary
     letters: Mapping[str, Sequence[Entry]]
@@ -205,6 +253,8 @@ class DossierContext(PageContext):
     """The current card against the project's previous approved card (None: no valid card)."""
     exports: ProjectExports | None = None
     """The project's files beside its dossier page (None: the site exports nothing, or no valid card)."""
+    people: People = NO_PEOPLE
+    """The pages of the current card's team and owners."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +294,8 @@ class CardContext(PageContext):
     """Who recorded each reviewer's decision, in the card's reviewer order (None: not known)."""
     change: ChangeView
     """The card against its project's previous approved card (its baseline None: there is none)."""
+    people: People = NO_PEOPLE
+    """The pages of the card's team and owners, where they have one (they hold a project now)."""
 
 
 MAX_COMMITS_SHOWN = 50

@@ -7,7 +7,8 @@ phase of their current level; a phase with more than ``NAV_GROUP`` projects is s
 sections by id range ("R01.1 – R09.3"), nested as deep as needed, so that a page's pruned
 navigation (Material's ``navigation.prune`` renders only the open sections) holds at most
 about ``NAV_GROUP`` entries per level of nesting. The portfolio, first in the section,
-remains the full index: any project is two clicks from any page.
+remains the full index: any project is two clicks from any page. So does 'Teams and owners'
+(an organisation's page) for the team and owner pages, which are never in the navigation.
 """
 
 from __future__ import annotations

@@ -40,16 +40,19 @@ from mltrl_docs.render.contexts import (
     GlossaryContext,
     GlossaryTeamsContext,
     HistoryContext,
+    HolderContext,
     LevelsContext,
     MetricsContext,
     PacketContext,
     PageContext,
+    People,
     PortfolioContext,
     PortfolioRow,
     ProjectExports,
     ReadinessContext,
     RequirementsContext,
     RequirementsRow,
+    TeamsContext,
     last_review,
     moves,
     severity_counts,
@@ -62,6 +65,7 @@ from mltrl_docs.render.metrics_chart import metrics_chart
 from mltrl_docs.render.readiness import COUNTS, Comparison, rows
 from mltrl_docs.render.search import Search
 from mltrl_docs.render.timeline import timeline
+from mltrl_docs.teams import Holders, Kind, holder_metrics, holders
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +116,16 @@ def card_uri(prefix: str, card: Card) -> str:
     return f"{prefix}/{card.project_id}/{card_stem(card)}.md"
 
 
+def teams_uri(prefix: str) -> str:
+    """The 'Teams and owners' page; no team takes its name (``teams.RESERVED``)."""
+    return f"{prefix}/teams/index.md"
+
+
+def holder_uri(prefix: str, kind: Kind, slug: str) -> str:
+    """A team's page (``teams/<slug>``) or an owner's (``owners/<slug>``), by its slug (``teams.slugs``)."""
+    return f"{prefix}/{'teams' if kind is Kind.TEAM else 'owners'}/{slug}.md"
+
+
 def packet_uri(prefix: str, project: Project) -> str:
     """The project's review packet; no card stem ("L4-...") nor folder ("pages", "files") takes its name."""
     return f"{prefix}/{project.id}/packet.md"
@@ -129,11 +143,12 @@ def current_checklist(project: Project) -> Checklist | None:
 
 
 OPTIONAL_PAGES: tuple[str, ...] = ("levels", "history", "changes", "requirements", "findings", "metrics", "glossary",
-                                   "cards", "attachments", "evidence", "packets", "exports")
+                                   "cards", "attachments", "evidence", "packets", "exports", "teams")
 """Page kinds a site may leave out; the portfolio and the project dossiers are always built.
 Links to a page that is left out render as plain text. ``changes`` is the 'What changed' page,
 ``evidence`` the evidence files, ``packets`` each project's review packet, ``exports`` the files
-beside the portfolio and each dossier (CSV tables, README badges: ``render.exports``)."""
+beside the portfolio and each dossier (CSV tables, README badges: ``render.exports``), ``teams``
+the 'Teams and owners' page and a page per team and per owner (``team_pages``)."""
 
 EVIDENCE_SUFFIXES = frozenset({".txt", ".csv", ".tsv", ".json", ".jsonl", ".log", ".yml", ".yaml",
                                ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp"})
@@ -159,6 +174,8 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
     lines = {project.id: production_lines(project.cards) for project in projects}
     by_level = _by_level(projects, lines)
     counts = open_findings(dossier, by_project)
+    owned = holders(dossier) if "teams" in include else None
+    people = people_pages(owned, prefix) if owned is not None else People()
     rows = tuple(PortfolioRow(project, project.current, dossier.gates.projects.get(project.id), lines[project.id],
                               last_review(project.current) if project.current else None,
                               current_tally(dossier, project), counts[project.id])
@@ -167,7 +184,8 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
         SitePage(f"{prefix}/index.md", m.text("page.portfolio.title"), "portfolio.html",
                  PortfolioContext(rows, by_level, dossier.gates,
                                   portfolio_csv_uri(prefix) if "exports" in include else None,
-                                  readiness_uri(prefix) if "exports" in include else None), in_nav=True),
+                                  readiness_uri(prefix) if "exports" in include else None,
+                                  people.only((row.card.team for row in rows if row.card), ())), in_nav=True),
     ]
     org_pages = {
         "levels": lambda: SitePage(f"{prefix}/levels.md", m.text("page.levels.title"), "levels.html",
@@ -186,6 +204,8 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
                                     metrics_context(dossier, m), in_nav=True),
     }
     pages += [make() for kind, make in org_pages.items() if kind in include]
+    if owned is not None:
+        pages += team_pages(dossier, owned, people, prefix, m)
     if readiness is not None:
         after = next((i + 1 for i, p in enumerate(pages) if p.uri == f"{prefix}/changes.md"), len(pages))
         pages.insert(after, readiness_page(prefix, readiness, m))
@@ -210,7 +230,8 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
             risk_matrix(project.current) if project.current else None,
             current_tally(dossier, project), card_moves, histories, decisions,
             changes.current(project),
-            project_exports(prefix, project, project_gates, m, site_url) if "exports" in include else None)
+            project_exports(prefix, project, project_gates, m, site_url) if "exports" in include else None,
+            people.only((project.current.team,), project.current.owners) if project.current else People())
         pages.append(SitePage(project_uri(prefix, project),
                               m.text("page.dossier.title", project=project.id, title=project.title), "project.html",
                               context, in_nav=True, link_terms=True, project=project.id,
@@ -227,7 +248,7 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
                                          gates.earned.get(card.path), gates.approved.get(card.path, False),
                                          card_moves[card.path], card_results(card, dossier.evidence, m),
                                          CardHistory.of(histories.get(card.path)), decisions[card.path],
-                                         changes.of(card)),
+                                         changes.of(card), people.only((card.team,), card.owners)),
                 source=card.path, link_terms=True, project=project.id, tags=card.tags, unbroken=m.date(card.date),
                 search=Search.MARKED,
             ))
@@ -236,6 +257,31 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
                                   "attachment.html", AttachmentContext(project, attachment, attachment.body,
                                                                        read_checklist(attachment)),
                                   source=attachment.path, link_terms=True, project=project.id, search=Search.PAGE))
+    return pages
+
+
+def people_pages(owned: Holders, prefix: str) -> People:
+    """The page of every team and owner, by name."""
+    return People({h.name: holder_uri(prefix, h.kind, h.slug) for h in owned.teams},
+                  {h.name: holder_uri(prefix, h.kind, h.slug) for h in owned.owners})
+
+
+def team_pages(dossier: CheckedDossier, owned: Holders, people: People, prefix: str = "dossier",
+               messages: Messages | None = None) -> list[SitePage]:
+    """The 'Teams and owners' page, in the navigation, then a page per team and per owner, which
+    are not: the list links them all, and every page's navigation stays the same size however many
+    teams and owners the portfolio has (``render.navigation``)."""
+    m = messages or english()
+    index = teams_uri(prefix)
+    pages = [SitePage(index, m.text("teams.page.title"), "teams.html",
+                      TeamsContext(owned, people, dossier.teams.maturity.name), in_nav=True)]
+    for holder in (*owned.teams, *owned.owners):
+        team = holder.kind is Kind.TEAM
+        pages.append(SitePage(holder_uri(prefix, holder.kind, holder.slug),
+                              m.text("team.page.title" if team else "owner.page.title", name=holder.name),
+                              "team.html" if team else "owner.html",
+                              HolderContext(holder, holder_metrics(holder, dossier),
+                                            people.only(holder.teams, holder.owners), index)))
     return pages
 
 

@@ -30,7 +30,8 @@ def test_page_uris_and_nav_membership(write_card, write, tmp_path: Path) -> None
     cards = dossier.projects["C1"].cards
     assert {u for u, p in pages.items() if p.in_nav} == {
         "dossier/index.md", "dossier/levels.md", "dossier/history.md", "dossier/changes.md", "dossier/requirements.md",
-        "dossier/findings.md", "dossier/metrics.md", "dossier/glossary/index.md", "dossier/C1/index.md"}
+        "dossier/findings.md", "dossier/metrics.md", "dossier/teams/index.md", "dossier/glossary/index.md",
+        "dossier/C1/index.md"}
     assert f"dossier/C1/{card_stem(cards[0])}.md" in pages and "dossier/C1/pages/docs/ethics.md" in pages
     assert pages[f"dossier/C1/{card_stem(cards[1])}.md"].context.previous is cards[0]
 
