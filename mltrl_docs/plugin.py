@@ -8,7 +8,9 @@ quadratic); ``on_page_content`` replaces each generated page's HTML with the
 core's rendering, which never passes through Python-Markdown (card text is
 rendered with raw HTML off), and gives the page the table of contents and heading
 permalinks a hand-written page gets from the toc extension (``render.outline``);
-``on_serve`` watches cards outside ``docs_dir``.
+``on_page_markdown`` replaces the views a hand-written page asks for (``render.views``: a
+query's answer as a table, list, count or chart) by their HTML; ``on_serve`` watches cards
+outside ``docs_dir``.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from mltrl_docs.findings import FAIL_ON, Finding, Severity, failing
 from mltrl_docs.messages import Messages, english, load_messages
 from mltrl_docs.references import real_path
 from mltrl_docs.render.exports import export_files
-from mltrl_docs.render.html import Renderer
+from mltrl_docs.render.html import Renderer, UrlFor
 from mltrl_docs.render.navigation import NavSection, navigation
 from mltrl_docs.render.outline import Heading, Permalink, outline
 from mltrl_docs.render.pages import OPTIONAL_PAGES, SitePage, evidence_files, site_pages
@@ -60,6 +62,7 @@ from mltrl_docs.render.site import (
     front_matter,
     site_readiness,
 )
+from mltrl_docs.render.views import MARK, Views, find_views, splice
 from mltrl_docs.report import WORDS, counted, text_line
 from mltrl_docs.repositories import own_repository
 from mltrl_docs.revision import AsOf, as_of
@@ -164,6 +167,10 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         """The findings that fail the build (option ``fail_on``), even without --strict."""
         self.serving = False
         """Running under ``mkdocs serve``: failing findings are reported, the site still served."""
+        self.views: Views | None = None
+        """This build's views in hand-written pages (``render.views``): each query answered once."""
+        self.view_pages: set[str] = set()
+        """Hand-written pages (source URIs) that showed views in the last build."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance across `mkdocs serve` rebuilds; notes
@@ -243,6 +250,11 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             _log(finding)
             found.append(finding)
         self.failing = failing(found, self.config.fail_on)
+        self.views = Views(dossier, self.renderer) if self.renderer is not None else None
+        shown_views, self.view_pages = self.view_pages, set()
+        for file in files:  # their views show this build's dossier: written again under --dirty too
+            if file.src_uri in shown_views:
+                file.is_modified = _modified  # type: ignore[method-assign]
         listed = site_pages(dossier, self.config.prefix.strip("/"),
                             self.config.pages, self.messages, since, site_url=config.site_url, readiness=compared)
         self.pages = {page.uri: page for page in listed}
@@ -296,17 +308,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         generated = self.pages.get(page.file.src_uri)
         if generated is None or self.renderer is None:
             return html
-
-        urls: dict[str, str | None] = {}
-
-        def url_for(uri: str) -> str | None:
-            """None for a page the site leaves out (option `pages`): the link becomes text.
-            Once per page and target: a page links the glossary or its dossier many times."""
-            if uri not in urls:
-                target = files.get_file_from_path(uri)
-                urls[uri] = get_relative_url(target.url, page.url) if target is not None else None
-            return urls[uri]
-
+        url_for = _url_for(files, page)
         shown = self.reused.pop(generated.uri, None)
         if shown is None:
             # The page's headings become its table of contents, with permalinks as the site's
@@ -332,6 +334,27 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
                 page.edit_url = own[1].edit_url(own[0], generated.source)
         start, end = CONTENT_MARKS
         return f"<!--{start}-->{shown.html}<!--{end}-->"
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        """A hand-written page's views (``render.views``) become their HTML; a view that cannot be
+        shown becomes an error box, and its finding, located in the page's file, is logged and
+        counts for ``fail_on`` like the dossier's."""
+        if self.views is None or MARK not in markdown or page.file.src_uri in self.pages:
+            return markdown
+        path = Path(page.file.abs_src_path) if page.file.abs_src_path else Path(config.docs_dir) / page.file.src_uri
+        blocks = find_views(markdown, path, _first_line(page, markdown))
+        if not blocks:
+            return markdown
+        self.view_pages.add(page.file.src_uri)
+        url_for = _url_for(files, page)
+        shown: list[str] = []
+        for block in blocks:
+            html, findings = self.views.show(block, url_for)
+            shown.append(html)
+            for finding in findings:
+                _log(finding)
+            self.failing += failing(findings, self.config.fail_on)
+        return splice(markdown, blocks, shown)
 
     @event_priority(100)  # before the host's search plugin (priority 0) reads page.content
     def _show_search_view(self, context: dict[str, object], *, page: Page, config: MkDocsConfig,
@@ -391,6 +414,36 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
                      compare):
             if path is not None and path.exists():
                 server.watch(str(path), recursive=True)
+
+
+def _url_for(files: Files, page: Page) -> UrlFor:
+    """Links from ``page`` to the site's pages by URI, relative (as ``use_directory_urls`` has them);
+    None for a page the site leaves out (option `pages`): the link becomes text. Once per page and
+    target: a page links the glossary or its dossier many times."""
+    urls: dict[str, str | None] = {}
+
+    def url_for(uri: str) -> str | None:
+        if uri not in urls:
+            target = files.get_file_from_path(uri)
+            urls[uri] = get_relative_url(target.url, page.url) if target is not None else None
+        return urls[uri]
+
+    return url_for
+
+
+def _first_line(page: Page, markdown: str) -> int:
+    """The line of the page's file that its Markdown starts on: MkDocs hands plugins the Markdown
+    without the page's front matter (1 when another plugin changed it already)."""
+    try:
+        source = page.file.content_string
+    except (OSError, ValueError):
+        return 1
+    return source[:len(source) - len(markdown)].count("\n") + 1 if source.endswith(markdown) else 1
+
+
+def _modified() -> bool:
+    """A hand-written page with views changes whenever the dossier does (``--dirty`` builds)."""
+    return True
 
 
 def _section(entry: NavSection, files: Files) -> Section:
