@@ -42,3 +42,27 @@ def test_nothing_is_loaded_from_outside_the_site(site: Path) -> None:
         parser.feed(page.read_text(encoding="utf-8"))
         external += [f"{page.name}: {u}" for u in parser.urls if u.startswith(("http:", "https:", "//"))]
     assert external == []
+
+
+def test_the_review_board_is_built_only_from_views(site: Path) -> None:
+    """The example's Review board page: every table, count and chart on it is a view answered from
+    the example's cards (issue 16), and none fails."""
+    from htmltext import Page
+
+    source = Path(__file__).parents[1] / "site_example" / "docs" / "review-board.md"
+    written = source.read_text(encoding="utf-8")
+    page = Page(site / "review-board" / "index.html")
+    html = page.path.read_text(encoding="utf-8")
+    forms = [part.split('"', 1)[0] for part in html.split('<div class="mltrl mltrl-view mltrl-view-')[1:]]
+    assert len(forms) == written.count("```mltrl-view") + written.count("<!-- mltrl-view ") == 9
+    assert {"table", "list", "count", "bar", "pie"} == set(forms)
+    assert "mltrl-view-error" not in page.classes
+    sections = {part.split('"', 2)[1]: part for part in html.split('<h2 id=')[1:]}
+    stuck = sections["projects-stuck-at-a-level"]
+    assert "P07.1" in stuck and "443 days" in stuck and "P04.3" not in stuck  # only neuropath sat a year
+    coupled = sections["coupled-systems-limited-by-one-component"]
+    assert "P12.2" in coupled and "R02.1" in coupled
+    waiting = sections["reviews-waiting"]
+    assert waiting.count("<tr") == 4 and waiting.index("Owen Gallagher") < waiting.index("Maria Gonzalez")
+    assert "<svg" in sections["where-the-portfolio-stands"] and 'role="img"' in sections["where-the-portfolio-stands"]
+    assert "../dossier/P07.1/" in stuck  # rows link to their dossier pages
