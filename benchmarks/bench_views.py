@@ -10,8 +10,11 @@ a team page would. Side by side, in one run, fresh processes, the runs interleav
 - the plugin, the site's pages without views;
 - the plugin, the same site with the page of 50 views.
 
-Then the views alone, in one process over the checked dossier: parsing and checking the 50 queries,
-building the rows once (``query.Tables``) and answering them, apart from the build around them.
+Side by side, whole builds differ by up to 15% from run to run on this machine, more than the views
+cost; so the build with views also times, in its own process, the page of views from its Markdown to its
+written HTML, against the whole build's CPU. Then the views alone, in one process over the checked
+dossier: parsing and checking the 50 queries, building the rows once (``query.Tables``) and answering
+them, apart from the build around them.
 
     python benchmarks/bench_views.py --cards 3000 --runs 3
 """
@@ -86,6 +89,34 @@ QUERIES: tuple[tuple[str, str], ...] = (
 )
 """The 50 views of the page: every entity, every form."""
 
+TIMED = """
+import sys, time
+from mkdocs.__main__ import cli
+from mkdocs.commands import build
+spent = [0.0]
+def timed(step):
+    def run(page, *args, **kwargs):
+        start = time.process_time()
+        try:
+            return step(page, *args, **kwargs)
+        finally:
+            if page.file.src_uri == "board.md":
+                spent[0] += time.process_time() - start
+    return run
+build._populate_page, build._build_page = timed(build._populate_page), timed(build._build_page)
+config, out = sys.argv[1:3]
+sys.argv = ["mkdocs", "build", "-q", "-f", config]
+try:
+    cli()
+finally:
+    with open(out, "a", encoding="utf-8") as timings:
+        timings.write(f"{spent[0]} {time.process_time()}\n")
+"""
+"""``mkdocs build`` that also says, at its end, the CPU seconds the page of views took from its Markdown
+to its written HTML (``_populate_page`` and ``_build_page``: the plugin finding, answering and rendering
+its views, Python-Markdown, search indexing and the theme) and the whole process's, appended to a file
+as ``BOARD_SECONDS WHOLE_SECONDS``."""
+
 ALONE = """
 import sys, time
 from pathlib import Path
@@ -132,11 +163,12 @@ def main() -> None:
         with_views.write_text(plugin.read_text(encoding="utf-8").replace("docs_dir: docs\n", "docs_dir: docs-views\n")
                               .replace("site_dir: site-mltrl\n", "site_dir: site-views\n")
                               .replace("nav: [index.md]", "nav: [index.md, board.md]"), encoding="utf-8")
+        timings = root / "timings.txt"
         listed = root / "queries.txt"
         listed.write_text("\n".join(text for _, text in QUERIES) + "\n", encoding="utf-8")
         builds = [("plain MkDocs, same card files", [*build, str(plain)]),
                   ("plugin, no views", [*build, str(plugin)]),
-                  ("plugin, a page of 50 views", [*build, str(with_views)])]
+                  ("plugin, a page of 50 views", [sys.executable, "-c", TIMED, str(with_views), str(timings)])]
         results: dict[str, list[tuple[float, float, int]]] = {name: [] for name, _ in builds}
         alone: list[tuple[float, float]] = []
         for _ in range(args.runs):  # interleaved: the machine's drift falls on every row alike
@@ -147,9 +179,10 @@ def main() -> None:
             views_cpu, process_cpu = map(float, done.stdout.split()[-2:])
             alone.append((views_cpu, process_cpu))
         board = (root / "site-views" / "board" / "index.html").read_text(encoding="utf-8")
-        shown = board.count('class="mltrl-view')
+        shown = board.count('<div class="mltrl mltrl-view ')
+        page_cpu = [tuple(map(float, line.split())) for line in timings.read_text(encoding="utf-8").splitlines()]
     print(f"- Corpus: {args.cards:,} cards (`corpus.py`); one page of {len(QUERIES)} views "
-          f"({shown} view elements in its HTML).")
+          f"({shown} views shown, {board.count('<tr'):,} table rows, {len(board) / 1024:.0f} KiB of HTML).")
     print(f"- Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}; "
           f"{args.runs} runs of each, fresh processes, interleaved; CPU time is user + system of the build "
           f"(``os.wait4``); load average {os.getloadavg()[0]:.1f} at the end.\n")
@@ -161,6 +194,11 @@ def main() -> None:
         print(f"| {name} | {statistics.median(w for w, _, _ in rows):.1f} s | {min(c for _, c, _ in rows):.1f} s "
               f"| {cpu[name]:.1f} s | {max(r for _, _, r in rows) / 2**20:.0f} MiB | {cpu[name] / base:.2f}x "
               f"| {cpu[name] / without:.3f}x |")
+    page_median = statistics.median(board_cpu for board_cpu, _ in page_cpu)
+    share = statistics.median(board_cpu / whole for board_cpu, whole in page_cpu)
+    print(f"\nThe page of 50 views in the build that has it (same process, CPU from its Markdown to its written "
+          f"HTML: finding, answering and rendering the views, Python-Markdown, search indexing, the theme), "
+          f"median of {len(page_cpu)}: {page_median:.2f} s, {share:.1%} of that build's CPU.")
     answering = statistics.median(v for v, _ in alone)
     print(f"\nThe views alone (parse, check, rows built once, 50 answers), CPU median of {args.runs}: "
           f"{answering:.2f} s, {answering / without:.1%} of the build without views "

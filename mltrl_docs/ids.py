@@ -21,11 +21,11 @@ from mltrl_docs.yamldata import DataPath
 MAX_ID_LENGTH = 64
 """Longer ids are a mistake (or an attack): every page of the project repeats it."""
 
-SITE_NAMES = frozenset({"index", "levels", "history", "changes", "requirements", "findings", "metrics", "glossary",
-                        "teams", "owners"})
-"""Names the dossier's own pages take directly under the site prefix (``dossier/levels/``);
-a project with such an id would overwrite them. tests/render/test_pages.py proves the
-page list and this set agree."""
+SITE_NAMES = frozenset({"index", "levels", "history", "changes", "readiness-changes", "requirements", "findings",
+                        "metrics", "glossary", "teams", "owners", "portfolio.csv", "readiness.json"})
+"""Names the dossier's own pages and files take directly under the site prefix (``dossier/levels/``,
+``dossier/readiness.json``); a project with such an id would overwrite them. tests/test_ids.py proves
+the built example's names and this set agree."""
 
 WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
                              *(f"lpt{n}" for n in range(1, 10))})

@@ -68,13 +68,14 @@ def test_ids_that_differ_only_in_case_are_an_error(write, tmp_path: Path) -> Non
     assert [f.message for f in findings] == ["project id 'ab1' differs from 'AB1' only in case"]
 
 
-def test_site_names_are_every_page_the_dossier_puts_under_its_prefix() -> None:
+def test_site_names_are_every_page_the_dossier_puts_under_its_prefix(example_site: Path) -> None:
+    """Every page and file the example site puts directly under ``dossier/`` (it has every page kind, a
+    comparison with a previous bundle and the exports) is a project's folder or one of SITE_NAMES."""
     from conftest import REPO
-    from mltrl_docs.render.pages import site_pages
     from mltrl_docs.settings import load_settings
 
     settings, _ = load_settings(REPO / "site_example" / "mltrl-docs.yml")
     assert settings is not None
     dossier = build_dossier(settings.sources, settings.glossary)
-    first = {page.uri.split("/")[1].removesuffix(".md") for page in site_pages(dossier, "dossier")}
-    assert first - set(dossier.projects) == SITE_NAMES
+    names = {"index" if entry.name == "index.html" else entry.name for entry in (example_site / "dossier").iterdir()}
+    assert names - set(dossier.projects) == SITE_NAMES

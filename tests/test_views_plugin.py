@@ -105,10 +105,10 @@ def test_views_render_in_a_site_page_and_link_to_the_dossier(site: Callable[...,
     assert "```mltrl-view bar\nprojects group by phase\n```" in html.replace("&#96;", "`")  # the source stays code
     content = html[html.index('<div class="mltrl mltrl-view'):html.index("</article>")]
     links = set(re.findall(r'<a href="([^"]*)"', content))
-    expected = ({"../../dossier/A1/", "../../dossier/B2/", "../../dossier/A1/L2-2024-03-01/#requirements",
+    expected = ({"../../dossier/A1/", "../../dossier/B2/", "../../dossier/A1/L2-2024-03-01/#requirement-1",
                  "../../dossier/glossary/#level-card"} if directory_urls else
                 {"../dossier/A1/index.html", "../dossier/B2/index.html",
-                 "../dossier/A1/L2-2024-03-01.html#requirements", "../dossier/glossary/index.html#level-card"})
+                 "../dossier/A1/L2-2024-03-01.html#requirement-1", "../dossier/glossary/index.html#level-card"})
     assert links == expected
     for href in links:
         target = _target(tmp_path / "site", built, href)

@@ -65,6 +65,7 @@ class Renderer:
             attachment_uri=partial(pages.attachment_uri, prefix),
             transition_text=transition_text,
             packet_uri=partial(pages.packet_uri, prefix),
+            requirement_anchor=pages.requirement_anchor,
             portfolio_uri=f"{prefix}/index.md",
             findings_uri=f"{prefix}/findings.md",
             levels_uri=f"{prefix}/levels.md",

@@ -126,6 +126,12 @@ def holder_uri(prefix: str, kind: Kind, slug: str) -> str:
     return f"{prefix}/{'teams' if kind is Kind.TEAM else 'owners'}/{slug}.md"
 
 
+def requirement_anchor(requirement_id: str) -> str:
+    """``requirement-1.2``: a requirement's row on its card page (ids are digits and dots, safe in a
+    fragment), where a view's row or any other page links a requirement."""
+    return f"requirement-{requirement_id}"
+
+
 def packet_uri(prefix: str, project: Project) -> str:
     """The project's review packet; no card stem ("L4-...") nor folder ("pages", "files") takes its name."""
     return f"{prefix}/{project.id}/packet.md"

@@ -33,7 +33,7 @@ from mltrl_docs.query import Tables, answer, parse
 from mltrl_docs.query.answer import Answer, Column, Entity, Row, Subject, Value, ValueType
 from mltrl_docs.render.charts import BarChart, PieChart, bar_chart, pie_chart
 from mltrl_docs.render.html import Renderer, UrlFor
-from mltrl_docs.render.pages import card_uri, project_id_uri
+from mltrl_docs.render.pages import card_uri, project_id_uri, requirement_anchor
 
 MARK = "mltrl-view"
 """The word that opens a view: a fence's info string starts with it, or a comment does."""
@@ -67,8 +67,6 @@ NOUNS: dict[Entity, tuple[str, str]] = {
 
 _TOP = Position(1, 1)
 
-REQUIREMENTS_ANCHOR = "requirements"
-"""Where a card page lists its requirements (the section ``card.html`` writes): a requirement's link."""
 
 
 # --- finding views in a page ----------------------------------------------------------------
@@ -369,6 +367,7 @@ class ShownGroup:
     label: str
     count: int
     rows: tuple[ShownRow, ...]
+    """The group's rows where the form lists them (a table, a list); empty for a count or a chart."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,6 +379,7 @@ class ShownView:
     query: str
     headers: tuple[str, ...]
     rows: tuple[ShownRow, ...]
+    """The group's rows where the form lists them (a table, a list); empty for a count or a chart."""
     """Without ``group by``: the answer's rows."""
     groups: tuple[ShownGroup, ...]
     """With ``group by``: its groups, largest first."""
@@ -435,7 +435,9 @@ class Links:
             return self.glossary_uri, f"#{entry.anchor}" if entry is not None else ""
         if subject.card is None:  # a finding outside any card, a card that is not published
             return None, ""
-        return card_uri(self.prefix, subject.card), f"#{REQUIREMENTS_ANCHOR}" if entity is Entity.REQUIREMENTS else ""
+        if entity is Entity.REQUIREMENTS and subject.requirement is not None:
+            return card_uri(self.prefix, subject.card), f"#{requirement_anchor(subject.requirement)}"
+        return card_uri(self.prefix, subject.card), ""
 
 
 def shown_view(found: Answer, block: ViewBlock, links: Links, messages: Messages) -> ShownView:
@@ -449,7 +451,9 @@ def shown_view(found: Answer, block: ViewBlock, links: Links, messages: Messages
                               if cell))
 
     group_by = found.group_by
-    groups = tuple(ShownGroup(_key(group.key, group_by, messages), group.count, tuple(map(row, group.rows)))
+    listed = block.form in (Form.TABLE, Form.LIST)  # a count or a chart shows a group's size, not its rows
+    groups = tuple(ShownGroup(_key(group.key, group_by, messages), group.count,
+                              tuple(map(row, group.rows)) if listed else ())
                    for group in found.groups) if group_by is not None else ()
     rows = () if group_by is not None else tuple(map(row, found.rows))
     sizes = [(group.label, group.count) for group in groups]

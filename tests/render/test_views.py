@@ -174,8 +174,9 @@ def test_a_list_links_the_first_value_and_names_the_other_fields(checked: Checke
     page = _page(tmp_path, html)
     assert page.text == ("P2 — id 2 · status in-progress · risk 16 P2 — id 1 · status verified · risk 12 "
                          "2 of 3 shown")
-    # A requirement's row links to its card's requirements section.
-    assert _links(page) == [("../dossier/P2/L4-2024-02-01/#requirements", "P2")] * 2
+    # A requirement's row links to its own row on its card's page.
+    assert _links(page) == [("../dossier/P2/L4-2024-02-01/#requirement-2", "P2"),
+                            ("../dossier/P2/L4-2024-02-01/#requirement-1", "P2")]
 
 
 def test_a_count_says_how_many_matched_and_with_group_by_how_many_each(checked: CheckedDossier,
@@ -239,7 +240,7 @@ def test_rows_link_to_the_page_of_what_they_are_about(checked: CheckedDossier) -
     assert links.href(Subject(Entity.CARDS, project="P2", card=card)) == "../dossier/P2/L4-2024-02-01/"
     assert links.href(Subject(Entity.REVIEWS, project="P2", card=card)) == "../dossier/P2/L4-2024-02-01/"
     assert links.href(Subject(Entity.REQUIREMENTS, project="P2", card=card, requirement="1")) == (
-        "../dossier/P2/L4-2024-02-01/#requirements")
+        "../dossier/P2/L4-2024-02-01/#requirement-1")
     assert links.href(Subject(Entity.TERMS, term=entry.term.term)) == f"../dossier/glossary/#{entry.anchor}"
     assert links.href(Subject(Entity.FINDINGS, project="P2", card=card, path=card.path)) == (
         "../dossier/P2/L4-2024-02-01/")
