@@ -110,7 +110,7 @@ try:
     cli()
 finally:
     with open(out, "a", encoding="utf-8") as timings:
-        timings.write(f"{spent[0]} {time.process_time()}\n")
+        timings.write(f"{spent[0]} {time.process_time()}\\n")
 """
 """``mkdocs build`` that also says, at its end, the CPU seconds the page of views took from its Markdown
 to its written HTML (``_populate_page`` and ``_build_page``: the plugin finding, answering and rendering

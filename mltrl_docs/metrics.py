@@ -161,6 +161,17 @@ class LevelReviews:
     times: ReviewTimes
 
 
+def pending_since(card: Card, review: Review | None) -> dt.date:
+    """The day a pending decision has waited since: the day the review was asked for
+    (``reviewers[].requested``), else the card's date (also for a card in review that names no one)."""
+    return review.requested if review is not None and review.requested is not None else card.date
+
+
+def days_waiting(since: dt.date, today: dt.date) -> int:
+    """Whole days from ``since`` to ``today``; 0 for a day after it (a request dated later)."""
+    return max(0, (today - since).days)
+
+
 def turnaround(card: Card, review: Review) -> Turnaround | None:
     """The review's measured turnaround, or None when it is pending, lacks a date or runs
     backwards (``review_times`` says which)."""

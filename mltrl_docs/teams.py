@@ -19,7 +19,7 @@ from enum import StrEnum
 from mltrl_docs.dossier import CheckedDossier
 from mltrl_docs.gates import ProjectGates
 from mltrl_docs.ids import WINDOWS_DEVICES
-from mltrl_docs.metrics import PortfolioMetrics, portfolio_metrics
+from mltrl_docs.metrics import PortfolioMetrics, days_waiting, pending_since, portfolio_metrics
 from mltrl_docs.model import Card, CardStatus, Decision, Dossier, Project, Review
 from mltrl_docs.settings import TeamSettings
 
@@ -156,17 +156,17 @@ def open_reviews(project: Project, today: dt.date) -> tuple[OpenReview, ...]:
     card = project.current
     if card is None:
         return ()
-    found = [_waiting(project, card, reviewer, reviewer.requested, today)
+    found = [_waiting(project, card, reviewer, today)
              for reviewer in card.reviewers if reviewer.decision is Decision.PENDING]
     if not found and card.status is CardStatus.IN_REVIEW:
-        found.append(_waiting(project, card, None, None, today))
+        found.append(_waiting(project, card, None, today))
     return tuple(found)
 
 
-def _waiting(project: Project, card: Card, reviewer: Review | None, requested: dt.date | None,
-             today: dt.date) -> OpenReview:
-    since = requested or card.date
-    return OpenReview(project, card, reviewer, since, requested is not None, max(0, (today - since).days))
+def _waiting(project: Project, card: Card, reviewer: Review | None, today: dt.date) -> OpenReview:
+    since = pending_since(card, reviewer)
+    return OpenReview(project, card, reviewer, since, reviewer is not None and reviewer.requested is not None,
+                      days_waiting(since, today))
 
 
 def maturity_stage(team: str, settings: TeamSettings) -> MaturityStage | None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from mltrl_docs.findings import Severity
 from mltrl_docs.levels import Phase
+from mltrl_docs.metrics import days_waiting, pending_since
 from mltrl_docs.model import (
     Card,
     CardStatus,
@@ -249,7 +250,7 @@ def _waiting(record: ReviewRecord) -> int | None:
     review = record.review
     if review.decision is not Decision.PENDING:
         return None
-    return _days(review.requested or record.card.date, record.portfolio.today)
+    return days_waiting(pending_since(record.card, review), record.portfolio.today)
 
 
 REVIEW_FIELDS = (
@@ -268,7 +269,8 @@ REVIEW_FIELDS = (
     Field("current", ValueType.BOOLEAN, "true for a review on the project's current card.",
           lambda r: r.project.current is r.card),
     Field("waiting", ValueType.DAYS, "For a pending decision, days since the review was requested (else since the "
-          "card's date) to the build date; none once decided.", _waiting),
+          "card's date) to the build date, as the team pages count it (0 for a request dated later); none once "
+          "decided.", _waiting),
     Field("team", ValueType.TEXT, "The team the card names.", lambda r: r.card.team),
 )
 
