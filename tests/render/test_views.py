@@ -367,7 +367,8 @@ def test_every_view_message_is_in_every_table() -> None:
 
 
 def test_the_views_in_docs_views_md_show_on_the_example_without_a_finding() -> None:
-    """The page that documents views shows working ones: its first example, a board, on the example's dossier."""
+    """The page that documents views shows working ones: its first example, a board, on the example's dossier;
+    so does the README's example."""
     docs = (REPO / "docs" / "views.md").read_text(encoding="utf-8")
     board = docs.split("````markdown\n", 1)[1].split("\n````", 1)[0]
     settings, _ = load_settings(REPO / "site_example" / "mltrl-docs.yml")
@@ -377,5 +378,11 @@ def test_the_views_in_docs_views_md_show_on_the_example_without_a_finding() -> N
     assert [block.form for block in blocks] == [Form.BAR, Form.PIE, Form.COUNT, Form.TABLE, Form.LIST]
     shown = Views(example, Renderer("dossier"))
     for block in blocks:
+        html, findings = shown.show(block, _url)
+        assert findings == [] and "mltrl-view-error" not in html, block.query
+    readme = (REPO / "README.md").read_text(encoding="utf-8").split("## Views: questions over the portfolio", 1)[1]
+    shown_in_readme = find_views(readme.split("````markdown\n", 1)[1].split("\n````", 1)[0], PAGE)
+    assert [block.form for block in shown_in_readme] == [Form.BAR, Form.COUNT]
+    for block in shown_in_readme:
         html, findings = shown.show(block, _url)
         assert findings == [] and "mltrl-view-error" not in html, block.query
