@@ -59,7 +59,11 @@ def main() -> None:
 @click.option("--next", "next_project", metavar="PROJECT",
               help="Instead of the findings, list what PROJECT's current card must change to pass "
                    "the gates of the next level (exit 1 when anything is left).")
-def check(paths: tuple[Path, ...], output_format: str, fail_on: str, next_project: str | None) -> None:
+@click.option("--docs", "docs_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="DIR",
+              help="Also check the views in the Markdown pages under DIR (the site's docs_dir): their forms, "
+                   "options and queries, as a build would report them.")
+def check(paths: tuple[Path, ...], output_format: str, fail_on: str, next_project: str | None,
+          docs_dir: Path | None) -> None:
     """Check level cards and glossaries without building a site.
 
     PATHS are sites (folders with mltrl-docs.yml), dossier sources, project
@@ -67,6 +71,7 @@ def check(paths: tuple[Path, ...], output_format: str, fail_on: str, next_projec
     skipped with a note. Default: the mltrl-docs.yml here or in a parent folder
     (up to the git repository's root). Each site is built once, however many of
     its paths are given, and only the paths' findings are reported and counted.
+    With --docs, the views in DIR's pages are checked too (docs/views.md).
     """
     if not paths:
         found = find_settings(Path.cwd())
@@ -96,6 +101,11 @@ def check(paths: tuple[Path, ...], output_format: str, fail_on: str, next_projec
             tally += Tally.of(dossier) if whole else _focused_tally(dossier, [f for f in focus if f is not None])
         if next_project is not None:
             _next(next_project, dossiers, output_format)
+    if docs_dir is not None:
+        from mltrl_docs.render.own_pages import check_views, own_files
+
+        files, skipped = own_files(docs_dir, Severity.INFO)  # a symlink out of DIR: a note, as MkDocs reads it
+        findings += [*skipped, *check_views(files)]
     unique = sorted(set(findings), key=Finding.sort_key)
     repositories = {folder: repository for settings, _ in groups.values()
                     for folder, repository in settings.repositories.items()}
@@ -550,8 +560,12 @@ def _unusable(path: Path, problems: list[Finding]) -> NoReturn:
                                                 "README badge snippets on the dossier pages.")
 @click.option("--fail-on", "fail_on", type=click.Choice(list(FAIL_ON)), default="error", show_default=True,
               help="Exit 1 on these findings, after writing the folder (the plugin's fail_on).")
+@click.option("--docs", "docs_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="DIR",
+              help="The site's own pages (its docs_dir): written into OUT/docs/ too, each view shown as the plugin "
+                   "shows it, so that OUT is the whole site.")
 def render_command(out: Path, path: Path | None, prefix: str, pages_text: str | None, templates: Path | None,
-                   host: str, permalinks: bool, language: str | None, site_url: str | None, fail_on: str) -> None:
+                   host: str, permalinks: bool, language: str | None, site_url: str | None, fail_on: str,
+                   docs_dir: Path | None) -> None:
     """Write the dossier site into OUT as plain Markdown pages, for a host without the plugin.
 
     OUT/docs/ gets the generated pages (their HTML and SVGs inside), the plugin's
@@ -561,11 +575,13 @@ def render_command(out: Path, path: Path | None, prefix: str, pages_text: str | 
     dossier alone). Zensical, and MkDocs or ProperDocs without the plugin, build
     it. PATH is a site or its mltrl-docs.yml, as for check (default: the one
     here or in a parent folder). Paths on pages are shown from the folder it
-    runs in: run it where mkdocs.yml is.
+    runs in: run it where mkdocs.yml is. With --docs DIR, OUT/docs/ also gets
+    every file under DIR, each page's views shown, and OUT/mkdocs.yml lists
+    DIR's pages before the dossier: OUT is the whole site.
     """
     from mltrl_docs.bundle.site import build_portal
     from mltrl_docs.messages import load_messages
-    from mltrl_docs.render.folder import Host, render_folder
+    from mltrl_docs.render.folder import Host, overlap, render_folder
     from mltrl_docs.render.outline import Permalink
     from mltrl_docs.render.pages import OPTIONAL_PAGES
     from mltrl_docs.render.site import PREFIX_RULE, folder_prefix
@@ -578,6 +594,9 @@ def render_command(out: Path, path: Path | None, prefix: str, pages_text: str | 
     if unknown:
         raise click.BadParameter(f"no page kind {unknown[0]!r} (kinds: {', '.join(OPTIONAL_PAGES)})",
                                  param_hint="--pages")
+    clash = overlap(out, docs_dir) if docs_dir is not None else None
+    if clash is not None:
+        raise click.BadParameter(clash, param_hint="--docs")
     if path is None:
         path = find_settings(Path.cwd())
         if path is None:
@@ -592,14 +611,16 @@ def render_command(out: Path, path: Path | None, prefix: str, pages_text: str | 
             rendered = render_folder(out, settings, dossier, messages, prefix=folder, include=include,
                                      host=Host(host), templates=(templates,) if templates is not None else (),
                                      root=Path.cwd(), permalink=Permalink() if permalinks else None, site_url=site_url,
-                                     imports=imports)
+                                     imports=imports, own=docs_dir)
         except OSError as exc:
             click.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_USAGE)
     found = [*map(imports.located, dossier.findings), *rendered.findings]
     for finding in [*(notes if settings.language is None else ()), *found]:
         click.echo(text_line(finding), err=True)
-    click.echo(f"{len(rendered.pages)} pages and {len(rendered.files)} files in {out / 'docs'}; "
+    own = (f", and {len(rendered.own)} files of {docs_dir} ({rendered.views} views shown)"
+           if docs_dir is not None else "")
+    click.echo(f"{len(rendered.pages)} pages and {len(rendered.files)} files in {out / 'docs'}{own}; "
                f"merge {out / 'mkdocs.yml'} into your mkdocs.yml (README: Hosting)")
     sys.exit(EXIT_FINDINGS if failing(found, fail_on) else EXIT_CLEAN)
 

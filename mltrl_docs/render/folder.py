@@ -18,18 +18,24 @@ from the page's file (``../index.md``). Either way a link to a page the site lea
 as in the plugin. The one block is a ``<div>`` starting at a line's start, so Python-Markdown
 (MkDocs' and Zensical's) takes all of it as raw HTML: nothing in it is read as Markdown, and
 card text stays as escaped as the renderer wrote it.
+
+With ``own`` (``render --docs DIR``), the site's own folder of pages is written beside the dossier,
+so that ``out`` is the whole site: each page with views (``render.views``) with every view as the
+plugin renders it, its links written for the host as above; every other file as it is
+(``render.own_pages`` lists the folder without leaving it). The fragment's nav then lists these
+pages first, as MkDocs does when ``mkdocs.yml`` has no nav, and the dossier after them.
 """
 
 from __future__ import annotations
 
 import posixpath
 import shutil
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
 from html import escape
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 import yaml
@@ -37,12 +43,13 @@ import yaml
 from mltrl_docs.bundle.model import NO_IMPORTS, Imports, readiness_uri
 from mltrl_docs.csp import CONTENT_MARKS
 from mltrl_docs.dossier import CheckedDossier
-from mltrl_docs.findings import Finding
+from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.messages import Messages
 from mltrl_docs.render.exports import export_files
-from mltrl_docs.render.html import Renderer
+from mltrl_docs.render.html import Renderer, UrlFor
 from mltrl_docs.render.navigation import NavSection, navigation
 from mltrl_docs.render.outline import Permalink, outline
+from mltrl_docs.render.own_pages import MARKDOWN, RULE, OwnFile, own_files, page_views
 from mltrl_docs.render.pages import SitePage, evidence_files, site_pages
 from mltrl_docs.render.search import Search
 from mltrl_docs.render.site import (
@@ -54,6 +61,7 @@ from mltrl_docs.render.site import (
     front_matter,
     site_readiness,
 )
+from mltrl_docs.render.views import Views, splice
 from mltrl_docs.revision import AsOf, as_of
 from mltrl_docs.settings import Settings
 
@@ -83,7 +91,12 @@ class RenderedFolder:
     files: tuple[str, ...]
     """Evidence files and assets, by URI."""
     findings: tuple[Finding, ...]
-    """Findings of the build besides the dossier's own (``changes.since`` when it names no day)."""
+    """Findings of the build besides the dossier's own (``changes.since`` when it names no day; the
+    site's own pages' views and files left out)."""
+    own: tuple[str, ...] = ()
+    """The site's own files written (``own``), by their path in its folder."""
+    views: int = 0
+    """Views shown in the site's own pages (or an error box in their place)."""
 
 
 def page_url(uri: str) -> str:
@@ -122,15 +135,20 @@ def _parts(path: str) -> list[str]:
 def render_folder(out: Path, settings: Settings, dossier: CheckedDossier, messages: Messages, *,
                   prefix: str, include: Collection[str], host: Host = Host.MKDOCS, templates: Sequence[Path] = (),
                   root: Path | None = None, permalink: Permalink | None = None, site_url: str | None = None,
-                  imports: Imports = NO_IMPORTS) -> RenderedFolder:
+                  imports: Imports = NO_IMPORTS, own: Path | None = None) -> RenderedFolder:
     """Write the site of ``dossier`` into ``out``: ``out/docs/`` the pages, assets and evidence
-    files, ``out/mkdocs.yml`` the configuration they need. ``out/docs/<prefix>/`` and the assets
-    are replaced; anything else in ``out`` stays. ``templates``: folders of templates that replace
-    the shipped ones by name; ``root``: the folder paths on pages are shown from (the site's);
-    ``permalink``: the link each heading ends with (Python-Markdown's ``toc`` option; None: none);
-    ``host``: which host's reading of links the pages are written for; ``site_url``: where the site is
-    published (mkdocs.yml's), for the README badge snippets; ``imports``: the bundles ``dossier``
-    was built with (``bundle.site.build_portal``), whose files pages name as the bundles do."""
+    files, ``out/mkdocs.yml`` the configuration they need. ``out/docs/<prefix>/`` (with ``own``, all
+    of ``out/docs/``) and the assets are replaced; anything else in ``out`` stays. ``templates``:
+    folders of templates that replace the shipped ones by name; ``root``: the folder paths on
+    pages are shown from (the site's); ``permalink``: the link each heading ends with
+    (Python-Markdown's ``toc`` option; None: none); ``host``: which host's reading of links the
+    pages are written for; ``site_url``: where the site is published (mkdocs.yml's), for the README
+    badge snippets; ``imports``: the bundles ``dossier`` was built with
+    (``bundle.site.build_portal``), whose files pages name as the bundles do; ``own``: the site's
+    own folder of pages (its ``docs_dir``), written into ``out/docs/`` with their views shown (a
+    ValueError when it holds ``out`` or is inside it: ``overlap``)."""
+    if own is not None and (clash := overlap(out, own)) is not None:
+        raise ValueError(clash)
     since, problem = changes_since(settings, dossier, include)
     # compare: the site's own readiness.json (made once, also written under exports) against a previous bundle.
     readiness, compared = site_readiness(settings, dossier, include, imports)
@@ -154,7 +172,7 @@ def render_folder(out: Path, settings: Settings, dossier: CheckedDossier, messag
     known = {uri: uri for uri in (*evidence.values(), *exports)} | {page.uri: file_uri(page.uri) for page in listed}
 
     docs = out / DOCS
-    generated = docs / prefix
+    generated = docs if own is not None else docs / prefix  # with the site's own pages, docs/ is all of ours
     if generated.exists():
         shutil.rmtree(generated)
     for page in listed:
@@ -167,10 +185,69 @@ def render_folder(out: Path, settings: Settings, dossier: CheckedDossier, messag
         _write(docs / uri, content)
     for uri in ASSETS:
         _write(docs / uri, asset_text(uri))
+    found = [*((problem,) if problem is not None else ()), *(compared.findings if compared is not None else ())]
+    written: list[str] = []
+    views = 0
+    if own is not None:
+        files, skipped = own_files(own, Severity.WARNING)
+        found += skipped
+        shown = Views(dossier, renderer)
+        taken = {*known.values(), *ASSETS}
+        folders = {str(parent) for uri in taken for parent in PurePosixPath(uri).parents}
+        for file in files:
+            if _clashes(file.uri, taken, folders):
+                found.append(Finding(Severity.WARNING, RULE, f"left out: the dossier's files are written at "
+                                     f"{file.uri}", file.path, hint="move the file, or choose another --prefix"))
+                continue
+            count, problems = _write_own(docs / file.uri, file, shown, url_maker(file.uri, known, host))
+            if count is not None:
+                written.append(file.uri)
+                views += count
+            found += problems
     entries = navigation(listed, dossier, messages)
-    _write(out / CONFIG, fragment(prefix, _moved(entries, known), messages.text("nav.dossier")))
-    found = (*((problem,) if problem is not None else ()), *(compared.findings if compared is not None else ()))
-    return RenderedFolder(tuple(known[page.uri] for page in listed), (*evidence.values(), *exports, *ASSETS), found)
+    _write(out / CONFIG, fragment(prefix, _moved(entries, known), messages.text("nav.dossier"),
+                                  None if own is None else [uri for uri in written if uri.endswith(MARKDOWN)]))
+    return RenderedFolder(tuple(known[page.uri] for page in listed), (*evidence.values(), *exports, *ASSETS),
+                          tuple(found), tuple(written), views)
+
+
+def overlap(out: Path, own: Path) -> str | None:
+    """Why ``render`` cannot write ``out`` from the pages in ``own``: one holds the other (the
+    pages written would be read again, or written over the ones they are made from)."""
+    mine = own.resolve()
+    for folder in (out.resolve(), (out / DOCS).resolve()):
+        if folder == mine or mine in folder.parents:
+            return f"the pages' folder {own} holds the output folder {out}: write it elsewhere"
+        if folder in mine.parents:
+            return f"the pages' folder {own} is inside the output folder {out}: write it elsewhere"
+    return None
+
+
+def _clashes(uri: str, taken: set[str], folders: set[str]) -> bool:
+    """Whether the site's own file at ``uri`` is where the dossier writes a file (``taken``) or
+    needs a folder (``folders``), or inside what is a file of the dossier's."""
+    return uri in taken or uri in folders or any(str(parent) in taken for parent in PurePosixPath(uri).parents)
+
+
+def _write_own(target: Path, file: OwnFile, views: Views, url_for: UrlFor) -> tuple[int | None, list[Finding]]:
+    """Write one file of the site's own folder to ``target``: a page's views shown (the number of
+    them and their findings returned), anything else as it is; None: it cannot be read."""
+    try:
+        data = file.path.read_bytes()
+    except OSError as exc:
+        return None, [Finding(Severity.ERROR, RULE, f"cannot read the file: {exc.strerror or exc}", file.path)]
+    page = page_views(file, data) if file.page else None
+    if page is None or isinstance(page, Finding):
+        _write(target, data)
+        return 0, [page] if page is not None else []
+    shown: list[str] = []
+    findings: list[Finding] = []
+    for block in page.blocks:
+        html, found = views.show(block, url_for)
+        shown.append(html)
+        findings += found
+    _write(target, page.head + splice(page.body, page.blocks, shown))
+    return len(shown), findings
 
 
 def file_uri(uri: str) -> str:
@@ -185,13 +262,10 @@ def file_uri(uri: str) -> str:
 _UNSAFE = {ord(c): f"%{ord(c):02X}" for c in "%\"'<>&`"}
 
 
-def page_markdown(renderer: Renderer, page: SitePage, known: Mapping[str, str], published: Mapping[Path, str],
-                  host: Host = Host.MKDOCS, permalink: Permalink | None = None) -> str:
-    """One page's Markdown file: front matter, then its HTML as one raw HTML block whose links
-    are written for ``host`` (``known``: the URIs the site has, each to its file's in the folder,
-    ``file_uri``; a link to any other is text); the headings carry ids and permalinks as the
-    plugin's do (``render.outline``)."""
-    own = known.get(page.uri, file_uri(page.uri))
+def url_maker(own: str, known: Mapping[str, str], host: Host) -> UrlFor:
+    """Links from the file at ``own`` in the folder to the site's pages by their plugin URIs, as
+    ``host`` reads them: relative URLs for MkDocs, file paths for Zensical (``known``: the URIs the
+    site has, each to its file in the folder, ``file_uri``; None for any other: the link is text)."""
     here = page_url(own) if host is Host.MKDOCS else posixpath.dirname(own) or "."
     urls: dict[str, str | None] = {}
 
@@ -202,6 +276,15 @@ def page_markdown(renderer: Renderer, page: SitePage, known: Mapping[str, str], 
                          else quote(posixpath.relpath(target, here)))
         return urls[uri]
 
+    return url_for
+
+
+def page_markdown(renderer: Renderer, page: SitePage, known: Mapping[str, str], published: Mapping[Path, str],
+                  host: Host = Host.MKDOCS, permalink: Permalink | None = None) -> str:
+    """One page's Markdown file: front matter, then its HTML as one raw HTML block whose links
+    are written for ``host`` (``url_maker``); the headings carry ids and permalinks as the
+    plugin's do (``render.outline``)."""
+    url_for = url_maker(known.get(page.uri, file_uri(page.uri)), known, host)
     html = outline(renderer.render(page, url_for, published), permalink).html
     # The host draws no outline of a raw HTML block: the theme's table of contents would stay empty.
     extra = ["hide: [toc]"]
@@ -212,9 +295,11 @@ def page_markdown(renderer: Renderer, page: SitePage, known: Mapping[str, str], 
             f"<!--{end}-->\n</div>\n")
 
 
-def fragment(prefix: str, entries: tuple[NavSection | str, ...], section: str) -> str:
+def fragment(prefix: str, entries: tuple[NavSection | str, ...], section: str,
+             own: Sequence[str] | None = None) -> str:
     """``mkdocs.yml`` for the rendered folder: what a site merges into its own configuration
-    (the keys below ``theme``), and enough to build the dossier alone."""
+    (the keys below ``theme``), and enough to build the dossier alone; with ``own`` (the site's
+    own pages in the folder, ``render --docs``), the whole site, those pages first in the nav."""
     config = {
         "site_name": section,
         "docs_dir": DOCS,
@@ -224,7 +309,7 @@ def fragment(prefix: str, entries: tuple[NavSection | str, ...], section: str) -
         "edit_uri": "",
         "extra_css": list(STYLESHEETS),
         "extra_javascript": [JS_URI],
-        "nav": [_nav_entry(NavSection(section, entries))],
+        "nav": [*map(_nav_entry, own_nav(own or ())), _nav_entry(NavSection(section, entries))],
     }
     head = ("# Written by `mltrl-docs render`: the dossier as plain Markdown pages under docs/.\n"
             "# Built alone, it is a Material site that loads no web fonts (nothing from outside its files).\n"
@@ -233,7 +318,45 @@ def fragment(prefix: str, entries: tuple[NavSection | str, ...], section: str) -
             "# extra_javascript. The links inside the pages need use_directory_urls: true. edit_uri: '' turns\n"
             "# the theme's edit button off: a rendered page is no file of your repository, and themes print its\n"
             "# file name (a team's attachment name) unescaped into the button's link.\n")
+    if own is not None:
+        head += ("# docs/ also holds the site's own pages (render --docs), each view shown as the plugin shows it:\n"
+                 "# the nav lists them first, as MkDocs does without a nav. Built alone, this is the whole site; with\n"
+                 "# your mkdocs.yml, point its docs_dir at docs/ and append only the Dossier section to your nav.\n")
     return head + yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=1000)
+
+
+def own_nav(pages: Iterable[str]) -> tuple[NavSection | str, ...]:
+    """The site's own pages (in ``own_pages.own_files``' order) as MkDocs' navigation lists them when
+    ``mkdocs.yml`` has none (``mkdocs.utils.nest_paths``): a section per folder, titled from its name."""
+    top = _Folder("")
+    for uri in pages:
+        branch = top
+        for part in PurePosixPath(uri).parent.parts:
+            title = _folder_title(part)
+            node = next((e for e in branch.entries if isinstance(e, _Folder) and e.title == title), None)
+            if node is None:
+                node = _Folder(title)
+                branch.entries.append(node)
+            branch = node
+        branch.entries.append(uri)
+    return top.section().children
+
+
+@dataclass(slots=True)
+class _Folder:
+    """A section of ``own_nav`` while it is put together."""
+
+    title: str
+    entries: list[_Folder | str] = field(default_factory=list)
+
+    def section(self) -> NavSection:
+        return NavSection(self.title, tuple(e.section() if isinstance(e, _Folder) else e for e in self.entries))
+
+
+def _folder_title(name: str) -> str:
+    """A section's title from its folder's name, as MkDocs writes it (``dirname_to_title``)."""
+    title = name.replace("-", " ").replace("_", " ")
+    return title.capitalize() if title.lower() == title else title
 
 
 def _moved(entries: tuple[NavSection | str, ...], known: Mapping[str, str]) -> tuple[NavSection | str, ...]:

@@ -29,7 +29,7 @@ from pathlib import Path
 from mltrl_docs.dossier import CheckedDossier
 from mltrl_docs.findings import Finding, Position, Severity, error
 from mltrl_docs.messages import Messages
-from mltrl_docs.query import Tables, answer, parse
+from mltrl_docs.query import Query, Tables, answer, parse
 from mltrl_docs.query.answer import Answer, Column, Entity, Row, Subject, Value, ValueType
 from mltrl_docs.render.charts import BarChart, PieChart, bar_chart, pie_chart
 from mltrl_docs.render.html import Renderer, UrlFor
@@ -513,6 +513,27 @@ def chart_needs_groups(block: ViewBlock) -> Finding:
                       "table or a count")
 
 
+def parse_view(block: ViewBlock) -> tuple[Query | None, list[Finding]]:
+    """The block's query, parsed and checked at its place in the page (its findings located
+    there); None when it has no query or a mistake."""
+    if not block.query.strip():
+        return None, [error("view-syntax", "the view has no query", block.path, block.at,
+                            hint=f"write one, e.g. {MARK} bar: projects group by phase")]
+    return parse(block.query, block.path, block.at)
+
+
+def view_findings(block: ViewBlock) -> list[Finding]:
+    """What ``Views.show`` reports of ``block``, found without the dossier or its answer (its form
+    and options, its query, a chart without ``group by``): ``mltrl-docs check --docs``."""
+    if any(problem.severity is Severity.ERROR for problem in block.problems):
+        return list(block.problems)
+    parsed, findings = parse_view(block)
+    findings = [*block.problems, *findings]
+    if parsed is not None and block.form in CHARTS and parsed.group_by is None:
+        findings.append(chart_needs_groups(block))
+    return findings
+
+
 @dataclass(eq=False)
 class Views:
     """One build's views: the dossier's tables built once (when a page first asks), each query
@@ -539,10 +560,7 @@ class Views:
 
     def _answer(self, block: ViewBlock) -> tuple[Answer | None, list[Finding]]:
         """Parsed at the block's place (its findings located there), answered once per query text."""
-        if not block.query.strip():
-            return None, [error("view-syntax", "the view has no query", block.path, block.at,
-                                hint=f"write one, e.g. {MARK} bar: projects group by phase")]
-        parsed, findings = parse(block.query, block.path, block.at)
+        parsed, findings = parse_view(block)
         if parsed is None:
             return None, findings
         key = block.query.strip()
