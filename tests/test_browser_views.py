@@ -105,7 +105,7 @@ def test_charts_are_labelled_readable_and_fit(browser, views_site: Site, scheme:
             visit.element_screenshot(f".mltrl-view-{form}", f"views/{form}-{width}-{scheme}")
         # Every group's name and count is drawn as text the reader sees.
         bar = page.locator(".mltrl-view-bar svg")
-        assert bar.get_attribute("role") == "img" and bar.get_attribute("aria-label").startswith("Bar chart by phase:")
+        assert bar.get_attribute("role") == "img" and bar.get_attribute("aria-label").startswith("Bar chart by Phase:")
         labels = page.locator(f".mltrl-view-bar {CHART_TEXT}").all_text_contents()
         assert labels == ["productization", "2", "prototyping", "2", "research", "1"]
         legend = page.locator(".mltrl-view-pie .mltrl-view-key text").all_text_contents()

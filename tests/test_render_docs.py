@@ -226,7 +226,7 @@ def test_render_docs_builds_strictly_under_mkdocs_without_the_plugin(site: Path)
     built = host("mkdocs", "build", "-f", "out/mkdocs.yml", "--strict", cwd=site)
     assert built.returncode == 0, built.stderr[-3000:]
     page = Page(site / "out" / "site" / "board" / "index.html")
-    assert "Vision 1" in page.text and "A1 — title Drift" in page.text
+    assert "Vision 1" in page.text and "A1 — Title Drift" in page.text
     assert "../dossier/A1/" in page.links and (site / "out" / "site" / "dossier" / "A1" / "index.html").is_file()
     assert (site / "out" / "site" / "img" / "logo.png").is_file()
 
@@ -421,7 +421,7 @@ def test_the_hosting_render_commands_show_a_sites_views(tmp_path: Path) -> None:
             assert result.returncode == 0, (command, result.stdout[-2000:], result.stderr[-2000:])
         built = site / "build" / "dossier" / "site"
         board = Page(built / "board" / "index.html")
-        assert "1 project" in board.text and "R01.1 — title Example project · level 1" in board.text, block
+        assert "1 project" in board.text and "R01.1 — Title Example project · Level 1" in board.text, block
         target = [href for href in board.links if "dossier/R01.1" in href]
         assert target and (built / "board" / target[0]).resolve().joinpath("index.html").is_file(), block
         assert (built / "index.html").is_file()

@@ -98,8 +98,8 @@ def test_views_render_in_a_site_page_and_link_to_the_dossier(site: Callable[...,
     assert "Projects by phase" in text and "research 2" in text  # the bar chart's label and count, as text
     assert "A1: 1 (50%)" not in text and "Vision: 1 (50%)" in text and "Search: 1 (50%)" in text
     assert "2 projects" in text
-    assert "id title level A1 Drift <monitor> 2 B2 Ranker 1" in text
-    assert "A1 — id 1 · status verified" in text
+    assert "ID Title Level A1 Drift <monitor> 2 B2 Ranker 1" in text
+    assert "A1 — ID 1 · Status verified" in text
     html = built.read_text(encoding="utf-8")
     assert "<monitor>" not in html and "Drift &lt;monitor&gt;" in html
     assert "```mltrl-view bar\nprojects group by phase\n```" in html.replace("&#96;", "`")  # the source stays code

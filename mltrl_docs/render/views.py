@@ -359,7 +359,7 @@ class ShownRow:
     cells: tuple[str, ...]
     """Each column's value as text."""
     fields: tuple[tuple[str, str], ...] = ()
-    """(column, value) of each column after the first that has a value: what a list item says after its link."""
+    """(field label, value) of each column after the first that has a value: what a list item says after its link."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,12 +378,13 @@ class ShownView:
     title: str | None
     query: str
     headers: tuple[str, ...]
+    """Each column's field as the site's language names it (``field_label``)."""
     rows: tuple[ShownRow, ...]
-    """The group's rows where the form lists them (a table, a list); empty for a count or a chart."""
     """Without ``group by``: the answer's rows."""
     groups: tuple[ShownGroup, ...]
     """With ``group by``: its groups, largest first."""
     group_by: str | None
+    """The grouped field, named as ``headers`` name fields."""
     matched: int
     count_key: str
     empty_key: str
@@ -443,12 +444,14 @@ class Links:
 def shown_view(found: Answer, block: ViewBlock, links: Links, messages: Messages) -> ShownView:
     """What ``block`` shows of ``found``: texts in the site's language, rows linked, charts laid out."""
     count_key, empty_key = NOUNS[found.entity]
+    labels = {column.name: field_label(column.name, messages)
+              for column in (*found.columns, *((found.group_by,) if found.group_by is not None else ()))}
 
     def row(item: Row) -> ShownRow:
         cells = tuple(_text(value, column, messages) for value, column in zip(item.values, found.columns, strict=True))
         return ShownRow(links.href(item.subject), cells,
-                        tuple((column.name, cell) for column, cell in zip(found.columns[1:], cells[1:], strict=True)
-                              if cell))
+                        tuple((labels[column.name], cell) for column, cell in zip(found.columns[1:], cells[1:],
+                                                                                  strict=True) if cell))
 
     group_by = found.group_by
     listed = block.form in (Form.TABLE, Form.LIST)  # a count or a chart shows a group's size, not its rows
@@ -457,10 +460,17 @@ def shown_view(found: Answer, block: ViewBlock, links: Links, messages: Messages
                    for group in found.groups) if group_by is not None else ()
     rows = () if group_by is not None else tuple(map(row, found.rows))
     sizes = [(group.label, group.count) for group in groups]
-    return ShownView(block.form, block.title, block.query, tuple(column.name for column in found.columns), rows,
-                     groups, group_by.name if group_by is not None else None, found.matched, count_key, empty_key,
+    headers = tuple(labels[column.name] for column in found.columns)
+    return ShownView(block.form, block.title, block.query, headers, rows, groups,
+                     labels[group_by.name] if group_by is not None else None, found.matched, count_key, empty_key,
                      found.groups_matched, bar_chart(sizes) if block.form is Form.BAR and sizes else None,
                      pie_chart(sizes) if block.form is Form.PIE and sizes else None)
+
+
+def field_label(name: str, messages: Messages) -> str:
+    """What a view calls a field of the query language in its headers, list items and group headings
+    (``view.field.<name>``: "Days at level" for ``at_level``), in the site's language."""
+    return messages.text(f"view.field.{name}")
 
 
 def _text(value: Value, column: Column, messages: Messages) -> str:

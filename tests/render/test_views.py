@@ -19,6 +19,7 @@ from mltrl_docs.dossier import CheckedDossier, build_dossier
 from mltrl_docs.findings import Finding, Position, Severity
 from mltrl_docs.messages import messages_for, shipped_table
 from mltrl_docs.query.answer import Answer, Column, Entity, Group, Row, Subject, ValueType
+from mltrl_docs.query.fields import CATALOGUE
 from mltrl_docs.render import views
 from mltrl_docs.render.charts import BAR_LABEL, BAR_ROOM, BAR_WIDTH, PIE_LABEL, bar_chart, pie_chart
 from mltrl_docs.render.html import Renderer
@@ -157,7 +158,7 @@ def test_a_table_has_a_column_per_field_and_links_each_row_to_its_page(checked: 
     assert findings == []
     page = _page(tmp_path, html)
     assert "mltrl-sortable" in page.classes and "mltrl-view-table" in page.classes
-    assert page.text.startswith("Levels id title level approved P3 Ranking 6 yes P2 Cloud mask 4 yes P1 " + HOSTILE)
+    assert page.text.startswith("Levels ID Title Level Approved P3 Ranking 6 yes P2 Cloud mask 4 yes P1 " + HOSTILE)
     assert _links(page) == [("../dossier/P3/", "P3"), ("../dossier/P2/", "P2"), ("../dossier/P1/", "P1")]
 
 
@@ -165,14 +166,14 @@ def test_a_grouped_table_has_a_heading_row_per_group(checked: CheckedDossier, tm
     [(html, _)] = _show(checked, "<!-- mltrl-view: projects group by team show id, level -->")
     page = _page(tmp_path, html)
     assert "mltrl-sortable" not in page.classes and page.classes.count("mltrl-group") == 2
-    assert "team: Vision (2) P2 4 P3 6 team: " + HOSTILE + " (1) P1 1" in page.text
+    assert "Team: Vision (2) P2 4 P3 6 Team: " + HOSTILE + " (1) P1 1" in page.text
 
 
 def test_a_list_links_the_first_value_and_names_the_other_fields(checked: CheckedDossier, tmp_path: Path) -> None:
     [(html, _)] = _show(checked, "<!-- mltrl-view list: requirements sort by risk desc show project, id, status, risk"
                                  " limit 2 -->")
     page = _page(tmp_path, html)
-    assert page.text == ("P2 — id 2 · status in-progress · risk 16 P2 — id 1 · status verified · risk 12 "
+    assert page.text == ("P2 — ID 2 · Status in-progress · Risk 16 P2 — ID 1 · Status verified · Risk 12 "
                          "2 of 3 shown")
     # A requirement's row links to its own row on its card's page.
     assert _links(page) == [("../dossier/P2/L4-2024-02-01/#requirement-2", "P2"),
@@ -185,7 +186,7 @@ def test_a_count_says_how_many_matched_and_with_group_by_how_many_each(checked: 
                                                          "<!-- mltrl-view count: projects group by phase -->\n"
                                                          "<!-- mltrl-view count: reviews where decision = pending -->")
     assert _page(tmp_path, plain).text == "2 requirements"
-    assert _page(tmp_path, grouped).text == ("3 projects phase Count productization 1 prototyping 1 research 1")
+    assert _page(tmp_path, grouped).text == ("3 projects Phase Count productization 1 prototyping 1 research 1")
     assert _page(tmp_path, none).text == "0 reviews"
 
 
@@ -200,7 +201,7 @@ def test_a_bar_chart_labels_every_group_with_its_name_and_count(checked: Checked
     assert findings == []
     page = _page(tmp_path, html)
     svg = dict(next(attrs for tag, attrs in page.tags if tag == "svg"))
-    assert svg["role"] == "img" and svg["aria-label"] == f"Bar chart by team: Vision: 2; {HOSTILE}: 1"
+    assert svg["role"] == "img" and svg["aria-label"] == f"Bar chart by Team: Vision: 2; {HOSTILE}: 1"
     assert page.text == f'Teams "now" Teams "now" Vision: 2 Vision 2 {HOSTILE}: 1 {HOSTILE} 1'
     bars = [attrs for tag, attrs in page.tags if tag == "rect"]
     assert [float(bar["width"] or 0) for bar in bars] == [BAR_WIDTH - BAR_ROOM, (BAR_WIDTH - BAR_ROOM) / 2]
@@ -211,7 +212,7 @@ def test_a_pie_chart_has_a_slice_and_a_legend_line_per_group(checked: CheckedDos
     [(html, _)] = _show(checked, "<!-- mltrl-view pie: projects group by team -->")
     page = _page(tmp_path, html)
     svg = dict(next(attrs for tag, attrs in page.tags if tag == "svg"))
-    assert svg["aria-label"] == f"Pie chart by team: Vision: 2; {HOSTILE}: 1"
+    assert svg["aria-label"] == f"Pie chart by Team: Vision: 2; {HOSTILE}: 1"
     assert f"Vision: 2 (67%) {HOSTILE}: 1 (33%)" in page.text  # the legend, as text
     slices = [attrs["class"] for tag, attrs in page.tags if tag == "path"]
     keys = [attrs["class"] for tag, attrs in page.tags if tag == "rect"]
@@ -323,14 +324,15 @@ def test_a_view_is_one_raw_html_block_that_python_markdown_passes_through(checke
 
 
 def test_values_are_shown_as_the_site_says_them(tmp_path: Path) -> None:
-    columns = (Column("name", ValueType.TEXT), Column("date", ValueType.DATE), Column("waiting", ValueType.DAYS),
-               Column("ok", ValueType.BOOLEAN), Column("owners", ValueType.LIST), Column("score", ValueType.NUMBER),
-               Column("team", ValueType.TEXT))
+    columns = (Column("title", ValueType.TEXT), Column("date", ValueType.DATE), Column("waiting", ValueType.DAYS),
+               Column("approved", ValueType.BOOLEAN), Column("owners", ValueType.LIST),
+               Column("risk", ValueType.NUMBER), Column("team", ValueType.TEXT))
     row = Row(("x", dt.date(2024, 5, 6), 1, False, ("Ana", "Lin"), 2.5, None), Subject(Entity.PROJECTS, project="X"))
     found = Answer(Entity.PROJECTS, columns, (row,), 1)
     block = ViewBlock(PAGE, 0, 1, "projects", Position(1, 1))
     view = shown_view(found, block, Links(lambda uri: None, "dossier", "g.md", None), messages_for("en"))  # type: ignore[arg-type]
     assert view.rows[0].cells == ("x", "2024-05-06", "1 day", "no", "Ana, Lin", "2.5", "")
+    assert view.headers == ("Title", "Date", "Waiting", "Approved", "Owners", "Risk", "Team")
     grouped = Answer(Entity.PROJECTS, columns, (row,), 1, columns[6], (Group(None, (row,)),), 1)
     assert shown_view(grouped, block, view_links := Links(lambda uri: None, "d", "g", None),  # type: ignore[arg-type]
                       messages_for("de")).groups[0].label == "keiner" and view_links.prefix == "d"
@@ -360,7 +362,9 @@ def test_pie_slices_turn_once_clockwise_from_twelve() -> None:
 
 
 def test_every_view_message_is_in_every_table() -> None:
+    """Also a label for every field of the query language, which views show as their headers."""
     keys = {key for pair in NOUNS.values() for key in pair}
+    keys |= {f"view.field.{name}" for spec in CATALOGUE.values() for name in spec.fields}
     assert set(NOUNS) == set(Entity)
     for language in ("en", "de"):
         assert keys <= set(shipped_table(language)), language
