@@ -71,6 +71,19 @@ class CheckedDossier:
         return self.dossier.invalid_cards
 
 
+def findings_by_project(dossier: CheckedDossier) -> dict[str, list[Finding]]:
+    """Every finding on a file of a project (its cards, invalid cards, pages, glossary), by the
+    project folder the file is in (every project, none left out); findings keep the dossier's
+    order. What the portfolio, the dossier pages and the query language count as a project's findings."""
+    folders = {project.folder: project.id for project in dossier.projects.values()}
+    grouped: dict[str, list[Finding]] = {project_id: [] for project_id in dossier.projects}
+    for finding in dossier.findings:
+        owner = next((folders[p] for p in finding.path.parents if p in folders), None)
+        if owner is not None:
+            grouped[owner].append(finding)
+    return grouped
+
+
 def build_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (), *,
                   builtin_glossary: bool = True, gates: GateSettings | None = None,
                   today: dt.date | None = None, image_hosts: Collection[str] = (),

@@ -133,7 +133,7 @@ def exit_problems(project: Project, gates: ProjectGates | None, approved: bool) 
         problems.append(f"the approval of {current.path.name} does not hold (see 'mltrl-docs check')")
     if gates is None:
         return problems
-    if gates.earned < gates.declared:
+    if gates.unearned:
         problems.append(f"{current.path.name} earns level {gates.earned}, below its declared level {here} "
                         "(see 'mltrl-docs check')")
     problems += [f"to leave level {here}: {item.text}" for item in gates.gap

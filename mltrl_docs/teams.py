@@ -66,7 +66,7 @@ class Standing:
     @property
     def below(self) -> bool:
         """The card declares a level its evidence does not earn."""
-        return self.gates is not None and self.gates.earned < self.gates.declared
+        return self.gates is not None and self.gates.unearned
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,6 +74,11 @@ class ProjectGates:
     approved: bool
     """The current card's approval holds: status approved and no review rule falls short."""
 
+    @property
+    def unearned(self) -> bool:
+        """The current card declares a level its evidence does not earn (the pages flag it)."""
+        return self.earned < self.declared
+
 
 @dataclass(frozen=True, slots=True)
 class GateReport:

@@ -126,7 +126,7 @@ PROJECT_FIELDS = (
     Field("earned", ValueType.NUMBER, "The level the current card's evidence earns under the site's gates.",
           lambda r: r.gates.earned if r.gates else None),
     Field("unearned", ValueType.BOOLEAN, "true when the declared level is above the earned one (the portfolio "
-          "flags it).", lambda r: r.gates.declared > r.gates.earned if r.gates else None),
+          "flags it).", lambda r: r.gates.unearned if r.gates else None),
     Field("phase", ValueType.TEXT, "The MLTRL phase of the declared level.", _card_value(lambda c: c.level.phase.value),
           PHASES),
     Field("status", ValueType.TEXT, "The current card's status.", _card_value(lambda c: c.status.value), STATUSES),

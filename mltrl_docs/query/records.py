@@ -5,7 +5,7 @@ dossier-wide facts the fields read beside them (``Portfolio``). ``tables`` build
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +22,7 @@ class Portfolio:
     """What every record may need beyond its own objects, worked out once per dossier."""
 
     dossier: CheckedDossier
-    findings: Mapping[str, tuple[Finding, ...]]
+    findings: Mapping[str, Sequence[Finding]]
     """Each project's findings: those on a file in its folder (cards, invalid cards, pages, glossary)."""
     shown: Callable[[Path], str]
     """How a file is named in a value (``file``): from the site's root on pages, from where a command runs."""

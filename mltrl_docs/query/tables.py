@@ -7,8 +7,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from mltrl_docs.dossier import CheckedDossier
-from mltrl_docs.findings import Finding
+from mltrl_docs.dossier import CheckedDossier, findings_by_project
 from mltrl_docs.model import Card
 from mltrl_docs.paths import display, relative
 from mltrl_docs.query.answer import Entity
@@ -33,7 +32,7 @@ class Tables:
         from where it runs (``paths.display``)."""
         self.dossier = dossier
         shown: Callable[[Path], str] = display if root is None else partial(relative, base=root)
-        self.portfolio = Portfolio(dossier, _findings_by_project(dossier), _once(shown))
+        self.portfolio = Portfolio(dossier, findings_by_project(dossier), _once(shown))
         self._built: dict[Entity, tuple[Record, ...]] = {}
 
     def records(self, entity: Entity) -> tuple[Record, ...]:
@@ -56,18 +55,6 @@ def _once(shown: Callable[[Path], str]) -> Callable[[Path], str]:
         return name
 
     return once
-
-
-def _findings_by_project(dossier: CheckedDossier) -> dict[str, tuple[Finding, ...]]:
-    """Every finding on a file of a project (its cards, invalid cards, pages, glossary), by the
-    project folder the file is in, as the portfolio counts a project's findings."""
-    folders = {project.folder: project.id for project in dossier.projects.values()}
-    grouped: dict[str, list[Finding]] = {}
-    for finding in dossier.findings:
-        owner = next((folders[p] for p in finding.path.parents if p in folders), None)
-        if owner is not None:
-            grouped.setdefault(owner, []).append(finding)
-    return {project_id: tuple(found) for project_id, found in grouped.items()}
 
 
 def _projects(portfolio: Portfolio) -> list[Record]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from mltrl_docs.bundle.model import readiness_uri
 from mltrl_docs.changes import DEFAULT_DAYS, ChangeReport, Since
 from mltrl_docs.checklist import Checklist, card_checklist, read_checklist
-from mltrl_docs.dossier import CheckedDossier
+from mltrl_docs.dossier import CheckedDossier, findings_by_project
 from mltrl_docs.evidence import EvidenceReport
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.gates import ProjectGates
@@ -467,18 +467,6 @@ def _by_level(projects: list[Project], lines: dict[str, ProductionLines]) -> dic
             by_level[project.current.level.number].append(
                 LevelEntry(project, project.current, None, project_lines.tenure_of(project.current)))
     return by_level
-
-
-def findings_by_project(dossier: CheckedDossier) -> dict[str, list[Finding]]:
-    """Every finding on a file of a project (its cards, invalid cards, pages, glossary),
-    by the project folder the file is in; findings keep the dossier's order."""
-    folders = {project.folder: project.id for project in dossier.projects.values()}
-    grouped: dict[str, list[Finding]] = {project_id: [] for project_id in dossier.projects}
-    for finding in dossier.findings:
-        owner = next((folders[p] for p in finding.path.parents if p in folders), None)
-        if owner is not None:
-            grouped[owner].append(finding)
-    return grouped
 
 
 def open_findings(dossier: CheckedDossier, grouped: dict[str, list[Finding]] | None = None) -> dict[str, int]:
