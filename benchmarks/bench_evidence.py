@@ -18,7 +18,11 @@ and CPU time is far less noisy than wall time):
 then the pipeline alone (no pages) for the first three, to tell what reading the evidence and git
 costs from what the pages that show it cost.
 
-    python benchmarks/bench_evidence.py --cards 3000 --runs 3
+With ``--instructions``, each build also runs once under valgrind's cachegrind, which counts the
+instructions it executes with its children (git): a measure that, unlike CPU time on this shared
+machine, is the same in every run (see `instructions.py`).
+
+    python benchmarks/bench_evidence.py --cards 3000 --runs 3 --instructions
 """
 
 from __future__ import annotations
@@ -37,8 +41,10 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
+from bench_check import ENV
 from bench_scale import run
 from bench_site import configs
+from instructions import count_all
 from provenance import build_history
 
 JUNIT = """<?xml version="1.0" encoding="UTF-8"?>
@@ -113,6 +119,8 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=3000)
     parser.add_argument("--commits", type=int, default=3, help="commits per card in the history")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count each build's instructions once, under valgrind (slow: ~10x a build)")
     args = parser.parse_args()
     build = [sys.executable, "-m", "mkdocs", "build", "-q", "-f"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -148,6 +156,7 @@ def main() -> None:
                 done = subprocess.run([sys.executable, "-c", STAGE, str(settings), str(cwd / ".cache")], cwd=cwd,
                                       check=True, capture_output=True, text=True)
                 pipeline[name].append(float(done.stdout.split()[-1]))
+        counted = count_builds(builds, root, Path(tmp)) if args.instructions else {}
     print(f"- Corpus: {cards:,} cards, {commits:,} commits (`provenance.py`'s history, {args.commits} per card), "
           f"then {criteria:,} acceptance criteria (JSON, and JUnit XML on every third requirement) in one commit.")
     print(f"- Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}; "
@@ -162,6 +171,8 @@ def main() -> None:
         print(f"| {name} | {statistics.median(w for w, _, _ in rows):.1f} s | {min(c for _, c, _ in rows):.1f} s "
               f"| {cpu[name]:.1f} s | {max(r for _, _, r in rows) / 2**20:.0f} MiB | {cpu[name] / base:.2f}x "
               f"| {cpu[name] / before_issue:.2f}x |")
+    if counted:
+        print_counts(counted, builds[0][0], builds[1][0])
     first = statistics.median(pipeline[stages[0][0]])
     print("\nThe pipeline alone (load, schema, rules, evidence, provenance, gates; no pages), CPU seconds "
           "of a fresh process, median:\n")
@@ -170,6 +181,33 @@ def main() -> None:
     for name, _, _ in stages:
         median = statistics.median(pipeline[name])
         print(f"| {name} | {median:.1f} s | {median - first:+.1f} s | {(median - first) / before_issue:+.1%} |")
+
+
+def count_builds(builds: list[tuple[str, list[str], Path, bool]], root: Path, tmp: Path) -> dict[str, int]:
+    """Each build's instructions, counted once. Counts do not depend on the load, so builds run two
+    at a time, each into a site folder of its own; the cold build runs in a copy of the
+    repository without the provenance cache, so the warm one keeps its cache."""
+    cold_root = tmp / "cold"
+    shutil.copytree(root, cold_root, symlinks=True)
+    shutil.rmtree(cold_root / ".cache", ignore_errors=True)
+    runs = []
+    for index, (_, command, cwd, cold) in enumerate(builds):
+        if cold:
+            command = [str(cold_root / Path(part).relative_to(root)) if part.startswith(str(root)) else part
+                       for part in command]
+            cwd = cold_root
+        runs.append(([*command, "-d", str(tmp / f"counted-{index}")], cwd, ENV))
+    return dict(zip((name for name, *_ in builds), count_all(runs), strict=True))
+
+
+def print_counts(counted: dict[str, int], plain: str, before: str) -> None:
+    """The instruction counts as a Markdown table, with their ratios."""
+    print("\nInstructions executed (valgrind's cachegrind, one run each: the count is the same in every run):\n")
+    print("| build | instructions | / plain MkDocs | / the build before issue 12 |")
+    print("|---|---|---|---|")
+    for name, instructions in counted.items():
+        print(f"| {name} | {instructions / 1e9:,.1f} G | {instructions / counted[plain]:.2f}x "
+              f"| {instructions / counted[before]:.3f}x |")
 
 
 if __name__ == "__main__":

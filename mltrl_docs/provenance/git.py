@@ -91,5 +91,5 @@ def literal(path: str) -> str:
 
 
 def glob_escape(path: str) -> str:
-    """``path`` for a ``:(glob)`` pathspec, its own wildcard characters escaped."""
+    """``path`` for a pathspec with wildcards, its own wildcard characters escaped."""
     return "".join("\\" + char if char in "*?[]\\" else char for char in path)

@@ -18,6 +18,7 @@ from mltrl_docs.provenance.history import (
     parse_log,
     walk,
 )
+from mltrl_docs.provenance.report import markdown_pathspec
 
 from .support import Repo, needs_git
 
@@ -61,6 +62,31 @@ def test_glob_escape_keeps_a_folders_wildcards_literal(tmp_path: Path) -> None:
     pathspec = ":(glob)" + glob_escape("[a]*") + "/**/*.md"
     out = git(repo.root, ["log", "--format=", "--name-only", "-z", "--", pathspec]).out
     assert out is not None and out.strip(b"\x00\n").split(b"\x00") == [b"[a]*/x.md"]
+
+
+@needs_git
+@pytest.mark.parametrize("folder", ["[a]*", "d", ""])
+def test_the_markdown_pathspec_names_every_md_file_under_its_folder_at_any_depth(tmp_path: Path, folder: str) -> None:
+    """The faster default-magic pathspec names what ``:(glob)folder/**/*.md`` names, and its
+    ``:(exclude)`` form names the rest of the folder."""
+    repo = Repo(tmp_path / "repo")
+    prefix = folder + "/" if folder else ""
+    for rel in ["x.md", "deep/er/y.md", "deep/z.csv", "deep/w.md.txt"]:
+        repo.write(prefix + rel, "1\n")
+    repo.write("a-other/x.md", "1\n")
+    repo.commit("Add")
+
+    def named(*specs: str) -> set[bytes]:
+        out = git(repo.root, ["log", "--format=", "--name-only", "-z", "--", *specs]).out
+        assert out is not None
+        return {name for name in out.strip(b"\x00\n").split(b"\x00") if name}
+
+    markdown = named(markdown_pathspec(folder))
+    glob = ":(glob)" + (glob_escape(folder) + "/" if folder else "") + "**/*.md"
+    assert markdown == named(glob) and prefix.encode() + b"deep/er/y.md" in markdown
+    assert (folder == "") == (b"a-other/x.md" in markdown)
+    other = named(literal(folder), ":(exclude)" + markdown_pathspec(folder))
+    assert other == {(prefix + rel).encode() for rel in ["deep/z.csv", "deep/w.md.txt"]}
 
 
 HEADER = b"\x00\x00m\x00h\x00Ada\x00ada@example.org\x00"
