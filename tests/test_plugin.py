@@ -814,6 +814,7 @@ def test_a_dirty_rebuild_writes_only_the_generated_pages_that_changed(site_with,
     written = {path.relative_to(site).as_posix() for path, stamp in before.items() if path.stat().st_mtime_ns != stamp}
     assert "R11.1/L2-2026-06-08/index.html" in written and "index.html" in written  # the card and the portfolio
     assert "P12.2/index.html" not in written and "P12.2/L8-2026-07-06/index.html" not in written
+    assert "glossary/index.html" not in written  # it shows which cards use each term, and that did not change
     assert "One more line." in (site / "R11.1" / "L2-2026-06-08" / "index.html").read_text(encoding="utf-8")
 
 

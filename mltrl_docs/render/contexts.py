@@ -207,11 +207,22 @@ class HolderContext(PageContext):
 
 
 @dataclass(frozen=True, slots=True)
+class TermUse:
+    """A card whose text uses a glossary term, as the glossary lists it. Only what the page shows,
+    so that an edit which changes no term's use leaves the page's context the same (under
+    ``mkdocs serve`` the glossary, a long page, is then neither rendered nor indexed again)."""
+
+    uri: str
+    """The card's page."""
+    level: int
+
+
+@dataclass(frozen=True, slots=True)
 class GlossaryContext(PageContext):
     glossary: Glossary
     letters: Mapping[str, Sequence[Entry]]
-    usage: Mapping[Entry, Sequence[tuple[Project, Sequence[Card]]]]
-    projects: Mapping[str, Project]
+    usage: Mapping[Entry, Sequence[tuple[str, Sequence[TermUse]]]]
+    """Entry -> the ids of the projects whose cards use one of its names, each with those cards."""
     builtin: bool
     """The glossary holds the MLTRL vocabulary shipped with mltrl-docs."""
 

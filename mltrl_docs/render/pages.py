@@ -53,6 +53,7 @@ from mltrl_docs.render.contexts import (
     RequirementsContext,
     RequirementsRow,
     TeamsContext,
+    TermUse,
     last_review,
     moves,
     severity_counts,
@@ -377,7 +378,7 @@ def glossary_pages(dossier: Dossier, glossary: Glossary, prefix: str,
     letters: dict[str, list[Entry]] = {}
     for entry in sorted(glossary.entries, key=lambda e: (e.letter, fold(e.term.term), e.project or "")):
         letters.setdefault(entry.letter, []).append(entry)
-    context = GlossaryContext(glossary, letters, term_usage(dossier, glossary), dossier.projects,
+    context = GlossaryContext(glossary, letters, term_usage(dossier, glossary, prefix),
                               any(entry.builtin for entry in glossary.entries))
     return [
         SitePage(f"{prefix}/glossary/index.md", m.text("page.glossary.title"), "glossary.html", context,
@@ -387,16 +388,18 @@ def glossary_pages(dossier: Dossier, glossary: Glossary, prefix: str,
     ]
 
 
-def term_usage(dossier: Dossier, glossary: Glossary) -> dict[Entry, list[tuple[Project, list[Card]]]]:
-    """Entry -> the projects, and their cards, whose text uses one of its names."""
-    usage: dict[Entry, dict[str, list[Card]]] = {}
+def term_usage(dossier: Dossier, glossary: Glossary,
+               prefix: str = "dossier") -> dict[Entry, tuple[tuple[str, tuple[TermUse, ...]], ...]]:
+    """Entry -> the ids of the projects, each with its cards, whose text uses one of its names."""
+    usage: dict[Entry, dict[str, list[TermUse]]] = {}
     matchers = ScopeMatchers(glossary)
     for project in sorted(dossier.projects.values(), key=lambda p: p.id):
         matcher = matchers.of(project.id)
         for card in project.cards:
             for entry in matcher.uses(_card_text(card)):
-                usage.setdefault(entry, {}).setdefault(project.id, []).append(card)
-    return {entry: [(dossier.projects[p], cards) for p, cards in usage[entry].items()]
+                usage.setdefault(entry, {}).setdefault(project.id, []).append(TermUse(card_uri(prefix, card),
+                                                                                      card.level.number))
+    return {entry: tuple((p, tuple(cards)) for p, cards in usage[entry].items())
             for entry in glossary.entries if entry in usage}  # in the glossary's order, build after build
 
 
