@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from jinja2 import BytecodeCache, Environment
+from jinja2.bccache import Bucket
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -167,6 +169,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         """The findings that fail the build (option ``fail_on``), even without --strict."""
         self.serving = False
         """Running under ``mkdocs serve``: failing findings are reported, the site still served."""
+        self.theme_code = _CompiledTemplates()
+        """The theme's compiled templates, kept across ``mkdocs serve`` rebuilds (``on_env``)."""
         self.views: Views | None = None
         """This build's views in hand-written pages (``render.views``): each query answered once."""
         self.view_pages: set[str] = set()
@@ -406,6 +410,13 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             self._unpacked.cleanup()
             self._unpacked = None
 
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
+        """Under ``mkdocs serve``, the theme's templates are compiled once, not on every rebuild
+        (MkDocs makes a new Jinja environment for each: a tenth of a ``--dirty`` rebuild)."""
+        if self.serving and env.bytecode_cache is None:
+            env.bytecode_cache = self.theme_code
+        return env
+
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object) -> None:
         if self.settings is None:
             return
@@ -414,6 +425,22 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
                      compare):
             if path is not None and path.exists():
                 server.watch(str(path), recursive=True)
+
+
+class _CompiledTemplates(BytecodeCache):
+    """Compiled templates kept in memory across rebuilds. Jinja checks each against its
+    template's source, so an edited template (``watch_theme``, ``custom_dir``) is compiled again."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
 
 
 def _url_for(files: Files, page: Page) -> UrlFor:

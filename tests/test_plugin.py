@@ -818,6 +818,37 @@ def test_a_dirty_rebuild_writes_only_the_generated_pages_that_changed(site_with,
     assert "One more line." in (site / "R11.1" / "L2-2026-06-08" / "index.html").read_text(encoding="utf-8")
 
 
+def test_serve_compiles_the_themes_templates_once(site_with, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MkDocs makes a new Jinja environment for every rebuild; the plugin keeps the theme's compiled
+    templates, checked against their source, so a rebuild compiles only what changed."""
+    from jinja2 import Environment
+
+    root = site_with({})
+    config = root / "mkdocs.yml"
+    compiled: list[str | None] = []
+    real = Environment.compile
+
+    def compile_(self: Environment, source: str, name: str | None = None, *args: object, **kwargs: object) -> object:
+        compiled.append(name)
+        return real(self, source, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Environment, "compile", compile_)
+    _serve_build(config, root / "served", first=True)  # (compiles them, unless an earlier test's rebuild did)
+    compiled.clear()
+    _serve_build(config, root / "served")
+    # (Material's search plugin reads its language partials through an environment of its own.)
+    assert not {"main.html", "base.html", "partials/nav.html", "partials/toc.html"} & set(compiled), compiled
+    theme = root / "theme"
+    (theme / "partials").mkdir(parents=True)
+    (theme / "partials" / "copyright.html").write_text("<div>Edited theme</div>\n", encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8").replace("  name: material\n",
+                                                                  "  name: material\n  custom_dir: theme\n"),
+                      encoding="utf-8")
+    _serve_build(config, root / "served")
+    assert "partials/copyright.html" in compiled and "main.html" not in compiled
+    assert "Edited theme" in (root / "served" / "index.html").read_text(encoding="utf-8")
+
+
 def test_navigation_group_titles_reach_the_theme_as_text(write, tmp_path: Path) -> None:
     """Themes print section titles unescaped; a site's own label for a group stays text."""
     write("mkdocs.yml", "site_name: t\ntheme: mkdocs\nplugins:\n  - mltrl\n")
