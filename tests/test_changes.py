@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -201,6 +202,21 @@ def test_sections_are_paired_by_heading_and_a_repeated_heading_by_its_place() ->
     (diff,) = section_diffs(before, after)
     assert (diff.title, diff.kind, diff.added, diff.removed, diff.line) == ("Notes", ChangeKind.CHANGED, 1, 1, 5)
     assert diff.lines == ("@@ -1 +1 @@", "-two", "+2")  # its own lines: the sub-section is its own
+
+
+def test_a_cards_section_diffs_are_worked_out_once_for_the_same_two_bodies(write_card, tmp_path: Path) -> None:
+    """Under ``mkdocs serve`` each rebuild asks again for every card's change; bodies that are the
+    same (by their text) give back the diffs already worked out, and an edited body its own."""
+    from mltrl_docs.changes import card_change
+
+    write_card("dossiers/p/L3.md", body="## Notes\n\none\ntwo\n")
+    card = checked(tmp_path).cards[0]
+    first = card_change(card, None).sections
+    assert card_change(card, None).sections is first
+    again = read_body(card.body.markdown, card.body.line)  # the same text, read again: another object
+    assert again is not card.body and card_change(replace(card, body=again), None).sections is first
+    edited = card_change(replace(card, body=read_body("## Notes\n\none\nthree\n", card.body.line)), None)
+    assert edited.sections is not first and edited.sections[0].lines[-1] == "+three"
 
 
 def test_a_long_section_is_counted_whole_and_a_long_diff_is_cut() -> None:
