@@ -245,7 +245,7 @@ class DossierContext(PageContext):
     """None only for a project with no valid card."""
     lines: ProductionLines
     approved: Mapping[Path, bool]
-    """Whose approval holds, by card path."""
+    """Whose approval holds, by card path (the project's own cards)."""
     checklist: Checklist | None
     graph: CouplingGraph | None
     findings: tuple[Finding, ...]

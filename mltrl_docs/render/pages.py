@@ -229,8 +229,11 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
         provenance = dossier.provenance
         histories = {card.path: found for card in project.cards if (found := provenance.file(card.path)) is not None}
         decisions = {card.path: provenance.decisions(card) for card in project.cards}
+        # Its own cards' approvals only: a page whose context holds the whole dossier's would differ
+        # from the last build's at every edit (render.reuse), and compare 1,000 items to find out.
+        approved = {card.path: gates.approved.get(card.path, False) for card in project.cards}
         context = DossierContext(
-            project, known, project_gates, lines[project.id], gates.approved, current_checklist(project),
+            project, known, project_gates, lines[project.id], approved, current_checklist(project),
             coupling_graph(project_gates.readiness, dossier.dossier) if project_gates else None,
             tuple(by_project[project.id]), timeline(project.cards, dossier.today, m),
             requirement_matrix(project.cards, dossier.evidence),

@@ -36,6 +36,17 @@ def test_page_uris_and_nav_membership(write_card, write, tmp_path: Path) -> None
     assert pages[f"dossier/C1/{card_stem(cards[1])}.md"].context.previous is cards[0]
 
 
+def test_a_project_page_holds_its_own_cards_approvals_only(write_card, tmp_path: Path) -> None:
+    """An edit to one project leaves another project's pages the same (``render.reuse``)."""
+    write_card("src/a/L2.md", project="A")
+    write_card("src/b/L2.md", project="B")
+    dossier = build_dossier([tmp_path / "src"])
+    pages = {p.uri: p for p in site_pages(dossier, "dossier")}
+    for project in ("A", "B"):
+        for uri in (f"dossier/{project}/index.md", f"dossier/{project}/packet.md"):
+            assert set(pages[uri].context.approved) == {card.path for card in dossier.projects[project].cards}
+
+
 def test_evidence_files_inside_the_project_with_safe_suffixes_are_published(write_card, write, tmp_path: Path) -> None:
     for name in ("ev/metrics.csv", "ev/Plot.PNG", "ev/report.html", "ev/chart.svg", "ev/run.sh", "check.pdf"):
         write(f"src/p/{name}", "x")
