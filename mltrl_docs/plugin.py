@@ -412,7 +412,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
         """Under ``mkdocs serve``, the theme's templates are compiled once, not on every rebuild
-        (MkDocs makes a new Jinja environment for each: a tenth of a ``--dirty`` rebuild)."""
+        (MkDocs makes a new Jinja environment for each: about 7% of a ``--dirty`` rebuild at 1,000 cards)."""
         if self.serving and env.bytecode_cache is None:
             env.bytecode_cache = self.theme_code
         return env
