@@ -28,7 +28,7 @@ from mltrl_docs.render.folder import fragment, overlap, own_nav
 from mltrl_docs.render.own_pages import own_files
 from mltrl_docs.resources import load_schema
 from test_readme import README, _commands, _hosting_blocks, _run, _run_host, _sh_block_after
-from test_render_folder import _Links, host
+from test_render_folder import _Links, host, merge
 
 EXAMPLE_PAGES = ("index", "gates", "review-board", "glossary", "hosting")
 """The example's own pages (site_example/docs), by name."""
@@ -38,20 +38,9 @@ EXAMPLE_PAGES = ("index", "gates", "review-board", "glossary", "hosting")
 
 
 def merged(out: Path) -> Path:
-    """The example's own mkdocs.yml for a host without the plugin, as the README says: the plugin gone,
-    docs_dir the rendered folder, the Dossier section appended to its nav, the fragment's files and
-    keys taken. Returns the config (beside OUT/docs)."""
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    part = yaml.safe_load((out / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "mltrl" in p)]
-    config.update(docs_dir="docs", site_dir="merged-site", nav=[*config["nav"], part["nav"][-1]])
-    for key in ("extra_css", "extra_javascript"):
-        config[key] = [*config.get(key, []), *part[key]]
-    for key in ("use_directory_urls", "not_in_nav", "edit_uri"):
-        config[key] = part[key]
-    path = out / "merged.yml"
-    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return path
+    """The example's own mkdocs.yml for a host without the plugin, as the README says (``merge``):
+    the rendered folder's docs already hold its pages. Returns the config (beside OUT/docs)."""
+    return merge(REPO / "mkdocs.yml", out, Path("merged-site"), copy_docs=False, name="merged.yml")
 
 
 @pytest.fixture(scope="module")

@@ -40,23 +40,27 @@ def host(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"})
 
 
-def merge(site_config: Path, rendered: Path, site_dir: Path) -> Path:
+def merge(site_config: Path, rendered: Path, site_dir: Path, *, copy_docs: bool = True,
+          name: str = "site.yml") -> Path:
     """What the README asks a site to do: its mkdocs.yml without the mltrl plugin, with the fragment
-    ``rendered/mkdocs.yml`` merged in (the Dossier section appended to its nav, the stylesheets and
-    script to its own), its docs beside the rendered pages in ``rendered/docs``. Returns the config."""
+    ``rendered/mkdocs.yml`` merged in (the Dossier section, the fragment's last nav entry, appended
+    to its nav; the stylesheets and script to its own), its docs beside the rendered pages in
+    ``rendered/docs`` (``copy_docs``; ``render --docs`` has written them there already). Returns the
+    config, written as ``rendered/name``."""
     config = yaml.safe_load(site_config.read_text(encoding="utf-8"))
     fragment = yaml.safe_load((rendered / "mkdocs.yml").read_text(encoding="utf-8"))
-    shutil.copytree(site_config.parent / config.get("docs_dir", "docs"), rendered / "docs", dirs_exist_ok=True)
+    if copy_docs:
+        shutil.copytree(site_config.parent / config.get("docs_dir", "docs"), rendered / "docs", dirs_exist_ok=True)
     config["plugins"] = [p for p in config.get("plugins", []) if not (isinstance(p, dict) and "mltrl" in p)
                          and p != "mltrl"]
     config["docs_dir"] = "docs"
     config["site_dir"] = str(site_dir)
-    config["nav"] = [*config.get("nav", []), *fragment["nav"]]
+    config["nav"] = [*config.get("nav", []), fragment["nav"][-1]]
     for key in ("extra_css", "extra_javascript"):
         config[key] = [*config.get(key, []), *fragment[key]]
     for key in ("use_directory_urls", "not_in_nav", "edit_uri"):
         config[key] = fragment[key]
-    path = rendered / "site.yml"
+    path = rendered / name
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
 
