@@ -40,6 +40,8 @@ from pathlib import Path
 
 import yaml
 
+from mltrl_docs.plugin import CACHE_DIR
+
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_check import ENV
 from bench_scale import run
@@ -110,8 +112,8 @@ build_site(settings, provenance=True, cache_dir=Path(sys.argv[2]))
 print(time.process_time())
 """
 """The pipeline up to the pages (load, schema, rules, evidence, provenance, gates) in a fresh
-process, as ``mkdocs build`` runs it: what reading the evidence and git costs, apart from the
-pages that show it."""
+process, as ``mkdocs build`` runs it, with the plugin's provenance cache (so the warm row reads
+what the warm build reads): what reading the evidence and git costs, apart from the pages that show it."""
 
 
 def main() -> None:
@@ -153,7 +155,7 @@ def main() -> None:
                     shutil.rmtree(cache, ignore_errors=True)
                 results[name].append(run(command, cwd))
             for name, settings, cwd in stages:
-                done = subprocess.run([sys.executable, "-c", STAGE, str(settings), str(cwd / ".cache")], cwd=cwd,
+                done = subprocess.run([sys.executable, "-c", STAGE, str(settings), str(cwd / CACHE_DIR)], cwd=cwd,
                                       check=True, capture_output=True, text=True)
                 pipeline[name].append(float(done.stdout.split()[-1]))
         counted = count_builds(builds, root, Path(tmp)) if args.instructions else {}
