@@ -74,6 +74,8 @@ class SectionChange:
     title: str
     """The heading, or (the text before the first heading) ``changes.section.lead`` in the site's language."""
     lines: tuple[DiffLine, ...]
+    size: str
+    """The lines added and removed, in words (``lines_text``)."""
 
     @property
     def kind(self) -> ChangeKind:
@@ -146,6 +148,9 @@ class ChangeView:
     requirements: tuple[RequirementChangeView, ...]
     sections: tuple[SectionChange, ...]
     counts: Counts
+    summary: str
+    """``counts`` in one line of the site's language (``summary_text``), said once for the card page,
+    the dossier, the packet and the 'What changed' page; empty when nothing is counted."""
 
     @property
     def card(self) -> Card:
@@ -236,15 +241,36 @@ def change_view(change: CardChange, messages: Messages | None = None) -> ChangeV
     m = messages or english()
     requirements = tuple(RequirementChangeView(r, tuple(_criterion(a, m) for a in r.acceptance))
                          for r in change.requirements)
-    sections = tuple(SectionChange(d, d.title or m.text("changes.section.lead"), tuple(diff_lines(d.lines)))
-                     for d in change.sections)
+    sections = tuple(SectionChange(d, d.title or m.text("changes.section.lead"), tuple(diff_lines(d.lines)),
+                                   lines_text(d.added, d.removed, m)) for d in change.sections)
     counts = Counts(
         sum(r.kind is ChangeKind.ADDED for r in change.requirements),
         sum(r.kind is ChangeKind.REMOVED for r in change.requirements),
         sum(r.kind is ChangeKind.CHANGED for r in change.requirements),
         len(change.sections), sum(d.added for d in change.sections), sum(d.removed for d in change.sections),
         len(change.reviewers))
-    return ChangeView(change, requirements, sections, counts)
+    return ChangeView(change, requirements, sections, counts, summary_text(counts, m))
+
+
+def summary_text(counts: Counts, messages: Messages) -> str:
+    """How much changed, in one line: "2 requirements added · 5 body sections changed (40 lines
+    added, 31 removed)"; only the counts that are not zero, in this order."""
+    m = messages
+    parts = [m.plural(f"changes.count.{name}", number) for name in _COUNTED if (number := getattr(counts, name))]
+    if counts.sections:
+        parts.append(m.plural("changes.count.sections", counts.sections) + " (" + lines_text(
+            counts.lines_added, counts.lines_removed, m) + ")")
+    return " · ".join(parts)
+
+
+def lines_text(added: int, removed: int, messages: Messages) -> str:
+    """ "40 lines added, 31 removed": a diff's size in the site's language."""
+    return messages.text("changes.lines", added=messages.plural("changes.lines.added", added),
+                         removed=messages.plural("changes.lines.removed", removed))
+
+
+_COUNTED = ("requirements_added", "requirements_removed", "requirements_changed", "reviewers")
+"""The counts the summary line names by a number alone, in its order (body sections follow, with their lines)."""
 
 
 def diff_lines(lines: Iterable[str]) -> Iterable[DiffLine]:

@@ -147,6 +147,9 @@ def test_the_card_context_holds_every_kind_of_change(dossier: CheckedDossier) ->
     assert any(line.kind is LineKind.ADDED and line.sign == "+" and line.text == HOSTILE for line in model.lines)
     assert any(line.kind is LineKind.REMOVED and line.sign == "-" for line in model.lines)
     assert (view.counts.lines_added, view.counts.lines_removed, view.counts.sections) == (4, 2, 3)
+    assert view.summary == ("1 requirement added · 1 requirement removed · 2 requirements changed · 2 reviewers or "
+                            "decisions changed · 3 body sections changed (4 lines added, 2 removed)")
+    assert model.size == "3 lines added, 1 removed"
 
 
 def test_the_card_page_says_each_change_in_words_and_marks_each_diff_line(dossier: CheckedDossier) -> None:
@@ -326,6 +329,9 @@ def test_german_pages_say_the_change_in_german(dossier: CheckedDossier) -> None:
     renderer.use_messages(messages_for("de"))
     card = text(renderer.render(pages["dossier/C1/L2-2024-06-01.md"], lambda uri: uri, {}))
     assert "Änderungen seit der letzten freigegebenen Karte Verglichen mit der Karte für Stufe 1 vom 01.01.2024" in card
+    assert ("1 Anforderung hinzugefügt · 1 Anforderung entfernt · 2 Anforderungen geändert · 2 Reviewer oder "
+            "Entscheidungen geändert · 3 Abschnitte des Textes geändert (4 Zeilen hinzugefügt, 2 entfernt)") in card
+    assert "Model / algorithm info: geändert, 3 Zeilen hinzugefügt, 1 entfernt" in card
     listing = text(renderer.render(pages["dossier/changes.md"], lambda uri: uri, {}))
     assert "Jede Karte, die sich seit dem 01.02.2024 geändert hat" in listing
     assert "neue Karte: von Stufe 1 auf 2 aufgestiegen" in listing
