@@ -29,11 +29,6 @@ from pathlib import Path
 VALGRIND = shutil.which("valgrind")
 
 
-def available() -> bool:
-    """Whether valgrind is installed (Debian: ``apt install valgrind``)."""
-    return VALGRIND is not None
-
-
 def count(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> int:
     """Instructions executed by ``command`` and its children. A failure stops the benchmark
     with the tail of what the command printed."""

@@ -255,11 +255,11 @@ def change_view(change: CardChange, messages: Messages | None = None) -> ChangeV
 def summary_text(counts: Counts, messages: Messages) -> str:
     """How much changed, in one line: "2 requirements added · 5 body sections changed (40 lines
     added, 31 removed)"; only the counts that are not zero, in this order."""
-    m = messages
-    parts = [m.plural(f"changes.count.{name}", number) for name in _COUNTED if (number := getattr(counts, name))]
+    parts = [messages.plural(f"changes.count.{name}", number)
+             for name in _COUNTED if (number := getattr(counts, name))]
     if counts.sections:
-        parts.append(m.plural("changes.count.sections", counts.sections) + " (" + lines_text(
-            counts.lines_added, counts.lines_removed, m) + ")")
+        parts.append(messages.plural("changes.count.sections", counts.sections) + " (" + lines_text(
+            counts.lines_added, counts.lines_removed, messages) + ")")
     return " · ".join(parts)
 
 

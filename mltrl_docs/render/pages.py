@@ -392,7 +392,7 @@ def glossary_pages(dossier: Dossier, glossary: Glossary, prefix: str,
 
 
 def term_usage(dossier: Dossier, glossary: Glossary,
-               prefix: str = "dossier") -> dict[Entry, tuple[tuple[str, tuple[TermUse, ...]], ...]]:
+               prefix: str) -> dict[Entry, tuple[tuple[str, tuple[TermUse, ...]], ...]]:
     """Entry -> the ids of the projects, each with its cards, whose text uses one of its names."""
     usage: dict[Entry, dict[str, list[TermUse]]] = {}
     matchers = ScopeMatchers(glossary)
