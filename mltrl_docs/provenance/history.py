@@ -3,10 +3,11 @@
 A site has thousands of cards, so git is never asked about one file at a time: one
 ``git log --raw`` lists every commit that touched the sources with the files it changed
 (renames followed), and the files' histories are read off it, newest first. Which commit
-last changed a line (what ``git blame`` answers) is read off the same walk's ``-U0`` patches:
-a ``git blame`` walks the whole commit graph, 0.3 s a card in a 15,000-commit repository.
+last changed a line (what ``git blame`` answers) is read off the ``-U0`` patches of the
+changes the line passes through, newest first (``unread`` says which to read next): a
+``git blame`` walks the whole commit graph, 0.3 s a card in a 15,000-commit repository.
 The patches answer only where they compose (each change starts from the blob the older one
-left); a file whose history does not (a merge that edited it) is left to ``git blame``.
+left: ``chained``); a file whose history does not (a merge that edited it) is left to ``git blame``.
 """
 
 from __future__ import annotations
@@ -104,10 +105,20 @@ class LogEntry:
 
 def log_arguments(marker: str, max_commits: int, patch: bool) -> list[str]:
     """``git log`` options for ``parse_log``: every field NUL-separated behind ``marker``."""
+    return [*_log_format(marker), f"--max-count={max_commits}",
+            *(["--patch-with-raw", "-U0"] if patch else ["--raw"]), "HEAD"]
+
+
+def patch_arguments(marker: str) -> list[str]:
+    """``git log`` options for ``parse_log`` that show only the commits named on standard input,
+    one per line, each once, with their ``-U0`` patches: the changes a traced line passes through."""
+    return [*_log_format(marker), "--no-walk=unsorted", "--stdin", "--patch-with-raw", "-U0"]
+
+
+def _log_format(marker: str) -> list[str]:
     fields = "%H%x00%aN%x00%aE%x00%aI%x00%cI%x00%s"  # hash, author (.mailmap applied), dates, subject
     return ["log", f"--format=%x00%x00{marker}%x00{fields}%x00", "-z", "--no-abbrev", "-M", "--root",
-            "--no-color", "--no-ext-diff", "--no-textconv", "--encoding=UTF-8", f"--max-count={max_commits}",
-            *(["--patch-with-raw", "-U0"] if patch else ["--raw"]), "HEAD"]
+            "--no-color", "--no-ext-diff", "--no-textconv", "--encoding=UTF-8"]
 
 
 def parse_log(out: bytes, marker: str) -> list[LogEntry]:
@@ -258,21 +269,35 @@ class Attribution:
 def attribute(track: Track, head_blob: str, lines: Iterable[int]) -> dict[int, Attribution] | None:
     """The commit that last changed each of ``lines`` (1-based, in the file as committed at
     HEAD), read off the track's ``-U0`` hunks; None when they do not compose into the file's
-    history (a merge changed it, a patch is missing or binary): ``git blame`` must answer."""
-    if not _composes(track, head_blob):
+    history (a merge changed it), or a change the lines pass through has no patch read, or a
+    binary one: ``git blame`` must answer."""
+    if not chained(track, head_blob):
         return None
-    return {line: _trace(track.changes, line, track) for line in set(lines)}
+    found: dict[int, Attribution] = {}
+    for line in set(lines):
+        traced = _trace(track, line)
+        if not isinstance(traced, Attribution):
+            return None
+        found[line] = traced
+    return found
 
 
-def _composes(track: Track, head_blob: str) -> bool:
-    """Each change starts from the blob the next older one left, the newest leaves HEAD's,
-    and every change but an addition has its hunks."""
+def unread(track: Track, lines: Iterable[int]) -> int | None:
+    """The newest change (its index in ``track.changes``) that one of ``lines`` reaches without
+    its patch read: what to read next. None: every change the lines pass through is read (a
+    line traced is usually answered by the file's newest change or two, so only those are read)."""
+    reached = [traced for traced in (_trace(track, line) for line in set(lines)) if isinstance(traced, int)]
+    return min(reached) if reached else None
+
+
+def chained(track: Track, head_blob: str) -> bool:
+    """Each change starts from the blob the next older one left and the newest leaves HEAD's:
+    the changes' patches, once read, compose into the file's history (a merge that edited the
+    file breaks the chain). Told from the blobs alone, before any patch is read."""
     expected = head_blob
     for _, change in track.changes:
         if change.new_blob != expected:
             return False
-        if change.status != "A" and (change.hunks is None or (not change.hunks and change.old_blob != expected)):
-            return False  # no patch read, or a binary change: no lines to follow
         expected = change.old_blob
     if track.created is not None:
         return is_zero(expected)
@@ -281,12 +306,18 @@ def _composes(track: Track, head_blob: str) -> bool:
     return True
 
 
-def _trace(changes: Sequence[tuple[Commit, Change]], line: int, track: Track) -> Attribution:
-    for commit, change in changes:
+def _trace(track: Track, line: int) -> Attribution | int | None:
+    """Where ``line`` was last changed; or the index of the change it reaches whose patch is not
+    read; or None at a binary change (no lines to follow)."""
+    for index, (commit, change) in enumerate(track.changes):
         if change.status == "A":
             return Attribution(commit)
+        if change.hunks is None:
+            return index
+        if not change.hunks and change.old_blob != change.new_blob:
+            return None
         moved = line
-        for _, old_count, new_start, new_count in change.hunks or ():
+        for _, old_count, new_start, new_count in change.hunks:
             if new_count and new_start <= line < new_start + new_count:
                 return Attribution(commit)
             if (new_start + new_count - 1 if new_count else new_start) < line:

@@ -3,10 +3,13 @@ recorded it; per repository, what the history read could not see.
 
 Per repository root (found with one ``git rev-parse`` per source folder), one ``git status``
 says where HEAD is and which files differ from it. When the cache holds that HEAD, nothing
-else is asked. Otherwise two ``git log`` commands run side by side over the sources, one for
-the Markdown files with ``-U0`` patches (cards: whose lines are traced) and one for every
-other file (evidence: only which commits changed it), plus one ``git ls-files``. Only a card
-edited locally, or whose history a merge changed, gets a ``git blame`` of its own.
+else is asked. Otherwise one ``git log --raw`` over the sources lists every commit with the
+files it changed (the histories, and the blobs that tell whether a card's changes compose),
+beside one ``git ls-files``. Then a decision line is traced back through the ``-U0`` patches
+of just the changes it passes through, read in a few ``git log --no-walk`` rounds of named
+commits (the newest change of each card first): a line is usually answered by its card's
+newest change or two, and patching the whole history costs more than the rest of the read.
+Only a card edited locally, or whose history a merge changed, gets a ``git blame`` of its own.
 
 Outside git there is no provenance and nothing to report: a site read from a tarball is not
 wrong. Without git installed, likewise (``ProvenanceReport.unavailable`` says why). What git
@@ -47,9 +50,12 @@ from mltrl_docs.provenance.history import (
     FileHistory,
     Track,
     attribute,
+    chained,
     file_history,
     log_arguments,
     parse_log,
+    patch_arguments,
+    unread,
     walk,
 )
 
@@ -292,11 +298,6 @@ class _Reader:
         return ([markdown_pathspec(source) for source in self.sources]
                 + [literal(rel) for rel in self.outside if rel.lower().endswith(".md")])
 
-    def _other_specs(self) -> list[str]:
-        return ([literal(source) for source in self.sources]
-                + [":(exclude)" + markdown_pathspec(source) for source in self.sources]
-                + [literal(rel) for rel in self.outside if not rel.lower().endswith(".md")])
-
     def _ask(self, args: list[str], timeout: float) -> bytes | None:
         result: GitResult = git(self.root, args, timeout)
         if result.out is None:
@@ -317,7 +318,7 @@ class _Reader:
         patches: dict[str, Track] | None = None
         blobs: dict[str, str] = {}
         if head and stored is None:
-            fresh = self._log(key, bool(cards))
+            fresh = self._log(key)
             if fresh is None:
                 self.repository = Repository(self.root, head, bool(self.boundaries))
                 return self.repository
@@ -336,24 +337,49 @@ class _Reader:
             self.cache.put(str(self.root), stored.entry)
         return self.repository
 
-    def _log(self, key: dict[str, Any], patch: bool) -> tuple[dict[str, Any], dict[str, Track], dict[str, str]] | None:
-        """Ask git for the histories (both logs and the index side by side): the cache entry,
-        the tracks with their patches, and the index's blob of each file."""
+    def _log(self, key: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Track], dict[str, str]] | None:
+        """Ask git for the histories (the log and the index side by side): the cache entry, the
+        tracks (their patches not read yet) and the index's blob of each file."""
         marker = secrets.token_hex(8)
         commands = [(["ls-files", "-s", "-z", "--", *self._specs()], QUICK_TIMEOUT),
-                    ([*log_arguments(marker, self.max_commits, patch), "--", *self._markdown_specs()], LOG_TIMEOUT),
-                    ([*log_arguments(marker, self.max_commits, False), "--", *self._other_specs()], LOG_TIMEOUT)]
-        with ThreadPoolExecutor(max_workers=3) as pool:
-            index, markdown, other = pool.map(lambda command: self._ask(*command), commands)
-        if index is None or markdown is None or other is None:
+                    ([*log_arguments(marker, self.max_commits, False), "--", *self._specs()], LOG_TIMEOUT)]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            index, log = pool.map(lambda command: self._ask(*command), commands)
+        if index is None or log is None:
             return None
         blobs = _index(index)
-        logs = [parse_log(markdown, marker), parse_log(other, marker)]
-        tracks = {**walk(logs[1], self.boundaries), **walk(logs[0], self.boundaries)}
-        truncated = any(len(log) >= self.max_commits for log in logs)
-        horizon = self._horizon(tracks, [log[-1].commit for log in logs if log and len(log) >= self.max_commits])
+        entries = parse_log(log, marker)
+        tracks = walk(entries, self.boundaries)
+        truncated = len(entries) >= self.max_commits
+        horizon = self._horizon(tracks, [entries[-1].commit] if truncated else [])
         entry = _entry(key, tracks, blobs, truncated, horizon)
         return entry, tracks, blobs
+
+    def _read_patches(self, wanted: Mapping[str, list[int]], tracks: Mapping[str, Track]) -> set[str]:
+        """Read the ``-U0`` patches of the changes ``wanted`` (file -> indexes in its track), in
+        one ``git log`` of just their commits; the files whose patches did not come (git failed,
+        or showed the change otherwise, as a rename the log paired differently)."""
+        marker = secrets.token_hex(8)
+        shas = dict.fromkeys(tracks[rel].changes[index][0].sha for rel, indexes in wanted.items() for index in indexes)
+        result = git(self.root, [*patch_arguments(marker), "--", *self._markdown_specs()], LOG_TIMEOUT,
+                     stdin="".join(sha + "\n" for sha in shas).encode("ascii"))
+        if result.out is None:
+            self.errors.append(_tidy(result.error or "git log failed", self.root))
+            return set(wanted)
+        patched = {(entry.commit.sha, change.path): change
+                   for entry in parse_log(result.out, marker) for change in entry.changes}
+        failed: set[str] = set()
+        for rel, indexes in wanted.items():
+            track = tracks[rel]
+            for index in indexes:
+                commit, change = track.changes[index]
+                read = patched.get((commit.sha, change.path))
+                if read is None or read.hunks is None or (read.old_blob, read.new_blob) != (change.old_blob,
+                                                                                             change.new_blob):
+                    failed.add(rel)
+                    break
+                track.changes[index] = (commit, read)
+        return failed
 
     def _horizon(self, tracks: Mapping[str, Track], cut_at: list[Commit]) -> dt.datetime | None:
         """Before when the history read is incomplete: the shallow boundary, or where the
@@ -367,6 +393,9 @@ class _Reader:
     def _decide(self, cards: list[Card], head: str | None, changed: set[str], untracked: set[str], stored: _Stored,
                 patches: dict[str, Track] | None, blobs: Mapping[str, str]) -> None:
         jobs: list[tuple[Card, str, list[int], str]] = []
+        """Cards left to ``git blame``: edited locally, or their history does not compose."""
+        traced: list[tuple[Card, str, list[int]]] = []
+        """Cards whose decision lines are traced through the log's patches."""
         for card in cards:
             rel = self.rels[card.path]
             lines = [card.where("reviewers", i, "decision").line for i in range(len(card.reviewers))]
@@ -382,16 +411,46 @@ class _Reader:
                 found = {line: Attribution(None, boundary=True) for line in lines}  # older than the history read
             if found is None:
                 found = stored.decisions(rel, content, lines)
-            if found is None and patches is not None and content == "head" and rel in patches:
-                found = attribute(patches[rel], blobs.get(rel, ""), lines)
-                if found is not None:
-                    stored.remember(rel, content, found)
-            if found is None:
+            if found is None and patches is not None and content == "head" and rel in patches \
+                    and chained(patches[rel], blobs.get(rel, "")):
+                traced.append((card, rel, lines))
+            elif found is None:
                 jobs.append((card, rel, lines, content))
             else:
                 self._record(card, lines, found)
+        if patches is not None and traced:
+            failed = self._trace(traced, patches)
+            for card, rel, lines in traced:
+                found = None if rel in failed else attribute(patches[rel], blobs.get(rel, ""), lines)
+                if found is None:
+                    jobs.append((card, rel, lines, "head"))
+                else:
+                    stored.remember(rel, "head", found)
+                    self._record(card, lines, found)
         self._blame(jobs[:MAX_BLAMES], stored)
         self.unblamed = len(jobs[MAX_BLAMES:])
+
+    def _trace(self, traced: list[tuple[Card, str, list[int]]], tracks: Mapping[str, Track]) -> set[str]:
+        """Read the patches the traced lines pass through, newest first, in rounds: the first two
+        read one change of each file (a decision is usually recorded by a card's newest change or
+        the one before), each next round twice as many as the last, for the lines not answered
+        yet. Returns the files whose patches could not be read: they are left to ``git blame``."""
+        failed: set[str] = set()
+        pending = {rel: lines for _, rel, lines in traced}
+        size, rounds = 1, 0
+        while pending:
+            wanted: dict[str, list[int]] = {}
+            for rel, lines in pending.items():
+                start = unread(tracks[rel], lines)
+                if start is not None:
+                    wanted[rel] = list(range(start, min(start + size, len(tracks[rel].changes))))
+            if not wanted:
+                break
+            failed |= self._read_patches(wanted, tracks)
+            pending = {rel: pending[rel] for rel in wanted if rel not in failed}
+            rounds += 1
+            size = 1 if rounds < 2 else size * 2
+        return failed
 
     def _blame(self, jobs: list[tuple[Card, str, list[int], str]], stored: _Stored) -> None:
         if not jobs:

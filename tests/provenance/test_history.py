@@ -16,6 +16,7 @@ from mltrl_docs.provenance.history import (
     attribute,
     log_arguments,
     parse_log,
+    unread,
     walk,
 )
 from mltrl_docs.provenance.report import markdown_pathspec
@@ -153,6 +154,24 @@ def test_patches_that_do_not_compose_are_left_to_git_blame() -> None:
     assert attribute(missing, "9" * 40, [1]) is None
     binary = Track("f.md", [(commit("b"), Change("M", "8" * 40, "9" * 40, "f.md", hunks=()))])
     assert attribute(binary, "9" * 40, [1]) is None
+
+
+def test_unread_names_the_next_patch_a_line_needs_and_none_once_it_is_answered() -> None:
+    # c: line 1 inserted at the top; b: line 3 edited; a: created. Nothing read yet.
+    track = line_track(("c", ((0, 0, 1, 1),)), ("b", ((3, 1, 3, 1),)), ("a", ()))
+    hunks = [change.hunks for _, change in track.changes]
+    track.changes = [(c, Change(ch.status, ch.old_blob, ch.new_blob, ch.path)) for c, ch in track.changes]
+    assert unread(track, [1, 4]) == 0
+    assert attribute(track, "9" * 40, [1]) is None  # a patch it passes through is not read
+    c, change = track.changes[0]
+    track.changes[0] = (c, Change(change.status, change.old_blob, change.new_blob, change.path, hunks=hunks[0]))
+    assert unread(track, [1]) is None  # answered by c
+    assert unread(track, [1, 4]) == 1  # line 4 was line 3 before c: b's patch is next
+    b, change = track.changes[1]
+    track.changes[1] = (b, Change(change.status, change.old_blob, change.new_blob, change.path, hunks=hunks[1]))
+    assert unread(track, [1, 4, 2]) is None  # line 2 (1 before c, 1 in b) reaches a: an addition needs no patch
+    found = attribute(track, "9" * 40, [1, 4, 2])
+    assert found is not None and {n: a.commit.sha[0] for n, a in found.items() if a.commit} == {1: "c", 4: "b", 2: "a"}
 
 
 @needs_git

@@ -227,6 +227,61 @@ def test_evidence_changed_after_the_approval(repo: Repo) -> None:
     assert history is not None and history.created is not None and len(history.commits) == 2
 
 
+def test_a_decision_recorded_long_ago_is_traced_back_through_only_the_patches_it_needs(
+        repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The approval is six changes old: the patches are read in rounds of 1, 1, 2 and 4 changes
+    (newest first), the answer is git blame's, and a card whose newest change recorded its
+    decision costs no second round."""
+    card, other = "dossiers/p/L2.md", "dossiers/q/L2.md"
+    repo.card(card, title="Start", reviewers=reviewers(("Lin Chen", "pending")))
+    repo.card(other, project="C2", title="Start", reviewers=reviewers(("Sam Roe", "pending")))
+    repo.commit("Start", when=MONDAY)
+    repo.card(card, title="Start", reviewers=reviewers(("Lin Chen", "approved")))
+    approved = repo.commit("Approve", who="Lin Chen", when=TUESDAY)
+    for step in range(6):
+        repo.card(card, title=f"Edit {step}", reviewers=reviewers(("Lin Chen", "approved")))
+        repo.commit(f"Edit {step}", who="Ben Osei", when=WEDNESDAY)
+    repo.card(other, project="C2", title="Start", reviewers=reviewers(("Sam Roe", "approved")))
+    sam = repo.commit("Record Sam's approval", who="Ada Okafor", when=THURSDAY)
+    loaded = dossier(repo.root / "dossiers")
+    calls = count_git(monkeypatch)
+    report = provenance(loaded)
+    assert calls.count("log") == 5 and "blame" not in calls  # the history, then rounds of 1, 1, 2 and 4 changes
+    first, second = sorted(loaded.cards, key=lambda c: c.project_id)
+    (lin,) = report.decisions(first)
+    (recorded,) = report.decisions(second)
+    assert lin is not None and lin.commit is not None and lin.commit.sha == approved and lin.by_reviewer
+    assert recorded is not None and recorded.commit is not None and recorded.commit.sha == sam
+    assert recorded.recorded_by_other
+    line = first.where("reviewers", 0, "decision").line
+    blamed = repo.git("blame", "--porcelain", "-L", f"{line},{line}", "--", card)
+    assert blamed.split()[0] == approved
+
+
+def test_a_patch_git_does_not_give_leaves_the_card_to_git_blame(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the round of patches fails, the answer still comes (from git blame), and what
+    failed is said."""
+    card = "dossiers/p/L2.md"
+    repo.card(card, reviewers=reviewers(("Lin Chen", "pending")))
+    repo.commit("Start", when=MONDAY)
+    repo.card(card, reviewers=reviewers(("Lin Chen", "approved")))
+    approved = repo.commit("Approve", who="Lin Chen", when=TUESDAY)
+    real = subprocess.run
+
+    def run(args: list[str], **kwargs: object) -> object:
+        if "--no-walk=unsorted" in args:
+            return subprocess.CompletedProcess(args, 128, b"", b"fatal: bad object\n")
+        return real(args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(provenance_git.subprocess, "run", run)
+    loaded = dossier(repo.root / "dossiers")
+    report = provenance(loaded)
+    (found,) = report.decisions(only_card(loaded))
+    assert found is not None and found.commit is not None and found.commit.sha == approved
+    (finding,) = report.findings
+    assert "git log failed (fatal: bad object)" in finding.message
+
+
 def test_a_merge_that_changed_a_card_is_left_to_git_blame(repo: Repo) -> None:
     card = "dossiers/p/L2.md"
     repo.card(card, title="Base", reviewers=reviewers(("Lin Chen", "pending")))
