@@ -14,6 +14,8 @@ and CPU time is far less noisy than wall time):
 - the plugin with the criteria, provenance off (adds evidence reading and judging);
 - the plugin with the criteria and provenance, cache warm (what a rebuild pays);
 - the same with provenance's cache removed before each run (the first build of a clone);
+- the same with the cache of the commit before HEAD, which edits one card (a build after a
+  commit: the commit is read on top of the cache);
 
 then the pipeline alone (no pages) for the first three, to tell what reading the evidence and git
 costs from what the pages that show it cost.
@@ -41,6 +43,7 @@ from pathlib import Path
 import yaml
 
 from mltrl_docs.plugin import CACHE_DIR
+from mltrl_docs.provenance.cache import CACHE_FILE
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_check import ENV
@@ -92,6 +95,25 @@ def add_criteria(root: Path) -> int:
     return criteria
 
 
+def edit_one_card(root: Path) -> None:
+    """One more commit, by someone else: a line added to one card's body (what most commits are)."""
+    card = sorted((root / "dossiers").glob("*/*.md"))[0]
+    card.write_text(card.read_text(encoding="utf-8") + "\nOne more line, after the criteria.\n", encoding="utf-8")
+    git = ["git", "-C", str(root), "-c", "user.name=Bench Editor", "-c", "user.email=editor@example.org"]
+    subprocess.run([*git, "commit", "-q", "-a", "-m", "Edit one card"], check=True)
+
+
+def earlier_cache(root: Path, cache: bytes, into: Path) -> None:
+    """Put the provenance cache of an earlier HEAD (``cache``, made in ``root``) into the
+    repository at ``into``: its entry is keyed by the repository's folder, so it is moved there."""
+    data = json.loads(cache)
+    data["repositories"] = {os.path.realpath(into) if key == os.path.realpath(root) else key: entry
+                            for key, entry in data["repositories"].items()}
+    target = into / CACHE_DIR / CACHE_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(data), encoding="utf-8")
+
+
 def with_provenance(root: Path, plugin: Path, enabled: bool) -> Path:
     """A copy of the plugin's mkdocs config whose settings switch provenance on or off."""
     settings = root / f"mltrl-docs-{'on' if enabled else 'off'}.yml"
@@ -138,11 +160,16 @@ def main() -> None:
         (before / "docs" / "index.md").write_text("# Dossier\n", encoding="utf-8")
         old = with_provenance(before, plugin, False)
         cache = root / ".cache"
-        builds = [("plain MkDocs, same card files", [*build, str(plain)], root, False),
-                  ("plugin, no criteria, provenance off (as before issue 12)", [*build, str(old)], before, False),
-                  ("plugin, criteria judged, provenance off", [*build, str(off)], root, False),
-                  ("plugin, criteria and provenance, cache warm", [*build, str(on)], root, False),
-                  ("plugin, criteria and provenance, cache cold", [*build, str(on)], root, True)]
+        run([*build, str(on)], root)  # the provenance cache as it is before the last commit
+        earlier = (root / CACHE_DIR / CACHE_FILE).read_bytes()
+        edit_one_card(root)
+        commits += 1
+        builds = [("plain MkDocs, same card files", [*build, str(plain)], root, "warm"),
+                  ("plugin, no criteria, provenance off (as before issue 12)", [*build, str(old)], before, "warm"),
+                  ("plugin, criteria judged, provenance off", [*build, str(off)], root, "warm"),
+                  ("plugin, criteria and provenance, cache warm", [*build, str(on)], root, "warm"),
+                  ("plugin, criteria and provenance, cache cold", [*build, str(on)], root, "cold"),
+                  ("plugin, criteria and provenance, cache of the commit before", [*build, str(on)], root, "commit")]
         stages = [("no criteria, provenance off", before / "mltrl-docs-off.yml", before),
                   ("criteria, provenance off", root / "mltrl-docs-off.yml", root),
                   ("criteria and provenance, cache warm", root / "mltrl-docs-on.yml", root)]
@@ -150,17 +177,20 @@ def main() -> None:
         pipeline: dict[str, list[float]] = {name: [] for name, *_ in stages}
         run([*build, str(on)], root)  # fills the provenance cache the warm rows read
         for _ in range(args.runs):  # interleaved: the machine's drift falls on every row alike
-            for name, command, cwd, cold in builds:
-                if cold:
+            for name, command, cwd, cached in builds:
+                if cached == "cold":
                     shutil.rmtree(cache, ignore_errors=True)
+                elif cached == "commit":
+                    earlier_cache(root, earlier, root)
                 results[name].append(run(command, cwd))
             for name, settings, cwd in stages:
                 done = subprocess.run([sys.executable, "-c", STAGE, str(settings), str(cwd / CACHE_DIR)], cwd=cwd,
                                       check=True, capture_output=True, text=True)
                 pipeline[name].append(float(done.stdout.split()[-1]))
-        counted = count_builds(builds, root, Path(tmp)) if args.instructions else {}
+        counted = count_builds(builds, root, Path(tmp), earlier) if args.instructions else {}
     print(f"- Corpus: {cards:,} cards, {commits:,} commits (`provenance.py`'s history, {args.commits} per card), "
-          f"then {criteria:,} acceptance criteria (JSON, and JUnit XML on every third requirement) in one commit.")
+          f"then {criteria:,} acceptance criteria (JSON, and JUnit XML on every third requirement) in one commit, "
+          "then one commit that edits one card.")
     print(f"- Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}; "
           f"{args.runs} runs of each, fresh processes, interleaved; CPU time is user + system of the build "
           f"process (``os.wait4``); load average {os.getloadavg()[0]:.1f} at the end.\n")
@@ -185,19 +215,22 @@ def main() -> None:
         print(f"| {name} | {median:.1f} s | {median - first:+.1f} s | {(median - first) / before_issue:+.1%} |")
 
 
-def count_builds(builds: list[tuple[str, list[str], Path, bool]], root: Path, tmp: Path) -> dict[str, int]:
+def count_builds(builds: list[tuple[str, list[str], Path, str]], root: Path, tmp: Path,
+                 earlier: bytes) -> dict[str, int]:
     """Each build's instructions, counted once. Counts do not depend on the load, so builds run two
-    at a time, each into a site folder of its own; the cold build runs in a copy of the
-    repository without the provenance cache, so the warm one keeps its cache."""
-    cold_root = tmp / "cold"
-    shutil.copytree(root, cold_root, symlinks=True)
-    shutil.rmtree(cold_root / ".cache", ignore_errors=True)
+    at a time, each into a site folder of its own; the cold build, and the one with the cache of
+    the commit before, each run in a copy of the repository, so the warm one keeps its cache."""
     runs = []
-    for index, (_, command, cwd, cold) in enumerate(builds):
-        if cold:
-            command = [str(cold_root / Path(part).relative_to(root)) if part.startswith(str(root)) else part
+    for index, (_, command, cwd, cached) in enumerate(builds):
+        if cached != "warm":
+            copy = tmp / cached
+            shutil.copytree(root, copy, symlinks=True)
+            shutil.rmtree(copy / ".cache", ignore_errors=True)
+            if cached == "commit":
+                earlier_cache(root, earlier, copy)
+            command = [str(copy / Path(part).relative_to(root)) if part.startswith(str(root)) else part
                        for part in command]
-            cwd = cold_root
+            cwd = copy
         runs.append(([*command, "-d", str(tmp / f"counted-{index}")], cwd, ENV))
     return dict(zip((name for name, *_ in builds), count_all(runs), strict=True))
 

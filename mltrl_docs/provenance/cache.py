@@ -3,7 +3,8 @@
 Reading a repository's history takes seconds; asking whether it moved takes milliseconds.
 One JSON file per site holds each repository's histories and decision lines, under a key
 of what they depend on (HEAD, the shallow boundary, the paths read, the commit limit; a
-changed card by its content hash). A missing, corrupt or foreign file is a cache miss and
+changed card by its content hash); an entry of an earlier HEAD is where the next read starts
+(the commits since, joined to it). A missing, corrupt or foreign file is a cache miss and
 is rewritten; writing goes to a temporary file renamed over the old one, so a build stopped
 half-way, or two builds at once, never leave a torn file. A cache never fails a build.
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 CACHE_FILE = "provenance.json"
-FORMAT = "mltrl-docs provenance cache 1"
+FORMAT = "mltrl-docs provenance cache 2"
 """Changed whenever what is stored changes: an older file is then a miss, never misread."""
 
 
@@ -51,6 +52,12 @@ class Cache:
             self._new[root] = entry
             return entry
         return None
+
+    def earlier(self, root: str) -> dict[str, Any] | None:
+        """The stored entry of the repository at ``root`` whatever its key: the histories at an
+        earlier HEAD, which a build after a commit continues instead of reading them all again."""
+        entry = self._old.get(root)
+        return entry if isinstance(entry, dict) else None
 
     def put(self, root: str, entry: dict[str, Any]) -> None:
         """Keep ``entry`` (its ``key`` included) for the next build."""

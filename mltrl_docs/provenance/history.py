@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,10 +103,11 @@ class LogEntry:
     changes: tuple[Change, ...]
 
 
-def log_arguments(marker: str, max_commits: int, patch: bool) -> list[str]:
-    """``git log`` options for ``parse_log``: every field NUL-separated behind ``marker``."""
+def log_arguments(marker: str, max_commits: int, patch: bool, since: str | None = None) -> list[str]:
+    """``git log`` options for ``parse_log``: every field NUL-separated behind ``marker``; the
+    commits of HEAD's history, or (``since``, a commit of that history) only those after it."""
     return [*_log_format(marker), f"--max-count={max_commits}",
-            *(["--patch-with-raw", "-U0"] if patch else ["--raw"]), "HEAD"]
+            *(["--patch-with-raw", "-U0"] if patch else ["--raw"]), f"{since}..HEAD" if since else "HEAD"]
 
 
 def patch_arguments(marker: str) -> list[str]:
@@ -217,11 +218,15 @@ class Track:
     names: list[str] = field(default_factory=list)
 
 
-def walk(entries: Iterable[LogEntry], boundaries: frozenset[str]) -> dict[str, Track]:
+def walk(entries: Iterable[LogEntry], boundaries: frozenset[str],
+         older: Mapping[str, Track] | None = None) -> dict[str, Track]:
     """Each file's changes, keyed by its path at HEAD, following renames back in time.
 
     ``boundaries`` are the shallow clone's cut commits: git shows every file as added in
-    them (it does not have their parents), which is where the history stops, not a creation."""
+    them (it does not have their parents), which is where the history stops, not a creation.
+    ``older``: when ``entries`` are only the commits since an earlier HEAD, the tracks read at
+    that HEAD (keyed by their paths then), which the walk continues into: a file the new
+    commits did not touch keeps its track, one they changed or renamed goes on into its old one."""
     alive: dict[str, Track] = {}
     """The name a tracked file has at this point of the walk -> its track."""
     dead: set[str] = set()
@@ -252,6 +257,15 @@ def walk(entries: Iterable[LogEntry], boundaries: frozenset[str]) -> dict[str, T
                 alive[change.old_path] = track
                 dead.discard(change.old_path)
                 track.names.append(change.old_path)
+    for name, earlier in (older or {}).items():
+        track = alive.get(name)
+        if track is not None:  # changed since, under this name at the earlier HEAD
+            track.changes += earlier.changes
+            track.created, track.boundary = earlier.created, earlier.boundary
+            track.boundary_blob = earlier.boundary_blob
+            track.names += earlier.names
+        elif name not in dead and name not in tracks:
+            tracks[name] = earlier  # untouched since
     return tracks
 
 
@@ -296,6 +310,8 @@ def chained(track: Track, head_blob: str) -> bool:
     file breaks the chain). Told from the blobs alone, before any patch is read."""
     expected = head_blob
     for _, change in track.changes:
+        if not change.new_blob:
+            return True  # a change the cache kept without its blobs: they come with its patch (``follows``)
         if change.new_blob != expected:
             return False
         expected = change.old_blob
@@ -304,6 +320,17 @@ def chained(track: Track, head_blob: str) -> bool:
     if track.boundary is not None:
         return expected == track.boundary_blob
     return True
+
+
+def follows(track: Track, index: int, read: Change, head_blob: str) -> bool:
+    """Whether ``read`` (a change as its patch shows it) is the track's change at ``index``:
+    the same blobs, or, for a change the cache kept without its blobs, one that leaves the blob
+    the newer change started from (the chain ``chained`` checks, continued as patches are read)."""
+    change = track.changes[index][1]
+    if change.new_blob:
+        return (read.old_blob, read.new_blob) == (change.old_blob, change.new_blob)
+    newer = track.changes[index - 1][1].old_blob if index else head_blob
+    return bool(newer) and read.new_blob == newer
 
 
 def _trace(track: Track, line: int) -> Attribution | int | None:

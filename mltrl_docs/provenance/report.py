@@ -3,9 +3,10 @@ recorded it; per repository, what the history read could not see.
 
 Per repository root (found with one ``git rev-parse`` per source folder), one ``git status``
 says where HEAD is and which files differ from it. When the cache holds that HEAD, nothing
-else is asked. Otherwise one ``git log --raw`` over the sources lists every commit with the
-files it changed (the histories, and the blobs that tell whether a card's changes compose),
-beside one ``git ls-files``. Then a decision line is traced back through the ``-U0`` patches
+else is asked; when it holds an earlier HEAD of the same history, only the commits since are
+read and joined to it (``walk``'s ``older``). Otherwise one ``git log --raw`` over the sources
+lists every commit with the files it changed (the histories, and the blobs that tell whether a
+card's changes compose), beside one ``git ls-files``. Then a decision line is traced back through the ``-U0`` patches
 of just the changes it passes through, read in a few ``git log --no-walk`` rounds of named
 commits (the newest change of each card first): a line is usually answered by its card's
 newest change or two, and patching the whole history costs more than the rest of the read.
@@ -52,6 +53,7 @@ from mltrl_docs.provenance.history import (
     attribute,
     chained,
     file_history,
+    follows,
     log_arguments,
     parse_log,
     patch_arguments,
@@ -65,6 +67,9 @@ MAX_COMMITS = 20_000
 MAX_BLAMES = 200
 """``git blame`` runs per build at most (0.3 s each in a 15,000-commit repository); the rest
 wait for the next build, their results cached as they come."""
+MAX_PATCH_PATHS = 100
+"""Files whose patches one round reads by their names; with more, it reads every card's patch in
+the commits named (git matches a long list of names against every path it looks at)."""
 MAX_OUTSIDE_FILES = 500
 """Cited files outside every source folder whose history is read (each is a pathspec)."""
 
@@ -318,7 +323,8 @@ class _Reader:
         patches: dict[str, Track] | None = None
         blobs: dict[str, str] = {}
         if head and stored is None:
-            fresh = self._log(key)
+            earlier = self._earlier(key)
+            fresh = (self._update(earlier, key) if earlier is not None else None) or self._log(key)
             if fresh is None:
                 self.repository = Repository(self.root, head, bool(self.boundaries))
                 return self.repository
@@ -352,33 +358,87 @@ class _Reader:
         tracks = walk(entries, self.boundaries)
         truncated = len(entries) >= self.max_commits
         horizon = self._horizon(tracks, [entries[-1].commit] if truncated else [])
-        entry = _entry(key, tracks, blobs, truncated, horizon)
+        entry = _entry(key, tracks, blobs, truncated, horizon, len(entries))
         return entry, tracks, blobs
 
-    def _read_patches(self, wanted: Mapping[str, list[int]], tracks: Mapping[str, Track]) -> set[str]:
-        """Read the ``-U0`` patches of the changes ``wanted`` (file -> indexes in its track), in
-        one ``git log`` of just their commits; the files whose patches did not come (git failed,
-        or showed the change otherwise, as a rename the log paired differently)."""
+    def _earlier(self, key: dict[str, Any]) -> _Stored | None:
+        """The cache's histories of this repository at an earlier HEAD, read under the same
+        settings and complete (not cut by the commit limit); None when there are none."""
+        entry = self.cache.earlier(str(self.root))
+        old_key = entry.get("key") if entry is not None else None
+        if entry is None or not isinstance(old_key, dict) or not isinstance(old_key.get("head"), str):
+            return None
+        if {**old_key, "head": key["head"]} != key or old_key["head"] == key["head"]:
+            return None
+        earlier = _Stored.parse(entry)
+        return earlier if earlier is not None and not earlier.truncated else None
+
+    def _update(self, earlier: _Stored, key: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Track],
+                                                                     dict[str, str]] | None:
+        """The histories at HEAD from those kept at an earlier HEAD and the commits since: what a
+        build after a commit reads instead of the whole history. Decisions kept for a file no new
+        commit touched stay. None when the two cannot be joined (the earlier HEAD is not in
+        HEAD's history: a rebase, a reset; or the commit limit is reached): read it all again."""
+        old_head = earlier.entry["key"]["head"]
+        if git(self.root, ["merge-base", "--is-ancestor", old_head, "HEAD"]).out is None:
+            return None
+        marker = secrets.token_hex(8)
+        commands = [(["ls-files", "-s", "-z", "--", *self._specs()], QUICK_TIMEOUT),
+                    ([*log_arguments(marker, self.max_commits, False, since=old_head), "--", *self._specs()],
+                     LOG_TIMEOUT)]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            index, log = pool.map(lambda command: self._ask(*command), commands)
+        if index is None or log is None:
+            return None
+        entries = parse_log(log, marker)
+        if earlier.read + len(entries) >= self.max_commits:
+            return None
+        blobs = _index(index)
+        tracks = walk(entries, self.boundaries, earlier.tracks)
+        entry = _entry(key, tracks, blobs, False, self._horizon(tracks, []), earlier.read + len(entries))
+        touched = {path for log_entry in entries for change in log_entry.changes
+                   for path in (change.path, change.old_path) if path is not None}
+        for rel, decided in earlier.entry["decisions"].items():
+            if rel in touched or not isinstance(decided, dict) or not isinstance(decided.get("lines"), dict):
+                continue
+            entry["decisions"][rel] = decided
+            for line in decided["lines"].values():
+                sha = line[0] if isinstance(line, list) and line else None
+                if isinstance(sha, str) and sha in earlier.entry["commits"]:
+                    entry["commits"].setdefault(sha, earlier.entry["commits"][sha])
+        return entry, tracks, blobs
+
+    def _read_patches(self, wanted: Mapping[str, list[int]], tracks: Mapping[str, Track],
+                      blobs: Mapping[str, str]) -> set[str]:
+        """Read the ``-U0`` patches of the changes ``wanted`` (file -> indexes in its track, in
+        order), in one ``git log`` of just their commits; the files whose patches did not come
+        (git failed, or showed the change otherwise, as a rename the log paired differently)."""
         marker = secrets.token_hex(8)
         shas = dict.fromkeys(tracks[rel].changes[index][0].sha for rel, indexes in wanted.items() for index in indexes)
-        result = git(self.root, [*patch_arguments(marker), "--", *self._markdown_specs()], LOG_TIMEOUT,
+        names = sorted({name for rel in wanted for name in (tracks[rel].path, *tracks[rel].names)})
+        # A few files by name (a commit that touched every card is not patched whole for one of them), many by pattern.
+        specs = [literal(name) for name in names] if len(names) <= MAX_PATCH_PATHS else self._markdown_specs()
+        result = git(self.root, [*patch_arguments(marker), "--", *specs], LOG_TIMEOUT,
                      stdin="".join(sha + "\n" for sha in shas).encode("ascii"))
         if result.out is None:
             self.errors.append(_tidy(result.error or "git log failed", self.root))
             return set(wanted)
-        patched = {(entry.commit.sha, change.path): change
-                   for entry in parse_log(result.out, marker) for change in entry.changes}
+        patched: dict[str, list[Change]] = {}
+        for entry in parse_log(result.out, marker):
+            patched.setdefault(entry.commit.sha, []).extend(entry.changes)
         failed: set[str] = set()
         for rel, indexes in wanted.items():
             track = tracks[rel]
             for index in indexes:
                 commit, change = track.changes[index]
-                read = patched.get((commit.sha, change.path))
-                if read is None or read.hunks is None or (read.old_blob, read.new_blob) != (change.old_blob,
-                                                                                             change.new_blob):
+                # A change read from the cache has no path or blobs: it is the commit's change that follows on.
+                read = [candidate for candidate in patched.get(commit.sha, ())
+                        if (not change.path or candidate.path == change.path)
+                        and follows(track, index, candidate, blobs.get(rel, ""))]
+                if len(read) != 1 or read[0].hunks is None:
                     failed.add(rel)
                     break
-                track.changes[index] = (commit, read)
+                track.changes[index] = (commit, read[0])
         return failed
 
     def _horizon(self, tracks: Mapping[str, Track], cut_at: list[Commit]) -> dt.datetime | None:
@@ -419,7 +479,7 @@ class _Reader:
             else:
                 self._record(card, lines, found)
         if patches is not None and traced:
-            failed = self._trace(traced, patches)
+            failed = self._trace(traced, patches, blobs)
             for card, rel, lines in traced:
                 found = None if rel in failed else attribute(patches[rel], blobs.get(rel, ""), lines)
                 if found is None:
@@ -430,7 +490,8 @@ class _Reader:
         self._blame(jobs[:MAX_BLAMES], stored)
         self.unblamed = len(jobs[MAX_BLAMES:])
 
-    def _trace(self, traced: list[tuple[Card, str, list[int]]], tracks: Mapping[str, Track]) -> set[str]:
+    def _trace(self, traced: list[tuple[Card, str, list[int]]], tracks: Mapping[str, Track],
+               blobs: Mapping[str, str]) -> set[str]:
         """Read the patches the traced lines pass through, newest first, in rounds: the first two
         read one change of each file (a decision is usually recorded by a card's newest change or
         the one before), each next round twice as many as the last, for the lines not answered
@@ -446,7 +507,7 @@ class _Reader:
                     wanted[rel] = list(range(start, min(start + size, len(tracks[rel].changes))))
             if not wanted:
                 break
-            failed |= self._read_patches(wanted, tracks)
+            failed |= self._read_patches(wanted, tracks, blobs)
             pending = {rel: pending[rel] for rel in wanted if rel not in failed}
             rounds += 1
             size = 1 if rounds < 2 else size * 2
@@ -556,7 +617,7 @@ def _content_id(path: Path) -> str:
 
 
 def _entry(key: dict[str, Any], tracks: Mapping[str, Track], blobs: Mapping[str, str], truncated: bool,
-           horizon: dt.datetime | None) -> dict[str, Any]:
+           horizon: dt.datetime | None, read: int) -> dict[str, Any]:
     """A repository's cache entry (plain JSON data)."""
     commits: dict[str, list[str]] = {}
     files: dict[str, list[Any]] = {}
@@ -566,7 +627,7 @@ def _entry(key: dict[str, Any], tracks: Mapping[str, Track], blobs: Mapping[str,
         files[rel] = [[commit.sha for commit, _ in track.changes], track.created.sha if track.created else None,
                       track.boundary.sha if track.boundary else None, list(track.names)]
     return {"key": key, "commits": commits, "files": files, "tracked": sorted(blobs), "truncated": truncated,
-            "horizon": horizon.isoformat() if horizon else None, "decisions": {}}
+            "horizon": horizon.isoformat() if horizon else None, "read": read, "decisions": {}}
 
 
 def _commit_data(commit: Commit) -> list[str]:
@@ -583,6 +644,8 @@ class _Stored:
         self.tracks: dict[str, Track] = {}
         self.tracked: set[str] = set()
         self.truncated = False
+        self.read = 0
+        """Commits the log that made the entry had (the commit limit counts them)."""
         self.horizon: dt.datetime | None = None
 
     @classmethod
@@ -603,6 +666,7 @@ class _Stored:
                                            stored.commits[boundary] if boundary else None, names=list(names))
             stored.tracked = set(entry["tracked"])
             stored.truncated = bool(entry["truncated"])
+            stored.read = int(entry["read"])
             stored.horizon = dt.datetime.fromisoformat(entry["horizon"]) if entry["horizon"] else None
             if not isinstance(entry["decisions"], dict):
                 return None

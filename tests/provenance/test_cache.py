@@ -12,7 +12,7 @@ from mltrl_docs.provenance import provenance
 from mltrl_docs.provenance.cache import CACHE_FILE, FORMAT, Cache
 
 from .support import Repo, dossier, needs_git, only_card, reviewers
-from .test_report import TUESDAY, count_git
+from .test_report import THURSDAY, TUESDAY, WEDNESDAY, count_git
 
 pytestmark = needs_git
 
@@ -51,19 +51,71 @@ def test_a_second_build_asks_git_only_where_head_is(repo: Repo, tmp_path: Path,
     assert not list((tmp_path / "cache").glob("*.tmp"))
 
 
-def test_a_new_commit_invalidates_the_cache(repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_new_commit_is_read_on_top_of_the_cache(repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     provenance(dossier(repo.root / "dossiers"), tmp_path / "cache")
     repo.card("dossiers/p/L2.md", reviewers=reviewers(("Lin Chen", "rejected")))
     newer = repo.commit("Reject", who="Ben Osei", when=TUESDAY)
     loaded = dossier(repo.root / "dossiers")
     calls = count_git(monkeypatch)
     report = provenance(loaded, tmp_path / "cache")
-    assert "log" in calls
+    # Only the commit since the cached HEAD, and the one patch its changed decision line needs.
+    assert sorted(calls) == ["log", "log", "ls-files", "merge-base", "rev-parse", "status"]
+    assert summary(report) == summary(provenance(loaded))  # as a build without a cache reads it
     card = next(card for card in loaded.cards if card.project_id == "C1")
     history = report.file(card.path)
     assert history is not None and history.changed is not None and history.changed.sha == newer
     (found,) = report.decisions(card)
     assert found is not None and found.commit is not None and found.commit.sha == newer and found.recorded_by_other
+
+
+def test_commits_since_the_cache_are_joined_to_it_as_a_whole_read_would_tell(
+        repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cards edited, renamed, deleted and added, evidence changed, decisions recorded one and
+    two changes before the new commits, traced from them into the cached ones: the report is
+    the report of a build without a cache, and the next build asks only where HEAD is."""
+    repo.card("dossiers/r/L2.md", project="C3", reviewers=reviewers(("Ben Osei", "approved")))
+    two = reviewers(("Lin Chen", "approved"), ("Ada Okafor", "pending"))
+    repo.card("dossiers/p/L2.md", title="Approved", reviewers=two)
+    repo.commit("More cards", who="Ada Okafor", when=TUESDAY)
+    provenance(dossier(repo.root / "dossiers"), tmp_path / "cache")
+    repo.card("dossiers/p/L2.md", title="Edited later", reviewers=two)
+    repo.commit("Retitle", who="Ben Osei", when=WEDNESDAY)
+    repo.git("mv", "dossiers/q/L2.md", "dossiers/q/L2-renamed.md")
+    repo.git("rm", "-q", "dossiers/r/L2.md")
+    repo.card("dossiers/s/L2.md", project="C4", reviewers=reviewers(("Sam Roe", "approved")))
+    repo.write("dossiers/p/evidence/run.csv", "a\n2\n")
+    repo.commit("Rename, remove, add, rerun", who="Lin Chen", when=THURSDAY)
+    loaded = dossier(repo.root / "dossiers")
+    calls = count_git(monkeypatch)
+    joined = provenance(loaded, tmp_path / "cache")
+    assert "merge-base" in calls and "blame" not in calls
+    assert summary(joined) == summary(provenance(loaded))
+    renamed = only_card_of(loaded, "C2")
+    history = joined.file(renamed)
+    assert history is not None and history.names == ("dossiers/q/L2.md",) and history.complete
+    p = next(card for card in loaded.cards if card.project_id == "C1")
+    lin, ada = joined.decisions(p)  # traced through the new commit's patch, then the cached changes' (by their blobs)
+    assert lin is not None and lin.commit is not None and lin.commit.subject == "Add"
+    assert ada is not None and ada.commit is not None and ada.commit.subject == "More cards"
+    calls.clear()
+    assert summary(provenance(loaded, tmp_path / "cache")) == summary(joined)
+    assert calls == ["rev-parse", "status"]
+
+
+def test_a_history_rewritten_since_the_cache_is_read_again_whole(repo: Repo, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    repo.card("dossiers/p/L2.md", title="Soon gone", reviewers=reviewers(("Lin Chen", "rejected")))
+    repo.commit("To be reset", who="Ben Osei", when=TUESDAY)
+    provenance(dossier(repo.root / "dossiers"), tmp_path / "cache")
+    repo.git("reset", "-q", "--hard", "HEAD~1")
+    repo.card("dossiers/p/L2.md", title="Instead", reviewers=reviewers(("Lin Chen", "approved")))
+    repo.commit("Instead", who="Lin Chen", when=WEDNESDAY)
+    loaded = dossier(repo.root / "dossiers")
+    calls = count_git(monkeypatch)
+    report = provenance(loaded, tmp_path / "cache")
+    assert calls.count("merge-base") == 1 and calls.count("log") == 2  # not an ancestor: the whole log, one patch
+    assert summary(report) == summary(provenance(loaded))
+    assert all(commit.subject != "To be reset" for history in report.histories.values() for commit in history.commits)
 
 
 def test_a_locally_changed_card_is_blamed_once_per_content(repo: Repo, tmp_path: Path,

@@ -12,6 +12,7 @@ import pytest
 from mltrl_docs.findings import Severity
 from mltrl_docs.provenance import git as provenance_git
 from mltrl_docs.provenance import provenance
+from mltrl_docs.provenance import report as provenance_report
 
 from .support import Repo, dossier, needs_git, only_card, reviewers
 
@@ -227,11 +228,15 @@ def test_evidence_changed_after_the_approval(repo: Repo) -> None:
     assert history is not None and history.created is not None and len(history.commits) == 2
 
 
+@pytest.mark.parametrize("by_name", [True, False])
 def test_a_decision_recorded_long_ago_is_traced_back_through_only_the_patches_it_needs(
-        repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+        repo: Repo, monkeypatch: pytest.MonkeyPatch, by_name: bool) -> None:
     """The approval is six changes old: the patches are read in rounds of 1, 1, 2 and 4 changes
     (newest first), the answer is git blame's, and a card whose newest change recorded its
-    decision costs no second round."""
+    decision costs no second round; the same whether a round names its files or (as with many
+    files) reads every card's patch in its commits."""
+    if not by_name:
+        monkeypatch.setattr(provenance_report, "MAX_PATCH_PATHS", 0)
     card, other = "dossiers/p/L2.md", "dossiers/q/L2.md"
     repo.card(card, title="Start", reviewers=reviewers(("Lin Chen", "pending")))
     repo.card(other, project="C2", title="Start", reviewers=reviewers(("Sam Roe", "pending")))
