@@ -103,11 +103,11 @@ class LogEntry:
     changes: tuple[Change, ...]
 
 
-def log_arguments(marker: str, max_commits: int, patch: bool, since: str | None = None) -> list[str]:
-    """``git log`` options for ``parse_log``: every field NUL-separated behind ``marker``; the
-    commits of HEAD's history, or (``since``, a commit of that history) only those after it."""
-    return [*_log_format(marker), f"--max-count={max_commits}",
-            *(["--patch-with-raw", "-U0"] if patch else ["--raw"]), f"{since}..HEAD" if since else "HEAD"]
+def log_arguments(marker: str, max_commits: int, since: str | None = None) -> list[str]:
+    """``git log`` options for ``parse_log``: every field NUL-separated behind ``marker``, each
+    commit's files with their blobs (``--raw``); the commits of HEAD's history, or (``since``, a
+    commit of that history) only those after it."""
+    return [*_log_format(marker), f"--max-count={max_commits}", "--raw", f"{since}..HEAD" if since else "HEAD"]
 
 
 def patch_arguments(marker: str) -> list[str]:

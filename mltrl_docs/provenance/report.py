@@ -49,6 +49,7 @@ from mltrl_docs.provenance.history import (
     Change,
     Commit,
     FileHistory,
+    LogEntry,
     Track,
     attribute,
     chained,
@@ -346,20 +347,27 @@ class _Reader:
     def _log(self, key: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Track], dict[str, str]] | None:
         """Ask git for the histories (the log and the index side by side): the cache entry, the
         tracks (their patches not read yet) and the index's blob of each file."""
-        marker = secrets.token_hex(8)
-        commands = [(["ls-files", "-s", "-z", "--", *self._specs()], QUICK_TIMEOUT),
-                    ([*log_arguments(marker, self.max_commits, False), "--", *self._specs()], LOG_TIMEOUT)]
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            index, log = pool.map(lambda command: self._ask(*command), commands)
-        if index is None or log is None:
+        read = self._index_and_log()
+        if read is None:
             return None
-        blobs = _index(index)
-        entries = parse_log(log, marker)
+        blobs, entries = read
         tracks = walk(entries, self.boundaries)
         truncated = len(entries) >= self.max_commits
         horizon = self._horizon(tracks, [entries[-1].commit] if truncated else [])
         entry = _entry(key, tracks, blobs, truncated, horizon, len(entries))
         return entry, tracks, blobs
+
+    def _index_and_log(self, since: str | None = None) -> tuple[dict[str, str], list[LogEntry]] | None:
+        """The index's blob of each file and the log's commits (all, or those after ``since``),
+        asked side by side; None when git could not answer."""
+        marker = secrets.token_hex(8)
+        commands = [(["ls-files", "-s", "-z", "--", *self._specs()], QUICK_TIMEOUT),
+                    ([*log_arguments(marker, self.max_commits, since), "--", *self._specs()], LOG_TIMEOUT)]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            index, log = pool.map(lambda command: self._ask(*command), commands)
+        if index is None or log is None:
+            return None
+        return _index(index), parse_log(log, marker)
 
     def _earlier(self, key: dict[str, Any]) -> _Stored | None:
         """The cache's histories of this repository at an earlier HEAD, read under the same
@@ -382,18 +390,10 @@ class _Reader:
         old_head = earlier.entry["key"]["head"]
         if git(self.root, ["merge-base", "--is-ancestor", old_head, "HEAD"]).out is None:
             return None
-        marker = secrets.token_hex(8)
-        commands = [(["ls-files", "-s", "-z", "--", *self._specs()], QUICK_TIMEOUT),
-                    ([*log_arguments(marker, self.max_commits, False, since=old_head), "--", *self._specs()],
-                     LOG_TIMEOUT)]
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            index, log = pool.map(lambda command: self._ask(*command), commands)
-        if index is None or log is None:
+        read = self._index_and_log(since=old_head)
+        if read is None or earlier.read + len(read[1]) >= self.max_commits:
             return None
-        entries = parse_log(log, marker)
-        if earlier.read + len(entries) >= self.max_commits:
-            return None
-        blobs = _index(index)
+        blobs, entries = read
         tracks = walk(entries, self.boundaries, earlier.tracks)
         entry = _entry(key, tracks, blobs, False, self._horizon(tracks, []), earlier.read + len(entries))
         touched = {path for log_entry in entries for change in log_entry.changes
