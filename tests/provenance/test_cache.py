@@ -102,6 +102,29 @@ def test_commits_since_the_cache_are_joined_to_it_as_a_whole_read_would_tell(
     assert calls == ["rev-parse", "status"]
 
 
+def test_a_shallow_clone_joins_new_commits_to_its_cache_and_keeps_its_horizon(repo: Repo, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a shallow clone the cached boundary (where history stops) stays where it was; the
+    commits made in the clone since are read on top of it."""
+    repo.card("dossiers/p/L2.md", title="Second", reviewers=reviewers(("Lin Chen", "approved")))
+    repo.commit("Retitle", who="Ben Osei", when=TUESDAY)
+    clone_root = tmp_path / "clone"
+    repo.git("clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone_root), cwd=tmp_path)
+    clone = Repo(clone_root)  # (git init in a repository only reinitialises it)
+    provenance(dossier(clone_root / "dossiers"), tmp_path / "cache")
+    clone.card("dossiers/p/L2.md", title="Third", reviewers=reviewers(("Lin Chen", "approved")))
+    clone.commit("Retitle again", who="Sam Roe", when=WEDNESDAY)
+    loaded = dossier(clone_root / "dossiers")
+    calls = count_git(monkeypatch)
+    joined = provenance(loaded, tmp_path / "cache")
+    assert "merge-base" in calls
+    assert summary(joined) == summary(provenance(loaded))
+    history = joined.file(only_card_of(loaded, "C1"))
+    assert history is not None and history.shallow and [c.subject for c in history.commits] == ["Retitle again"]
+    (repository,) = joined.repositories
+    assert repository.shallow and repository.horizon is not None
+
+
 def test_a_history_rewritten_since_the_cache_is_read_again_whole(repo: Repo, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     repo.card("dossiers/p/L2.md", title="Soon gone", reviewers=reviewers(("Lin Chen", "rejected")))
