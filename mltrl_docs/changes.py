@@ -50,6 +50,7 @@ from mltrl_docs.evidence import AcceptanceResult, EvidenceReport
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.gates.history import last_change
 from mltrl_docs.gates.locate import key_of
+from mltrl_docs.memo import Memo
 from mltrl_docs.model import (
     Acceptance,
     Card,
@@ -618,8 +619,11 @@ class ChangeReport:
     """Every card's change from its baseline, worked out on first asking, and the cards that
     changed since a day. Built once per build from its ``CheckedDossier``."""
 
-    def __init__(self, checked: CheckedDossier) -> None:
+    def __init__(self, checked: CheckedDossier, kept: Memo[Path, CardChange] | None = None) -> None:
+        """``kept``: the changes an earlier build worked out (``mkdocs serve``), reused for a card
+        whose file, baseline and both cards' acceptance results are as they were."""
         self.checked = checked
+        self.kept = kept
         self._changes: dict[Path, CardChange] = {}
         self._projects = {card.path: project for project in checked.projects.values() for card in project.cards}
 
@@ -627,8 +631,13 @@ class ChangeReport:
         """``card`` against its project's previous approved card."""
         found = self._changes.get(card.path)
         if found is None:
-            project = self._projects[card.path]
-            found = card_change(card, baseline(project, card, self.checked.gates.approved), self.checked.evidence)
+            base = baseline(self._projects[card.path], card, self.checked.gates.approved)
+            evidence = self.checked.evidence
+            if self.kept is None:
+                found = card_change(card, base, evidence)
+            else:
+                results = (evidence.of_card(card), evidence.of_card(base) if base is not None else ())
+                found = self.kept.get(card.path, (card, base, results), lambda: card_change(card, base, evidence))
             self._changes[card.path] = found
         return found
 

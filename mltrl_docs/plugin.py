@@ -47,6 +47,7 @@ from mltrl_docs.messages import Messages, english, load_messages
 from mltrl_docs.references import real_path
 from mltrl_docs.render.exports import export_files
 from mltrl_docs.render.html import Renderer, UrlFor
+from mltrl_docs.render.kept import Kept
 from mltrl_docs.render.navigation import NavSection, navigation
 from mltrl_docs.render.outline import Heading, Permalink, outline
 from mltrl_docs.render.pages import OPTIONAL_PAGES, SitePage, evidence_files, site_pages
@@ -155,6 +156,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         self.files: FileCache | None = None
         """Under `mkdocs serve`: each card's, page's and glossary's reading, reused across rebuilds
         while the file's bytes are the same (a single build has nothing to reuse: None)."""
+        self.kept: Kept | None = None
+        """Under `mkdocs serve`: what the pages' contexts were made of in the last build (each card's
+        change, in words, and the glossary terms it uses), reused for the cards that are the same."""
         self.nav_entries: tuple[NavSection | str, ...] = ()
         """The "Dossier" section's entries (``render.navigation``): page URIs and sections."""
         self.rendered: Rendered[_Shown] = Rendered()
@@ -181,6 +185,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         whether it serves (where ``fail_on`` reports instead of failing)."""
         self.serving = command == "serve"
         self.files = FileCache() if self.serving else None
+        self.kept = Kept() if self.serving else None
         self.rendered = Rendered()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -259,8 +264,10 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         for file in files:  # their views show this build's dossier: written again under --dirty too
             if file.src_uri in shown_views:
                 file.is_modified = _modified  # type: ignore[method-assign]
-        listed = site_pages(dossier, self.config.prefix.strip("/"),
-                            self.config.pages, self.messages, since, site_url=config.site_url, readiness=compared)
+        listed = site_pages(dossier, self.config.prefix.strip("/"), self.config.pages, self.messages, since,
+                            site_url=config.site_url, readiness=compared, kept=self.kept)
+        if self.kept is not None:
+            self.kept.sweep()
         self.pages = {page.uri: page for page in listed}
         self.nav_entries = navigation(listed, dossier, self.messages)
         self.published = {page.source: page.uri for page in self.pages.values() if page.source is not None}

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -796,6 +797,60 @@ def test_a_serve_rebuild_renders_again_only_what_changed_and_matches_a_fresh_bui
     assert generated - 18 < reused < generated
     assert "A new first line." in (root / "served" / "dossier" / "R11.1" / "L2-2026-06-08" / "index.html").read_text(
         encoding="utf-8")
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(root / "fresh")]
+    fresh = subprocess.run(command, capture_output=True, text=True, timeout=300,
+                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})  # a new process: nothing reused
+    assert fresh.returncode == 0, fresh.stderr[-2000:]
+    assert _pages(root / "served") == _pages(root / "fresh")
+
+
+def _approve_less(root: Path) -> None:
+    card = root / "site_example" / "dossiers" / "mvbo" / "L3-2024-09-09.md"
+    card.write_text(card.read_text(encoding="utf-8").replace("decision: approved", "decision: rejected", 1),
+                    encoding="utf-8")
+
+
+def _fail_evidence(root: Path) -> None:
+    evidence = root / "site_example" / "dossiers" / "mvbo" / "evidence" / "duplicate-proposals.json"
+    evidence.write_text(evidence.read_text(encoding="utf-8").replace('"pooled": 0.024', '"pooled": 0.035'),
+                        encoding="utf-8")
+
+
+def _add_term(root: Path) -> None:
+    glossary = root / "site_example" / "glossary" / "org.yml"
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace(
+        "terms:\n", "terms:\n  - term: Observations\n    definition: What the optimiser has evaluated so far.\n", 1),
+        encoding="utf-8")
+
+
+def _in_german(root: Path) -> None:
+    settings = root / "site_example" / "mltrl-docs.yml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "language: de\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("edit", [_approve_less, _fail_evidence, _add_term, _in_german],
+                         ids=["an approval withdrawn", "evidence that now fails", "a glossary term added",
+                              "the site's language changed"])
+def test_a_serve_rebuild_reuses_what_still_holds_and_works_out_again_what_an_edit_changed(
+        site_with, monkeypatch: pytest.MonkeyPatch, edit: Callable[[Path], None]) -> None:
+    """Each card's change and the glossary terms its text uses are kept across rebuilds (render.kept):
+    an approval withdrawn (a later card's baseline moves), evidence that now fails a criterion (the
+    card file is the same, its results are not), a term added to the glossary, the language changed
+    (every change said again in it): the served site is still what a fresh build makes, and the
+    cards no edit touched were not compared again."""
+    from mltrl_docs import changes
+
+    root = site_with({})
+    config = root / "mkdocs.yml"
+    _serve_build(config, root / "served", first=True)
+    edit(root)
+    worked_out: list[str] = []
+    real = changes.card_change
+    monkeypatch.setattr(changes, "card_change", lambda card, *rest: worked_out.append(card.path.parent.name)
+                        or real(card, *rest))
+    _serve_build(config, root / "served")
+    cards = len(list((root / "site_example" / "dossiers").glob("*/*.md")))
+    assert set(worked_out) <= {"mvbo"} and len(worked_out) < cards / 3
     command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(root / "fresh")]
     fresh = subprocess.run(command, capture_output=True, text=True, timeout=300,
                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})  # a new process: nothing reused

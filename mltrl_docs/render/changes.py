@@ -33,6 +33,7 @@ from mltrl_docs.changes import (
 )
 from mltrl_docs.dossier import CheckedDossier
 from mltrl_docs.evidence import AcceptanceResult, Verdict, number_text
+from mltrl_docs.memo import Memo
 from mltrl_docs.messages import Messages, english
 from mltrl_docs.model import Acceptance, Card, Project
 from mltrl_docs.provenance import ProvenanceReport
@@ -378,16 +379,23 @@ class ChangeViews:
     """Each card's change in words, said once per build: its card page, its dossier page and the
     'What changed' page show the same ``ChangeView``."""
 
-    def __init__(self, report: ChangeReport, messages: Messages | None = None) -> None:
+    def __init__(self, report: ChangeReport, messages: Messages | None = None,
+                 kept: Memo[Path, ChangeView] | None = None) -> None:
+        """``kept``: the views an earlier build said in the same ``messages`` (``mkdocs serve``),
+        reused for a card whose change is the same (the report's ``kept`` hands back the object)."""
         self.report = report
         self.messages = messages or english()
+        self.kept = kept
         self._views: dict[Path, ChangeView] = {}
 
     def of(self, card: Card) -> ChangeView:
         """``card`` against its project's previous approved card."""
         view = self._views.get(card.path)
         if view is None:
-            view = self._views[card.path] = change_view(self.report.of(card), self.messages)
+            change = self.report.of(card)
+            view = (change_view(change, self.messages) if self.kept is None
+                    else self.kept.get(card.path, (change,), lambda: change_view(change, self.messages)))
+            self._views[card.path] = view
         return view
 
     def current(self, project: Project) -> ChangeView | None:

@@ -27,7 +27,7 @@ from mltrl_docs.model import Card, Dossier, Project, RequirementKind, Requiremen
 from mltrl_docs.production import Line, ProductionLines, Tenure, production_lines
 from mltrl_docs.references import is_hidden, real_path
 from mltrl_docs.render.acceptance import card_results
-from mltrl_docs.render.autolink import ScopeMatchers
+from mltrl_docs.render.autolink import ScopeMatchers, TermMatcher
 from mltrl_docs.render.badge import embed, project_badge
 from mltrl_docs.render.changes import ChangeViews, SinceShown, entry_views, since_shown
 from mltrl_docs.render.contexts import (
@@ -61,6 +61,7 @@ from mltrl_docs.render.contexts import (
 from mltrl_docs.render.coupling import coupling_graph
 from mltrl_docs.render.exports import badge_uri, matrix_csv_uri, portfolio_csv_uri
 from mltrl_docs.render.feed import history
+from mltrl_docs.render.kept import Kept
 from mltrl_docs.render.matrix import recent_matrix, requirement_matrix, risk_matrix
 from mltrl_docs.render.metrics_chart import metrics_chart
 from mltrl_docs.render.readiness import COUNTS, Comparison, rows
@@ -166,16 +167,19 @@ scripts: a team's file served from the portal's own origin could run script ther
 def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
                include: Collection[str] = OPTIONAL_PAGES, messages: Messages | None = None,
                since: SinceShown | Since | None = None, *, site_url: str | None = None,
-               readiness: Comparison | None = None) -> list[SitePage]:
+               readiness: Comparison | None = None, kept: Kept | None = None) -> list[SitePage]:
     """Every generated page, portfolio first, in a stable order; titles and the words pages
     compute in Python (moves, the timeline's labels, dates on charts) in the site's ``messages``
     (default: English). ``since``: since when the 'What changed' page lists changes (the plugin
     resolves ``changes.since`` once per build; default: the ``DEFAULT_DAYS`` before the build date).
     ``site_url``: the site's address, which the badge snippets on dossier pages start with.
     ``readiness``: the comparison with a previous bundle (``compare.bundle``), shown on the
-    'Readiness changes' page after 'What changed'; None: the site has no such page."""
+    'Readiness changes' page after 'What changed'; None: the site has no such page. ``kept``: what
+    the last build worked out from the same cards (``mkdocs serve``), reused where it still holds."""
     m = messages or english()
-    changes = ChangeViews(ChangeReport(dossier), m)
+    if kept is not None:
+        kept.said_in(m)
+    changes = ChangeViews(ChangeReport(dossier, kept.changes if kept else None), m, kept.views if kept else None)
     projects = sorted(dossier.projects.values(), key=lambda p: p.id)
     by_project = findings_by_project(dossier)
     lines = {project.id: production_lines(project.cards) for project in projects}
@@ -217,7 +221,7 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
         after = next((i + 1 for i, p in enumerate(pages) if p.uri == f"{prefix}/changes.md"), len(pages))
         pages.insert(after, readiness_page(prefix, readiness, m))
     if "glossary" in include and dossier.glossary.entries:
-        pages += glossary_pages(dossier.dossier, dossier.glossary, prefix, m)
+        pages += glossary_pages(dossier.dossier, dossier.glossary, prefix, m, kept)
     by_file: dict[Path, list[Finding]] = {}
     for finding in dossier.findings:
         by_file.setdefault(finding.path, []).append(finding)
@@ -375,13 +379,13 @@ def requirements_context(dossier: CheckedDossier, projects: Sequence[Project]) -
 
 
 def glossary_pages(dossier: Dossier, glossary: Glossary, prefix: str,
-                   messages: Messages | None = None) -> list[SitePage]:
+                   messages: Messages | None = None, kept: Kept | None = None) -> list[SitePage]:
     """The A-Z glossary (with where each term is used) and the by-team view."""
     m = messages or english()
     letters: dict[str, list[Entry]] = {}
     for entry in sorted(glossary.entries, key=lambda e: (e.letter, fold(e.term.term), e.project or "")):
         letters.setdefault(entry.letter, []).append(entry)
-    context = GlossaryContext(glossary, letters, term_usage(dossier, glossary, prefix),
+    context = GlossaryContext(glossary, letters, term_usage(dossier, glossary, prefix, kept),
                               any(entry.builtin for entry in glossary.entries))
     return [
         SitePage(f"{prefix}/glossary/index.md", m.text("page.glossary.title"), "glossary.html", context,
@@ -391,17 +395,22 @@ def glossary_pages(dossier: Dossier, glossary: Glossary, prefix: str,
     ]
 
 
-def term_usage(dossier: Dossier, glossary: Glossary,
-               prefix: str) -> dict[Entry, tuple[tuple[str, tuple[TermUse, ...]], ...]]:
-    """Entry -> the ids of the projects, each with its cards, whose text uses one of its names."""
+def term_usage(dossier: Dossier, glossary: Glossary, prefix: str,
+               kept: Kept | None = None) -> dict[Entry, tuple[tuple[str, tuple[TermUse, ...]], ...]]:
+    """Entry -> the ids of the projects, each with its cards, whose text uses one of its names;
+    ``kept``: what the last build found in each card that is the same (``mkdocs serve``)."""
     usage: dict[Entry, dict[str, list[TermUse]]] = {}
-    matchers = ScopeMatchers(glossary)
+    matchers = kept.matchers(glossary) if kept is not None else ScopeMatchers(glossary)
+    by_anchor = {entry.anchor: entry for entry in glossary.entries}
     for project in sorted(dossier.projects.values(), key=lambda p: p.id):
         matcher = matchers.of(project.id)
         for card in project.cards:
-            for entry in matcher.uses(_card_text(card)):
-                usage.setdefault(entry, {}).setdefault(project.id, []).append(TermUse(card_uri(prefix, card),
-                                                                                      card.level.number))
+            def used(card: Card = card, matcher: TermMatcher = matcher) -> frozenset[str]:
+                return frozenset(entry.anchor for entry in matcher.uses(_card_text(card)))
+            anchors = used() if kept is None else kept.terms.get(card.path, (card, project.id), used)
+            for anchor in anchors:
+                usage.setdefault(by_anchor[anchor], {}).setdefault(project.id, []).append(
+                    TermUse(card_uri(prefix, card), card.level.number))
     return {entry: tuple((p, tuple(cards)) for p, cards in usage[entry].items())
             for entry in glossary.entries if entry in usage}  # in the glossary's order, build after build
 

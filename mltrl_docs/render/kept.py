@@ -1,0 +1,56 @@
+"""What ``site_pages`` keeps from one ``mkdocs serve`` build for the next.
+
+After an edit to one card, most of what the pages' contexts are made of is what the last build
+worked out from the same cards: each card's change from its baseline, that change in words, and
+the glossary terms each card's text uses (a scan of every card's text). ``Kept`` holds them
+(``memo.Memo``), checks once per build that what they were said with (the messages, the
+glossary) is still the same, and drops what a build no longer asks for.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mltrl_docs.changes import CardChange
+from mltrl_docs.glossary import Glossary
+from mltrl_docs.memo import Memo
+from mltrl_docs.messages import Messages
+from mltrl_docs.render.autolink import ScopeMatchers
+from mltrl_docs.render.changes import ChangeView
+
+
+class Kept:
+    """The plugin's, across the rebuilds of one ``mkdocs serve``."""
+
+    def __init__(self) -> None:
+        self.changes: Memo[Path, CardChange] = Memo()
+        self.views: Memo[Path, ChangeView] = Memo()
+        self.terms: Memo[Path, frozenset[str]] = Memo()
+        """By card: the anchors of the glossary entries its text uses (anchors, not entries:
+        each build makes its glossary's entries anew)."""
+        self._messages: Messages | None = None
+        self._glossary: tuple[object, ...] | None = None
+        self._matchers: ScopeMatchers | None = None
+
+    def said_in(self, messages: Messages) -> None:
+        """This build's messages: the views said in others are forgotten."""
+        if self._messages is None or not (self._messages.language == messages.language
+                                          and self._messages.table == messages.table):
+            self.views.clear()
+        self._messages = messages
+
+    def matchers(self, glossary: Glossary) -> ScopeMatchers:
+        """The term matchers of ``glossary``: the last build's (their patterns compiled) while its
+        entries are the same terms under the same anchors; else new ones, and the terms each card
+        uses are found again."""
+        signature = tuple((entry.anchor, entry.term, entry.builtin) for entry in glossary.entries)
+        if self._matchers is None or signature != self._glossary:
+            self._matchers, self._glossary = ScopeMatchers(glossary), signature
+            self.terms.clear()
+        return self._matchers
+
+    def sweep(self) -> None:
+        """End a build: forget the cards it did not show."""
+        self.changes.sweep()
+        self.views.sweep()
+        self.terms.sweep()
