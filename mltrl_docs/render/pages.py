@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from mltrl_docs.bundle.model import readiness_uri
@@ -405,14 +406,19 @@ def term_usage(dossier: Dossier, glossary: Glossary, prefix: str,
     for project in sorted(dossier.projects.values(), key=lambda p: p.id):
         matcher = matchers.of(project.id)
         for card in project.cards:
-            def used(card: Card = card, matcher: TermMatcher = matcher) -> frozenset[str]:
-                return frozenset(entry.anchor for entry in matcher.uses(_card_text(card)))
+            used = partial(_anchors_used, matcher, card)
             anchors = used() if kept is None else kept.terms.get(card.path, (card, project.id), used)
             for anchor in anchors:
                 usage.setdefault(by_anchor[anchor], {}).setdefault(project.id, []).append(
                     TermUse(card_uri(prefix, card), card.level.number))
     return {entry: tuple((p, tuple(cards)) for p, cards in usage[entry].items())
             for entry in glossary.entries if entry in usage}  # in the glossary's order, build after build
+
+
+def _anchors_used(matcher: TermMatcher, card: Card) -> frozenset[str]:
+    """The anchors of the entries whose names the card's text uses (anchors: they name the same
+    entry in the next build's glossary, whose entries are new objects)."""
+    return frozenset(entry.anchor for entry in matcher.uses(_card_text(card)))
 
 
 def _card_text(card: Card) -> str:
