@@ -43,7 +43,6 @@ from mltrl_docs.bundle.site import build_portal
 from mltrl_docs.csp import CONTENT_MARKS
 from mltrl_docs.filecache import FileCache
 from mltrl_docs.findings import FAIL_ON, Finding, Severity, failing
-from mltrl_docs.gcpause import keep_survivors
 from mltrl_docs.messages import Messages, english, load_messages
 from mltrl_docs.references import real_path
 from mltrl_docs.render.exports import export_files
@@ -174,8 +173,6 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         """The findings that fail the build (option ``fail_on``), even without --strict."""
         self.serving = False
         """Running under ``mkdocs serve``: failing findings are reported, the site still served."""
-        self._survivors_kept = False
-        """The first ``serve`` build's objects are out of the garbage collector's scans (``gcpause``)."""
         self.theme_code = _CompiledTemplates()
         """The theme's compiled templates, kept across ``mkdocs serve`` rebuilds (``on_env``)."""
         self.views: Views | None = None
@@ -189,7 +186,6 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         self.serving = command == "serve"
         self.files = FileCache() if self.serving else None
         self.kept = Kept() if self.serving else None
-        self._survivors_kept = False
         self.rendered = Rendered()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -392,11 +388,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """The site is written (so it can be looked at), then the findings ``fail_on`` names fail
-        the build; ``mkdocs serve`` says so and keeps serving. After a server's first build, what
-        it keeps for the rebuilds is left out of the garbage collector's scans (``gcpause``)."""
-        if self.serving and not self._survivors_kept:
-            keep_survivors()
-            self._survivors_kept = True
+        the build; ``mkdocs serve`` says so and keeps serving."""
         if not self.failing:
             return
         tally = " and ".join(counted(n, WORDS[s]) for s in FAIL_ON[self.config.fail_on]

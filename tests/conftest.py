@@ -4,7 +4,6 @@ in a fresh virtual environment (``wheel_venv``); one Chromium per session (``bro
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import io
 import logging
@@ -93,15 +92,6 @@ def card_text(body: str = BODY, **fields: Any) -> str:
     data.update(fields)
     data = {k: v for k, v in data.items() if v is not None}
     return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True) + "---\n" + body
-
-
-@pytest.fixture(autouse=True)
-def _collector_as_found() -> Iterator[None]:
-    """A serve build leaves its objects out of the garbage collector's scans (gcpause.keep_survivors),
-    as a server should; in the test process, every later test's garbage would stay. Undone after each test."""
-    yield
-    if gc.get_freeze_count():
-        gc.unfreeze()
 
 
 @pytest.fixture

@@ -873,28 +873,6 @@ def test_a_dirty_rebuild_writes_only_the_generated_pages_that_changed(site_with,
     assert "One more line." in (site / "R11.1" / "L2-2026-06-08" / "index.html").read_text(encoding="utf-8")
 
 
-def test_a_servers_first_build_leaves_what_it_keeps_out_of_the_collectors_scans(site_with) -> None:
-    """After serve's first build, what every rebuild reuses is frozen (a full collection rescanned it
-    on most rebuilds: 0.23 s of 1.5 s at 1,000 cards); a build that is not served leaves the
-    collector as it found it, and a rebuild does not freeze again."""
-    import gc
-
-    root = site_with({})
-    config = root / "mkdocs.yml"
-    command = [sys.executable, "-c", "import gc, sys; from mkdocs.__main__ import cli; "
-               "sys.argv = ['mkdocs', 'build', '-q', '-f', sys.argv[1], '-d', sys.argv[2]]\n"
-               "try: cli()\nexcept SystemExit: pass\nprint(gc.get_freeze_count())", str(config), str(root / "built")]
-    built = subprocess.run(command, capture_output=True, text=True, timeout=300,
-                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    assert built.stdout.split()[-1] == "0", built.stderr[-2000:]
-    _serve_build(config, root / "served", first=True)
-    frozen = gc.get_freeze_count()
-    assert frozen > 10_000
-    gc.unfreeze()
-    _serve_build(config, root / "served")
-    assert gc.get_freeze_count() == 0
-
-
 def test_serve_compiles_the_themes_templates_once(site_with, monkeypatch: pytest.MonkeyPatch) -> None:
     """MkDocs makes a new Jinja environment for every rebuild; the plugin keeps the theme's compiled
     templates, checked against their source, so a rebuild compiles only what changed."""
