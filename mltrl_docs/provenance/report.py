@@ -6,10 +6,11 @@ says where HEAD is and which files differ from it. When the cache holds that HEA
 else is asked; when it holds an earlier HEAD of the same history, only the commits since are
 read and joined to it (``walk``'s ``older``). Otherwise one ``git log --raw`` over the sources
 lists every commit with the files it changed (the histories, and the blobs that tell whether a
-card's changes compose), beside one ``git ls-files``. Then a decision line is traced back through the ``-U0`` patches
-of just the changes it passes through, read in a few ``git log --no-walk`` rounds of named
-commits (the newest change of each card first): a line is usually answered by its card's
-newest change or two, and patching the whole history costs more than the rest of the read.
+card's changes compose), beside one ``git ls-files``. Then a decision line is traced back
+through the ``-U0`` patches of just the changes it passes through, read in a few ``git log
+--no-walk`` rounds of named commits (the newest change of each card first): a line is usually
+answered by its card's newest change or two, and patching the whole history costs more than
+the rest of the read.
 Only a card edited locally, or whose history a merge changed, gets a ``git blame`` of its own.
 
 Outside git there is no provenance and nothing to report: a site read from a tarball is not
