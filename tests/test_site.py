@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,6 +24,14 @@ class _Resources(HTMLParser):
         for name, value in attrs:
             if name == wanted and value:
                 self.urls.append(value)
+
+
+def html_as_of(page: Path) -> str:
+    """The day a generated page says the site is as of (its "As of" line)."""
+    html = page.read_text(encoding="utf-8")
+    found = re.search(r'class="mltrl-as-of"><small>[^<]*<time datetime="([0-9-]{10})"', html)
+    assert found is not None, f"{page} says no as-of date"
+    return found.group(1)
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +69,10 @@ def test_the_review_board_is_built_only_from_views(site: Path) -> None:
     assert "mltrl-view-error" not in page.classes
     sections = {part.split('"', 2)[1]: part for part in html.split('<h2 id=')[1:]}
     stuck = sections["projects-stuck-at-a-level"]
-    assert "P07.1" in stuck and "443 days" in stuck and "P04.3" not in stuck  # only neuropath sat a year
+    # Days count to the day the site was built (the example sets no build_date), as every page says.
+    built = dt.date.fromisoformat(html_as_of(site / "dossier" / "index.html"))
+    days = (built - dt.date(2025, 9, 15)).days  # neuropath's current card, L6-2025-09-15
+    assert "P07.1" in stuck and f"{days:,} days" in stuck and "P04.3" not in stuck  # only neuropath sat a year
     coupled = sections["coupled-systems-limited-by-one-component"]
     assert "P12.2" in coupled and "R02.1" in coupled
     waiting = sections["reviews-waiting"]
