@@ -168,6 +168,15 @@ def control_hint(char: str) -> str:
     return f"remove the invisible control character U+{ord(char):04X}"
 
 
+def isolated(text: str) -> str:
+    """``text`` wrapped in a bidirectional isolate (U+2068 ... U+2069) when it holds a bidirectional
+    control: an override a team wrote (the check warns about it) then reorders only that text, never
+    the words a page or message puts after it."""
+    if not text.isascii() and BIDI.search(text):
+        return "\u2068" + text + "\u2069"
+    return text
+
+
 def bidi_message(char: str) -> str:
     return (f"bidirectional control character {char_name(char)}: "
             "text may display in a different order from how it reads")

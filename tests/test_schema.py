@@ -407,6 +407,33 @@ def test_format_1_1_files_take_the_fast_path() -> None:
     assert fast_accepts("glossary", glossary)
 
 
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_the_fast_path_formats_no_message_and_still_says_no(name: str) -> None:
+    """fastjsonschema's code fills each ``no``'s path in with ``**locals()`` (hundreds of locals), and
+    valid cards take ``no`` branches of ``if`` and ``anyOf``: the fast path is compiled without it, as
+    the schema's own function, and still rejects what breaks the schema."""
+    from mltrl_docs.schema import _fast_validator, fast_accepts
+
+    validator = _fast_validator(name)
+    assert validator.func.__name__.startswith("validate_urn_mltrl_docs_schema_" + name.replace("-", "_"))
+    assert "locals" not in validator.func.__code__.co_names
+    assert not fast_accepts(name, read_yaml("unknown_key_of_no_schema: 1\n"))
+
+
+def test_the_fast_path_takes_criteria_with_and_without_tests_and_rejects_a_mixed_one() -> None:
+    """The ``if``/``then``/``else`` of an acceptance criterion, on the fast path as in jsonschema."""
+    from mltrl_docs.schema import fast_accepts
+
+    value = {"metric": "F1", "op": ">=", "value": 0.7, "source": "m.json", "select": "f1"}
+    tests = {"tests": "junit.xml", "select": "tests.test_mask"}
+    requirement = {**REQUIREMENT, "acceptance": [value, tests]}
+    assert fast_accepts("level-card", _card_document(mltrl=1.2, requirements=[requirement]))
+    for mixed in ({**tests, "source": "m.json"}, {**value, "tests": "junit.xml"}, {"metric": "F1", "op": ">="}):
+        document = _card_document(mltrl=1.2, requirements=[{**REQUIREMENT, "acceptance": [mixed]}])
+        assert not fast_accepts("level-card", document)
+        assert check("level-card", document, Path("c.md"), Position(1, 1)), mixed
+
+
 @pytest.mark.parametrize("fields,field", [
     ({"level": 3.0}, "level"),
     ({"requirements": [{**REQUIREMENT, "risk": {"likelihood": 2.0, "impact": 3}}]}, "requirements[0].risk.likelihood"),

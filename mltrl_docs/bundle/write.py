@@ -215,9 +215,13 @@ class _Writer:
                          requirements=[_requirement(card, r, checked) for r in card.requirements])
         else:
             entry.update(status=None, earned_level=None, current=False, approved=False, requirements=[])
+        seen: set[Path] = set()  # a card's criteria mostly cite the same one or two files
         for cited in card.cited():
             ref = cited.reference
-            if ref.is_url or ref.resolved is None or not ref.resolved.is_file():
+            if ref.is_url or ref.resolved is None or ref.resolved in seen:
+                continue
+            seen.add(ref.resolved)
+            if not ref.resolved.is_file():
                 continue
             target = self.name(ref.resolved)
             if target is None:

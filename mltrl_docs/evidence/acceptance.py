@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import math
 import stat
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from mltrl_docs.evidence.readers import (
     MAX_EVIDENCE_BYTES,
@@ -154,8 +155,10 @@ def judge(card: Card, requirement: Requirement, criterion: Acceptance, files: _F
     return _with(base, reader=name, measured=measured, passed=criterion.op.holds(measured, criterion.value))
 
 
-def _with(base: AcceptanceResult, **changes: object) -> AcceptanceResult:
-    return replace(base, **changes)  # type: ignore[arg-type]
+def _with(base: AcceptanceResult, **judged: Any) -> AcceptanceResult:
+    """``base`` (a criterion and where it is written, nothing judged yet) with what was judged:
+    made directly: ``dataclasses.replace`` looks every field up by name, once per criterion."""
+    return AcceptanceResult(base.criterion, base.path, base.position, **judged)
 
 
 def _unjudged(base: AcceptanceResult, problem: str, key: str, reader: str | None,

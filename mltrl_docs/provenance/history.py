@@ -46,6 +46,11 @@ class Commit:
         """The hash's first seven digits, as pages name a commit."""
         return self.sha[:7]
 
+    @property
+    def day(self) -> dt.date:
+        """The day the change was written, in its author's time zone, as pages date a commit."""
+        return self.authored.date()
+
 
 @dataclass(frozen=True, slots=True)
 class FileHistory:

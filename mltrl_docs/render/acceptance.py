@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from mltrl_docs.evidence import AcceptanceResult, EvidenceReport, RequirementEvidence, TestCounts, Verdict, number_text
+from mltrl_docs.frontmatter import isolated
 from mltrl_docs.messages import Messages, english
 from mltrl_docs.model import Card, Reference, Requirement
 
@@ -36,8 +37,12 @@ class CriterionLine:
     """The evidence file as the card names it (pages link it where the site publishes it)."""
     problem: str | None
     """Why it could not be judged (the check's words, as its findings say it)."""
-    tests: bool = False
+    tests: bool
     """A test criterion (JUnit XML): ``measured`` is the selected tests' outcomes."""
+    said: str
+    """The line's words: what it measures, against which threshold, and what was measured
+    (``acceptance.line``, or ``acceptance.line.tests``), with no break inside the threshold or
+    the measured value. Said once here: a card page shows thousands of these."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +97,20 @@ def criterion_line(result: AcceptanceResult, messages: Messages | None = None) -
     else:
         measured = m.text("acceptance.measured.not_read")
     verdict = Verdict.UNKNOWN if result.passed is None else Verdict.PASSED if result.passed else Verdict.FAILED
-    return CriterionLine(result, criterion.metric or criterion.select or criterion.source.target, criterion.slice,
-                         threshold, measured, verdict, criterion.source, result.problem, criterion.tests)
+    metric = criterion.metric or criterion.select or criterion.source.target
+    what = (m.text("acceptance.metric_slice", metric=isolated(metric), slice=isolated(criterion.slice))
+            if criterion.slice else isolated(metric))
+    if criterion.tests:
+        said = m.text("acceptance.line.tests", metric=what, measured=unbroken(measured))
+    else:
+        said = m.text("acceptance.line", metric=what, threshold=unbroken(threshold), measured=unbroken(measured))
+    return CriterionLine(result, metric, criterion.slice, threshold, measured, verdict, criterion.source,
+                         result.problem, criterion.tests, said)
+
+
+def unbroken(text: str) -> str:
+    """``text`` with no-break spaces, kept on one line wherever it falls: ``>= 0.7 s``, ``1.0.0 → 1.1.0``."""
+    return text.replace(" ", "\u00a0")
 
 
 def card_results(card: Card, report: EvidenceReport,

@@ -33,11 +33,12 @@ from mltrl_docs.changes import (
 )
 from mltrl_docs.dossier import CheckedDossier
 from mltrl_docs.evidence import AcceptanceResult, Verdict, number_text
+from mltrl_docs.frontmatter import isolated
 from mltrl_docs.memo import Memo
-from mltrl_docs.messages import Messages, english
+from mltrl_docs.messages import Messages, english, value_key
 from mltrl_docs.model import Acceptance, Card, Project
 from mltrl_docs.provenance import ProvenanceReport
-from mltrl_docs.render.acceptance import counts_text
+from mltrl_docs.render.acceptance import counts_text, unbroken
 from mltrl_docs.render.transitions import move
 
 SECTION_ANCHOR = "changes-since-approved"
@@ -98,9 +99,9 @@ class CriterionChange:
     """Met, missed or not judged (``unknown``), before and after (None: no such criterion then)."""
     evidence: Changed[str] | None
     """The evidence file as the card names it, when it changed (empty: none)."""
-    shown: str
-    """For an added or removed criterion: its threshold and measured value as it stands ("needs >= 0.7,
-    measured 0.73"), in the site's language; empty for a changed one (its pairs say it)."""
+    said: str
+    """For an added or removed criterion, its line as it stands ("criterion added: F1, needs >= 0.7,
+    measured 0.73"), in the site's language, said once; empty for a changed one (its pairs say it)."""
 
     @property
     def kind(self) -> ChangeKind:
@@ -141,6 +142,15 @@ class Counts:
 
 
 @dataclass(frozen=True, slots=True)
+class Fact:
+    """A card-wide value that changed (level, status, versions), said once: pages list it as
+    "label: before → after" wherever the change is shown."""
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class ChangeView:
     """A card against its project's previous approved card, in words (``change.baseline`` None:
     there is none, so everything on the card is new)."""
@@ -152,6 +162,9 @@ class ChangeView:
     summary: str
     """``counts`` in one line of the site's language (``summary_text``), said once for the card page,
     the dossier, the packet and the 'What changed' page; empty when nothing is counted."""
+    facts: tuple[Fact, ...]
+    """Level, status and versions before and after, those that changed (``facts_of``), said once for
+    the same pages: the 'What changed' page of a large portfolio lists thousands."""
 
     @property
     def card(self) -> Card:
@@ -250,7 +263,27 @@ def change_view(change: CardChange, messages: Messages | None = None) -> ChangeV
         sum(r.kind is ChangeKind.CHANGED for r in change.requirements),
         len(change.sections), sum(d.added for d in change.sections), sum(d.removed for d in change.sections),
         len(change.reviewers))
-    return ChangeView(change, requirements, sections, counts, summary_text(counts, m))
+    return ChangeView(change, requirements, sections, counts, summary_text(counts, m), facts_of(change, m))
+
+
+def facts_of(change: CardChange, messages: Messages) -> tuple[Fact, ...]:
+    """The card-wide values that changed, in words: "Level: L1 → L2", "Status: approved → in-review",
+    "Versions: code 1.0.0 → 1.1.0; model none → 0.1.0" (a version's change kept on one line)."""
+    none = messages.text("changes.none")
+    facts: list[Fact] = []
+    if change.level:
+        before = none if change.level.before is None else f"L{change.level.before}"
+        facts.append(Fact(messages.text("changes.field.level"), f"{before} → L{change.level.after}"))
+    if change.status:
+        before, after = (none if s is None else messages.text(value_key(s))
+                         for s in (change.status.before, change.status.after))
+        facts.append(Fact(messages.text("changes.field.status"), f"{before} → {after}"))
+    if change.versions:
+        facts.append(Fact(messages.text("changes.field.versions"), "; ".join(
+            messages.text(f"changes.version.{v.name}") + " "
+            + unbroken(f"{isolated(v.before) if v.before else none} → {isolated(v.after) if v.after else none}")
+            for v in change.versions)))
+    return tuple(facts)
 
 
 def summary_text(counts: Counts, messages: Messages) -> str:
@@ -319,7 +352,8 @@ def _criterion(change: AcceptanceChange, messages: Messages) -> CriterionChange:
     criterion = change.after or change.before
     assert criterion is not None
     before_verdict, after_verdict = _verdict(change.before_result), _verdict(change.after_result)
-    shown = ""
+    metric = criterion.metric or criterion.select or criterion.source.target
+    shown = said = ""
     if change.kind is not ChangeKind.CHANGED:
         result = change.after_result or change.before_result
         threshold, measured = _threshold(criterion), _measured(result, messages)
@@ -327,8 +361,11 @@ def _criterion(change: AcceptanceChange, messages: Messages) -> CriterionChange:
             shown = messages.text("changes.criterion.tests", measured=measured or "-")
         elif threshold:
             shown = messages.text("changes.criterion.shown", threshold=threshold, measured=measured or "-")
+        what = (messages.text("acceptance.metric_slice", metric=isolated(metric), slice=isolated(criterion.slice))
+                if criterion.slice else isolated(metric))
+        said = messages.text(f"changes.criterion.{change.kind.value}", metric=what, shown=shown)
     return CriterionChange(
-        change, criterion.metric or criterion.select or criterion.source.target, criterion.slice,
+        change, metric, criterion.slice,
         _pair(_threshold(change.before), _threshold(change.after)) if change.kind is ChangeKind.CHANGED else None,
         _pair(_measured(change.before_result, messages), _measured(change.after_result, messages))
         if change.kind is ChangeKind.CHANGED else None,
@@ -336,7 +373,7 @@ def _criterion(change: AcceptanceChange, messages: Messages) -> CriterionChange:
         else Changed(before_verdict, after_verdict),
         _pair(change.before.source.target if change.before else "", change.after.source.target if change.after else "")
         if change.kind is ChangeKind.CHANGED else None,
-        shown)
+        said)
 
 
 # --- the 'What changed' list -----------------------------------------------------------

@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from mltrl_docs.frontmatter import BIDI
+from mltrl_docs.frontmatter import isolated
 from mltrl_docs.glossary import Entry, Glossary, LinkMode
 from mltrl_docs.levels import LEVELS, Phase
 from mltrl_docs.messages import Messages, english, value_key
@@ -157,8 +157,8 @@ def isolate_bidi(value: object) -> object:
     """Every value printed by a template, as Jinja's ``finalize``: a text holding bidirectional
     controls is wrapped in an isolate (U+2068 ... U+2069), so an override a team wrote (the
     check warns about it) reorders only that value, never the page's own words after it."""
-    if isinstance(value, str) and not value.isascii() and not isinstance(value, Markup) and BIDI.search(value):
-        return "\u2068" + value + "\u2069"
+    if isinstance(value, str) and not value.isascii() and not isinstance(value, Markup):
+        return isolated(value)
     return value
 
 

@@ -111,6 +111,24 @@ def test_the_card_context_holds_each_requirements_criteria_in_words(example: Che
     assert tests.tests and tests.threshold == "" and tests.measured == "4 passed, 1 failed"
     assert tests.verdict is Verdict.FAILED and not acceptance[4].contradicts  # declared in-progress
     assert tests.evidence.target == "evidence/tests.xml"
+    # Each line's words are said once, for templates to place; no break inside a threshold or a value.
+    nbsp = "\u00a0"
+    assert thin.said == f"cirrus F1 on slice thin cirrus: needs >={nbsp}0.7, measured 0.73"
+    assert latency.said == f"batch latency: needs <{nbsp}10{nbsp}s, measured 7.8{nbsp}s"
+    assert tests.said == f"resume tests: 4{nbsp}passed,{nbsp}1{nbsp}failed (every selected test must pass)"
+
+
+def test_a_metric_with_a_bidirectional_override_reorders_only_itself() -> None:
+    from mltrl_docs.evidence import AcceptanceResult
+    from mltrl_docs.findings import Position
+    from mltrl_docs.model import Acceptance, Comparison, Reference
+    from mltrl_docs.render.acceptance import criterion_line
+
+    source = Reference("m.json", is_url=False, resolved=Path("/d/m.json"))
+    criterion = Acceptance(source=source, index=0, tests=False, metric="F1\u202e", op=Comparison(">="), value=0.7,
+                           select="f1", slice="north\u202e", unit=None, note=None, sha256=None)
+    line = criterion_line(AcceptanceResult(criterion, (), Position(1, 1), measured=0.8, passed=True))
+    assert line.said.startswith("\u2068F1\u202e\u2069 on slice \u2068north\u202e\u2069: needs")
 
 
 def test_counts_are_said_in_the_sites_language() -> None:

@@ -150,6 +150,30 @@ def test_the_card_context_holds_every_kind_of_change(dossier: CheckedDossier) ->
     assert view.summary == ("1 requirement added · 1 requirement removed · 2 requirements changed · 2 reviewers or "
                             "decisions changed · 3 body sections changed (4 lines added, 2 removed)")
     assert model.size == "3 lines added, 1 removed"
+    # Level, status and versions are said once, for every page that shows the change; a version's
+    # change stays on one line (no-break spaces), and the removed requirement's criteria too.
+    assert [(f.label, f.text) for f in view.facts] == [
+        ("Level", "L1 → L2"), ("Status", "approved → in-review"),
+        ("Versions", "code 1.0.0\u00a0→\u00a01.1.0; model none\u00a0→\u00a00.1.0")]
+
+
+def test_facts_and_criteria_are_said_in_the_sites_language_with_card_text_isolated(dossier: CheckedDossier) -> None:
+    from mltrl_docs.changes import VersionChange
+    from mltrl_docs.render.changes import _criterion, facts_of
+
+    view = pages_of(dossier)["dossier/C1/L2-2024-06-01.md"].context.change
+    german = facts_of(view.change, messages_for("de"))
+    assert [(f.label, f.text) for f in german][:2] == [("Stufe", "L1 → L2"), ("Status", "freigegeben → im Review")]
+    assert german[2].text.startswith("Code 1.0.0\u00a0→\u00a01.1.0; Modell keine\u00a0→")
+    # A version a team wrote with a bidirectional override is isolated: it reorders only itself.
+    hostile = replace(view.change, versions=(VersionChange("code", "1.0\u202e", "2.0"),))
+    assert facts_of(hostile, messages_for("en"))[-1].text == "code \u20681.0\u202e\u2069\u00a0→\u00a02.0"
+    # An added criterion's whole line; a changed one says it in pairs instead.
+    one = next(r for r in view.requirements if r.change.id == "1")
+    (changed,) = one.criteria
+    assert changed.said == ""
+    added = _criterion(replace(changed.change, before=None, before_result=None), messages_for("en"))
+    assert added.said == "criterion added: f1, needs >= 0.8, measured 0.75"
 
 
 def test_the_card_page_says_each_change_in_words_and_marks_each_diff_line(dossier: CheckedDossier) -> None:
