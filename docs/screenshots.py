@@ -1,6 +1,7 @@
 """Take the README's screenshots of the example dossier: ``python docs/screenshots.py`` after
 ``mkdocs build`` (it reads ``site/``; ``python docs/screenshots.py SITE OUT`` reads and writes
-elsewhere). Chromium through Playwright, as the browser tests use it.
+elsewhere). Chromium through Playwright, as the browser tests use it, and poppler's ``pdftoppm`` for the
+printed page (Debian: ``apt-get install chromium poppler-utils``).
 
 Written to ``docs/images/``: the portfolio (laptop, light), a dossier (laptop, dark), the same
 dossier on a phone, and the first printed A4 page of a review packet.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,11 +23,15 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "images"
 CHROMIUM = "/usr/bin/chromium"
+PDFTOPPM = "pdftoppm"
 
 
 def main(site: Path = ROOT / "site", out: Path = OUT) -> None:
     if not (site / "dossier" / "index.html").is_file():
         sys.exit(f"{site}: no built dossier; run `mkdocs build` first")
+    if shutil.which(PDFTOPPM) is None:
+        sys.exit(f"{PDFTOPPM} is not installed: it makes the printed packet's first page a PNG "
+                 "(Debian: apt-get install poppler-utils)")
     out.mkdir(parents=True, exist_ok=True)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
     http.server.SimpleHTTPRequestHandler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
@@ -49,7 +55,7 @@ def main(site: Path = ROOT / "site", out: Path = OUT) -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 pdf = Path(tmp) / "packet.pdf"
                 page.pdf(path=str(pdf), format="A4", print_background=True)
-                subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                subprocess.run([PDFTOPPM, "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
                                 str(out / "packet-a4")], check=True)
             browser.close()
     finally:

@@ -25,6 +25,7 @@ import yaml
 from browser_support import (
     ARTIFACTS,
     ENV,
+    REQUIRED,
     STATUS_WORDS,
     Site,
     Visit,
@@ -864,6 +865,8 @@ def test_a_pages_tags_show_once_with_or_without_materials_tags_plugin(browser, s
     assert (ours, sorted(material)) == (([], sorted(tags)) if listed else (tags, [])), shown
 
 
+@pytest.mark.skipif(shutil.which("pdftoppm") is None and not REQUIRED,
+                    reason="needs poppler's pdftoppm (Debian: poppler-utils), which .ci/run installs")
 def test_the_readme_screenshots_are_retaken_by_the_script_it_names(example: Path, tmp_path: Path) -> None:
     """``python docs/screenshots.py SITE OUT`` (the README's command) takes the four screenshots the README
     shows, at the sizes it says, and the README's images are the ones the script writes."""

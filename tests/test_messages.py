@@ -17,6 +17,7 @@ from conftest import REPO
 from mltrl_docs.changes import ChangeKind
 from mltrl_docs.checklist import Part
 from mltrl_docs.dossier import build_dossier
+from mltrl_docs.evidence import Verdict
 from mltrl_docs.findings import Severity
 from mltrl_docs.levels import LEVELS, Phase
 from mltrl_docs.messages import (
@@ -116,6 +117,7 @@ def test_every_key_the_code_and_templates_use_exists() -> None:
     built |= {f"metrics.{part}.{kind}" for part in ("kind", "meaning") for kind in [*SwitchbackKind, "unnamed"]}
     built |= {f"changes.{part}.{kind.value}" for part in ("kind", "criterion") for kind in ChangeKind}
     built |= {f"changes.version.{name}" for name in ("code", "model", "data")}
+    built |= {f"acceptance.verdict.{verdict.value}" for verdict in Verdict}
     built |= {f"changes.since.{kind}" for kind in ("ref", "days", "date")}
     built |= {f"changes.unseen.{kind}" for kind in ("no_git", "shallow", "truncated")}  # render.changes.Note keys
     built |= {f"changes.fallback.{kind}" for kind in ("default", "horizon")}
