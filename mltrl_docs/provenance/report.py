@@ -425,17 +425,20 @@ class _Reader:
             self.errors.append(_tidy(result.error or "git log failed", self.root))
             return set(wanted)
         patched: dict[str, list[Change]] = {}
+        by_path: dict[tuple[str, str], list[Change]] = {}
+        """The same changes by commit and path: a commit that touched every card is looked up, not scanned, per card."""
         for entry in parse_log(result.out, marker):
             patched.setdefault(entry.commit.sha, []).extend(entry.changes)
+            for change in entry.changes:
+                by_path.setdefault((entry.commit.sha, change.path), []).append(change)
         failed: set[str] = set()
         for rel, indexes in wanted.items():
             track = tracks[rel]
             for index in indexes:
                 commit, change = track.changes[index]
                 # A change read from the cache has no path or blobs: it is the commit's change that follows on.
-                read = [candidate for candidate in patched.get(commit.sha, ())
-                        if (not change.path or candidate.path == change.path)
-                        and follows(track, index, candidate, blobs.get(rel, ""))]
+                candidates = by_path.get((commit.sha, change.path), ()) if change.path else patched.get(commit.sha, ())
+                read = [candidate for candidate in candidates if follows(track, index, candidate, blobs.get(rel, ""))]
                 if len(read) != 1 or read[0].hunks is None:
                     failed.add(rel)
                     break
