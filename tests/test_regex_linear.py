@@ -140,6 +140,10 @@ AUDITED: dict[tuple[str, str], str] = {
     ("schema.py", r"""^(['"])(?P<name>.*)\1 is a required property$"""):
         "matched at one start on jsonschema's message; one backtrack over it",
     ("schema.py", "p"): "the patternProperties of the shipped schemas, audited in SCHEMA_PATTERNS",
+    ("provenance/history.py", rb":[0-7]+ [0-7]+ ([0-9a-f]+) ([0-9a-f]+) ([A-Z])[0-9]*\x00([^\x00]*)\x00"):
+        "matched at one start; each run of a class ends at a character outside it",
+    ("provenance/history.py", rb"\n@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@"):
+        "anchored at a newline, digit runs ended by fixed characters, one run each",
     ("schema.py", 'pattern[:-1] + r"\\Z" if ends else pattern'):
         "the 'pattern' keywords of the shipped schemas (audited in SCHEMA_PATTERNS), with a final $ made \\Z",
     ("schema.py", r"(?<!e\.g)(?<!i\.e)\.\s+(?=[A-Z])"):

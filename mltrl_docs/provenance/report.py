@@ -58,6 +58,7 @@ from mltrl_docs.provenance.history import (
     follows,
     log_arguments,
     parse_log,
+    parse_patches,
     patch_arguments,
     unread,
     walk,
@@ -412,7 +413,7 @@ class _Reader:
     def _read_patches(self, wanted: Mapping[str, list[int]], tracks: Mapping[str, Track],
                       blobs: Mapping[str, str]) -> set[str]:
         """Read the ``-U0`` patches of the changes ``wanted`` (file -> indexes in its track, in
-        order), in one ``git log`` of just their commits; the files whose patches did not come
+        order), in one ``git diff-tree`` of just their commits; the files whose patches did not come
         (git failed, or showed the change otherwise, as a rename the log paired differently)."""
         marker = secrets.token_hex(8)
         shas = dict.fromkeys(tracks[rel].changes[index][0].sha for rel, indexes in wanted.items() for index in indexes)
@@ -422,15 +423,14 @@ class _Reader:
         result = git(self.root, [*patch_arguments(marker), "--", *specs], LOG_TIMEOUT,
                      stdin="".join(sha + "\n" for sha in shas).encode("ascii"))
         if result.out is None:
-            self.errors.append(_tidy(result.error or "git log failed", self.root))
+            self.errors.append(_tidy(result.error or "git diff-tree failed", self.root))
             return set(wanted)
-        patched: dict[str, list[Change]] = {}
+        patched = parse_patches(result.out, marker)
         by_path: dict[tuple[str, str], list[Change]] = {}
         """The same changes by commit and path: a commit that touched every card is looked up, not scanned, per card."""
-        for entry in parse_log(result.out, marker):
-            patched.setdefault(entry.commit.sha, []).extend(entry.changes)
-            for change in entry.changes:
-                by_path.setdefault((entry.commit.sha, change.path), []).append(change)
+        for sha, changes in patched.items():
+            for change in changes:
+                by_path.setdefault((sha, change.path), []).append(change)
         failed: set[str] = set()
         for rel, indexes in wanted.items():
             track = tracks[rel]

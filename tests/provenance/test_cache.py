@@ -59,7 +59,7 @@ def test_a_new_commit_is_read_on_top_of_the_cache(repo: Repo, tmp_path: Path, mo
     calls = count_git(monkeypatch)
     report = provenance(loaded, tmp_path / "cache")
     # Only the commit since the cached HEAD, and the one patch its changed decision line needs.
-    assert sorted(calls) == ["log", "log", "ls-files", "merge-base", "rev-parse", "status"]
+    assert sorted(calls) == ["diff-tree", "log", "ls-files", "merge-base", "rev-parse", "status"]
     assert summary(report) == summary(provenance(loaded))  # as a build without a cache reads it
     card = next(card for card in loaded.cards if card.project_id == "C1")
     history = report.file(card.path)
@@ -136,7 +136,8 @@ def test_a_history_rewritten_since_the_cache_is_read_again_whole(repo: Repo, tmp
     loaded = dossier(repo.root / "dossiers")
     calls = count_git(monkeypatch)
     report = provenance(loaded, tmp_path / "cache")
-    assert calls.count("merge-base") == 1 and calls.count("log") == 2  # not an ancestor: the whole log, one patch
+    # Not an ancestor: the whole log again, then one patch.
+    assert calls.count("merge-base") == 1 and calls.count("log") == 1 and calls.count("diff-tree") == 1
     assert summary(report) == summary(provenance(loaded))
     assert all(commit.subject != "To be reset" for history in report.histories.values() for commit in history.commits)
 

@@ -16,6 +16,7 @@ from mltrl_docs.provenance.history import (
     attribute,
     log_arguments,
     parse_log,
+    parse_patches,
     patch_arguments,
     unread,
     walk,
@@ -50,8 +51,8 @@ def test_paths_with_spaces_unicode_and_newlines_are_read_whole(tmp_path: Path) -
     assert renamed.hunks is None  # the log reads no patch
     patched = git(repo.root, [*patch_arguments("m4rk"), "--", literal("d")], stdin=(second + "\n").encode()).out
     assert patched is not None
-    (entry,) = parse_log(patched, "m4rk")
-    renamed = next(change for change in entry.changes if change.status == "R")
+    (changes,) = parse_patches(patched, "m4rk").values()
+    renamed = next(change for change in changes if change.status == "R")
     assert (renamed.old_path, renamed.path) == ("d/a b/é\nnew line.md", "d/moved\t.md")
     assert renamed.hunks == ()  # a pure rename has no hunks
     tracks = walk(entries, frozenset())
@@ -217,7 +218,7 @@ def test_lines_traced_through_random_edits_agree_with_git_blame(tmp_path: Path, 
     shas = "".join(commit.sha + "\n" for commit, _ in track.changes)
     patched = git(repo.root, [*patch_arguments("m"), "--", markdown_pathspec("d")], stdin=shas.encode()).out
     assert patched is not None
-    read = {(entry.commit.sha, change.path): change for entry in parse_log(patched, "m") for change in entry.changes}
+    read = {(sha, change.path): change for sha, changes in parse_patches(patched, "m").items() for change in changes}
     track.changes = [(commit, read[commit.sha, change.path]) for commit, change in track.changes]
     every = range(1, len(lines) + 1)
     ours = attribute(track, index.split()[1].decode(), every)

@@ -253,7 +253,8 @@ def test_a_decision_recorded_long_ago_is_traced_back_through_only_the_patches_it
     loaded = dossier(repo.root / "dossiers")
     calls = count_git(monkeypatch)
     report = provenance(loaded)
-    assert calls.count("log") == 5 and "blame" not in calls  # the history, then rounds of 1, 1, 2 and 4 changes
+    # The history, then patches in rounds of 1, 1, 2 and 4 changes.
+    assert calls.count("log") == 1 and calls.count("diff-tree") == 4 and "blame" not in calls
     first, second = sorted(loaded.cards, key=lambda c: c.project_id)
     (lin,) = report.decisions(first)
     (recorded,) = report.decisions(second)
@@ -320,7 +321,7 @@ def test_a_patch_git_does_not_give_leaves_the_card_to_git_blame(repo: Repo, monk
     real = subprocess.run
 
     def run(args: list[str], **kwargs: object) -> object:
-        if "--no-walk=unsorted" in args:
+        if "diff-tree" in args:
             return subprocess.CompletedProcess(args, 128, b"", b"fatal: bad object\n")
         return real(args, **kwargs)  # type: ignore[call-overload]
 
@@ -330,7 +331,7 @@ def test_a_patch_git_does_not_give_leaves_the_card_to_git_blame(repo: Repo, monk
     (found,) = report.decisions(only_card(loaded))
     assert found is not None and found.commit is not None and found.commit.sha == approved
     (finding,) = report.findings
-    assert "git log failed (fatal: bad object)" in finding.message
+    assert "git diff-tree failed (fatal: bad object)" in finding.message
 
 
 def test_a_merge_that_changed_a_card_is_left_to_git_blame(repo: Repo) -> None:
