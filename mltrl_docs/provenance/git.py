@@ -3,8 +3,8 @@
 Cards come from many teams' repositories, so git is run as a reader that changes nothing
 and fetches nothing: no index lock (``GIT_OPTIONAL_LOCKS=0``), no prompt, no lazy fetch of
 a partial clone's missing objects (every transport is refused), messages in English, and the
-few settings that change what ``log``, ``status`` and ``blame`` print pinned on the command
-line, so a user's ``~/.gitconfig`` cannot change what is parsed here.
+few settings that change what ``log``, ``diff-tree``, ``status`` and ``blame`` print pinned on the
+command line, so a user's ``~/.gitconfig`` cannot change what is parsed here.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from pathlib import Path
 QUICK_TIMEOUT = 10.0
 """Seconds for ``rev-parse``, ``status`` and ``ls-files`` (a cold, huge working tree is slow)."""
 LOG_TIMEOUT = 120.0
-"""Seconds for one ``git log`` over a repository's sources (15,000 commits take about 2 s)."""
+"""Seconds for one ``git log`` over a repository's sources (15,000 commits take about 2 s), or one
+``git diff-tree`` of the commits a round of patches names."""
 BLAME_TIMEOUT = 20.0
 """Seconds for one ``git blame`` (it walks the whole commit graph: 0.3 s at 15,000 commits)."""
 

@@ -310,6 +310,37 @@ def _lines_matching_a_bulk_commit(repo: Repo, count: int) -> int:
     return lines
 
 
+def test_a_repository_configured_to_print_otherwise_is_read_the_same(repo: Repo) -> None:
+    """Settings a team may have that change what git prints (context lines, hunks merged across
+    a gap, another diff algorithm, prefixes, colour, quoting, a default log format, renames off)
+    do not change what the history says: the patches are read with plumbing and pinned options."""
+    card = "dossiers/p/L2.md"
+    lines = [f"Line {number}." for number in range(30)]
+    repo.card(card, title="Start", reviewers=reviewers(("Lin Chen", "pending")), body="\n".join(lines))
+    repo.commit("Start", when=MONDAY)
+    repo.card(card, title="Start", reviewers=reviewers(("Lin Chen", "approved")), body="\n".join(lines))
+    approved = repo.commit("Approve", who="Lin Chen", when=TUESDAY)
+    lines[3], lines[25] = "Line three, edited.", "Line twenty-five, edited."
+    repo.card(card, title="Edited", reviewers=reviewers(("Lin Chen", "approved")), body="\n".join(lines))
+    edited = repo.commit("Edit", who="Ben Osei", when=WEDNESDAY)
+    loaded = dossier(repo.root / "dossiers")
+    plain = provenance(loaded)
+    for key, value in [("diff.context", "8"), ("diff.interHunkContext", "40"), ("diff.algorithm", "patience"),
+                       ("diff.indentHeuristic", "false"), ("diff.noprefix", "true"), ("diff.mnemonicPrefix", "true"),
+                       ("diff.renames", "false"), ("diff.suppressBlankEmpty", "true"), ("color.ui", "always"),
+                       ("core.quotePath", "true"), ("format.pretty", "oneline"), ("log.decorate", "full"),
+                       ("log.showSignature", "true"), ("log.mailmap", "false"), ("diff.relative", "true")]:
+        repo.git("config", key, value)
+    configured = provenance(loaded)
+    (found,) = configured.decisions(only_card(loaded))
+    assert found is not None and found.commit is not None and found.commit.sha == approved
+    history = configured.file(only_card(loaded).path)
+    assert history is not None and history.changed is not None and history.changed.sha == edited
+    assert configured.decisions(only_card(loaded)) == plain.decisions(only_card(loaded))
+    assert configured.file(only_card(loaded).path) == plain.file(only_card(loaded).path)
+    assert not configured.findings
+
+
 def test_a_patch_git_does_not_give_leaves_the_card_to_git_blame(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     """When the round of patches fails, the answer still comes (from git blame), and what
     failed is said."""
