@@ -13,8 +13,8 @@ left: ``chained``); a file whose history does not (a merge that edited it) is le
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +27,6 @@ MAX_SUBJECT = 200
 _RAW = re.compile(rb":[0-7]+ [0-7]+ ([0-9a-f]+) ([0-9a-f]+) ([A-Z])[0-9]*\x00([^\x00]*)\x00")
 """One raw entry of ``-z`` output up to its first path: the blobs, the status letter, the path
 (a rename's or copy's new path follows, up to the next NUL)."""
-_FS_ENCODING, _FS_ERRORS = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
 
 _HUNK = re.compile(rb"\n@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 """One hunk's header: old start and count, new start and count (a count of 1 is left out)."""
@@ -184,20 +183,16 @@ def _changes(rest: bytes) -> tuple[Change, ...]:
             if second_end < 0:
                 break
             raw.append((status.decode("ascii"), old_blob.decode("ascii"), new_blob.decode("ascii"),
-                        _path(rest[pos:second_end]), _path(first)))
+                        os.fsdecode(rest[pos:second_end]), os.fsdecode(first)))
             pos = second_end + 1
         else:
-            raw.append((status.decode("ascii"), old_blob.decode("ascii"), new_blob.decode("ascii"), _path(first), None))
+            raw.append((status.decode("ascii"), old_blob.decode("ascii"), new_blob.decode("ascii"),
+                        os.fsdecode(first), None))
     patch = rest[pos:].lstrip(b"\x00\n")
     sections = patch.split(b"\ndiff --git ") if patch.startswith(b"diff --git ") else []
     if len(sections) != len(raw):  # no patch, or not one section per file: no hunks rather than wrong ones
         return tuple(Change(*fields) for fields in raw)
     return tuple(Change(*fields, _hunks(section)) for fields, section in zip(raw, sections, strict=True))
-
-
-def _path(name: bytes) -> str:
-    """A path as git prints it with ``-z`` (raw bytes), as ``os.fsdecode`` reads it."""
-    return name.decode(_FS_ENCODING, _FS_ERRORS)
 
 
 def _hunks(section: bytes) -> tuple[Hunk, ...] | None:
