@@ -47,10 +47,10 @@ from mltrl_docs.model import (
     Versions,
 )
 from mltrl_docs.references import reference
-from mltrl_docs.yamldata import DataPath
+from mltrl_docs.yamldata import DataPath, Positions
 
 
-def card(data: Mapping[str, Any], body: Body, path: Path, positions: Mapping[DataPath, Position]) -> Card:
+def card(data: Mapping[str, Any], body: Body, path: Path, positions: Positions) -> Card:
     """A Card from schema-valid frontmatter ``data``."""
     refs = _References(path)
     return Card(
@@ -78,7 +78,7 @@ def card(data: Mapping[str, Any], body: Body, path: Path, positions: Mapping[Dat
         production=_production(data.get("production")),
         format=format_version(data["mltrl"]),
         extra={k: v for k, v in data.items() if k.startswith("x-")},
-        positions=dict(positions),
+        positions=positions,
     )
 
 

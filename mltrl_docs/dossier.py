@@ -27,6 +27,7 @@ from mltrl_docs.model import Attachment, Card, Dossier, GlossaryTerm, InvalidCar
 from mltrl_docs.paths import relative
 from mltrl_docs.provenance import NO_PROVENANCE, ProvenanceReport
 from mltrl_docs.provenance import provenance as read_provenance
+from mltrl_docs.references import resolving
 from mltrl_docs.settings import Limits, Settings, TeamSettings
 from mltrl_docs.sources import ProjectFolder, discover, discover_project
 
@@ -128,8 +129,9 @@ def load_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (),
     findings: list[Finding] = list(discovery.findings)
     parts: dict[str, _Parts] = {}
     no_card: list[tuple[ProjectFolder, list[Attachment]]] = []
-    projects = [loaded for folder in discovery.projects
-                if (loaded := _load_project(folder, findings, limits, no_card, read)) is not None]
+    with resolving():
+        projects = [loaded for folder in discovery.projects
+                    if (loaded := _load_project(folder, findings, limits, no_card, read)) is not None]
     order = {id(project): index for index, project in enumerate(projects)}
     for project in sorted(projects, key=lambda p: (p.first_date, order[id(p)])):
         _register(parts, project, findings)

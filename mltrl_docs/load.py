@@ -27,7 +27,7 @@ from mltrl_docs.findings import Finding, Position, Severity, cut, error, has_err
 from mltrl_docs.levels import level
 from mltrl_docs.model import Attachment, Card, Cited, GlossaryTerm, InvalidCard
 from mltrl_docs.references import reference
-from mltrl_docs.yamldata import DataPath, YamlDocument, YamlProblem, YamlSyntaxError, read_yaml
+from mltrl_docs.yamldata import DataPath, Positions, YamlDocument, YamlProblem, YamlSyntaxError, read_yaml
 
 if TYPE_CHECKING:
     from mltrl_docs.settings import Limits
@@ -160,7 +160,7 @@ def _card(path: Path, project_id: str, parts: frontmatter.SplitText,
     # Schema errors do not stop the check of what they do not touch: one run reports all it can.
     data = document.data if isinstance(document.data, dict) and () not in touched else {}
     findings += ids.card_findings(_untouched(data, touched), document.where, path)
-    positions = document.keys | _values_only(document)
+    positions = Positions.of(document)
     if has_errors(findings):
         invalid = _invalid(path, project_id, findings, document.data, limits.title)
         return dataclasses.replace(invalid, citations=tuple(_citations(data, path, touched)),
@@ -281,11 +281,6 @@ def format_version_problems(document: YamlDocument) -> list[YamlProblem]:
                         position, ("mltrl",))]
 
 
-def _values_only(document: YamlDocument) -> dict:
-    """Value positions for paths that have no key (list items)."""
-    return {p: pos for p, pos in document.values.items() if p not in document.keys}
-
-
 def _attachment(path: Path, parts: frontmatter.SplitText,
                 document: YamlDocument, limits: Limits) -> tuple[Loaded, list[Finding]]:
     findings = yaml_findings(document.problems, path) + yaml_findings(document.warnings, path, Severity.WARNING)
@@ -402,7 +397,7 @@ def load_glossary(path: Path, project: str | None = None,
     if bad_terms is None:
         return [], found + findings
     long_names, too_long = _long_names(document, path, limits.glossary_name)
-    positions = document.keys | _values_only(document)
+    positions = Positions.of(document)
     terms = assemble.glossary_terms(document.data, path, positions, project, skip=bad_terms | too_long)
     return terms, found + findings + long_names
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path, PurePath, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -57,7 +60,18 @@ def reference(target: str, card_path: Path) -> Reference:
 
 
 def resolve_path(target: str, card_path: Path) -> Path | None:
-    """The file a relative path names; None for an absolute path (not allowed)."""
+    """The file a relative path names; None for an absolute path (not allowed). Inside
+    ``resolving()``, each target is resolved once per folder."""
+    memo = _RESOLVED.get()
+    if memo is None:
+        return _resolve_path(target, card_path)
+    key = (os.path.dirname(card_path), target)
+    if key not in memo:
+        memo[key] = _resolve_path(target, card_path)
+    return memo[key]
+
+
+def _resolve_path(target: str, card_path: Path) -> Path | None:
     path_part = unquote(target.split("#", 1)[0].split("?", 1)[0]).strip()
     if not path_part or PurePosixPath(path_part).is_absolute() or path_part.startswith("\\"):
         return None
@@ -83,3 +97,18 @@ def resolved(path: Path) -> Path:
     """``path`` with its symlinks resolved, or, for a symlink loop, absolute and normalised as
     written: a path that does not exist, which the rules and discovery then report."""
     return real_path(path) or Path(os.path.normpath(os.path.abspath(path)))
+
+
+_RESOLVED: ContextVar[dict[tuple[str, str], Path | None] | None] = ContextVar("resolved", default=None)
+
+
+@contextmanager
+def resolving() -> Iterator[None]:
+    """Resolve each path once while loading a dossier: the cards of a project name the same
+    evidence files, and resolving one asks the file system about every folder above it. Only
+    for the span of one reading: a file system may change between two builds of ``mkdocs serve``."""
+    token = _RESOLVED.set({})
+    try:
+        yield
+    finally:
+        _RESOLVED.reset(token)

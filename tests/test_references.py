@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mltrl_docs.references import is_safe_url, reference, resolve_path, scheme_of
+from mltrl_docs import references
+from mltrl_docs.references import is_safe_url, reference, resolve_path, resolving, scheme_of
 
 
 @pytest.mark.parametrize("url", [
@@ -57,3 +58,26 @@ def test_resolution_strips_fragment_and_query_and_decodes() -> None:
 def test_absolute_paths_do_not_resolve() -> None:
     assert resolve_path("/etc/passwd", Path("/s/p/card.md")) is None
     assert reference("/etc/passwd", Path("/s/p/card.md")).resolved is None
+
+
+def test_while_resolving_each_target_is_resolved_once_per_folder(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cards of a project name the same evidence files; resolving one stats every folder above
+    it. Within one reading each (folder, target) is resolved once; outside it, every time (a
+    file system may change between two builds of ``mkdocs serve``)."""
+    (tmp_path / "p" / "evidence").mkdir(parents=True)
+    (tmp_path / "real.json").write_text("{}")
+    (tmp_path / "p" / "evidence" / "m.json").symlink_to(tmp_path / "real.json")
+    resolved: list[Path] = []
+    real = references.real_path
+    monkeypatch.setattr(references, "real_path", lambda path: resolved.append(path) or real(path))
+    cards = [tmp_path / "p" / f"L{n}.md" for n in range(3)]
+    with resolving():
+        found = {resolve_path("evidence/m.json", card) for card in cards}
+        assert resolve_path("evidence/m.json#x", cards[0]) == tmp_path / "real.json"
+        assert resolve_path("/etc/passwd", cards[0]) is None
+    assert found == {tmp_path / "real.json"}
+    assert len(resolved) == 2  # m.json once, m.json#x once
+    resolve_path("evidence/m.json", cards[0])
+    resolve_path("evidence/m.json", cards[1])
+    assert len(resolved) == 4

@@ -97,14 +97,14 @@ class RequirementEvidence:
     card: Path
     requirement: Requirement
     results: tuple[AcceptanceResult, ...]
+    verdict: Verdict = field(init=False)
+    """Failed if any criterion is missed, else unknown if any could not be judged, else passed:
+    judged once, since every count of verified requirements asks it again."""
 
-    @property
-    def verdict(self) -> Verdict:
-        if any(result.passed is False for result in self.results):
-            return Verdict.FAILED
-        if any(result.passed is None for result in self.results):
-            return Verdict.UNKNOWN
-        return Verdict.PASSED
+    def __post_init__(self) -> None:
+        passed = {result.passed for result in self.results}
+        verdict = Verdict.FAILED if False in passed else Verdict.UNKNOWN if None in passed else Verdict.PASSED
+        object.__setattr__(self, "verdict", verdict)
 
     @property
     def failing(self) -> tuple[AcceptanceResult, ...]:
