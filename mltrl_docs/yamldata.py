@@ -137,8 +137,8 @@ class Positions(Mapping[DataPath, Position]):
 
     __slots__ = ("_at",)
 
-    def __init__(self, at: dict[DataPath, tuple[int, int]] | None = None) -> None:
-        self._at = at if at is not None else {}
+    def __init__(self, at: dict[DataPath, tuple[int, int]]) -> None:
+        self._at = at
 
     @classmethod
     def of(cls, document: YamlDocument) -> Positions:
