@@ -211,7 +211,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             for finding in notes:
                 _log(finding)
         self.renderer.use_messages(self.messages)
-        self.renderer.env.globals["theme_tags"] = _theme_lists_tags(config)
+        self.renderer.theme_lists_tags(_theme_lists_tags(config))
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
         if PRINT_CSS_URI not in config.extra_css:
@@ -243,7 +243,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             stamp = as_of(dossier.today, self.settings.sources)
             self.renderer.stamp(AsOf(stamp.date, (*stamp.sources, *self.imports.revisions())))
             if self._shown_path is not None:  # a bundle's file: named by the bundle, not where it is unpacked
-                self.renderer.env.filters["display"] = partial(self.imports.shown, display=self._shown_path)
+                self.renderer.show_paths(partial(self.imports.shown, display=self._shown_path))
         for finding in dossier.findings:
             _log(self.imports.located(finding))
         for finding in dossier.provenance.findings:  # what git could not tell: a note, never a failure

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 from mltrl_docs.changes import (
     DEFAULT_DAYS,
@@ -58,9 +59,10 @@ class LineKind(StrEnum):
     """Unchanged, shown around a change."""
 
 
-@dataclass(frozen=True, slots=True)
-class DiffLine:
-    """One line of a section's diff: its sign, kept apart from the card's own text."""
+class DiffLine(NamedTuple):
+    """One line of a section's diff: its sign, kept apart from the card's own text. A tuple: card
+    pages print tens of thousands of lines, and the template unpacks each rather than looking up
+    its three attributes one by one."""
 
     kind: LineKind
     sign: str

@@ -163,7 +163,7 @@ def render_folder(out: Path, settings: Settings, dossier: CheckedDossier, messag
     renderer.allow_images(settings.image_hosts)
     stamp = as_of(dossier.today, settings.sources)
     renderer.stamp(AsOf(stamp.date, (*stamp.sources, *imports.revisions())))
-    renderer.env.filters["display"] = partial(imports.shown, display=renderer.env.filters["display"])
+    renderer.show_paths(partial(imports.shown, display=renderer.env.filters["display"]))
     exports: dict[str, str | bytes] = {}
     if "exports" in include:
         exports.update(export_files((page.context for page in listed), renderer.env))

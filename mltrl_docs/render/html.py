@@ -8,12 +8,19 @@ enters unescaped is card Markdown rendered by ``render.markdown`` (raw HTML off)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections import ChainMap
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
+from types import CodeType
+from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
@@ -40,6 +47,79 @@ UrlFor = Callable[[str], str | None]
 None when the site does not have that page."""
 
 
+@dataclass(frozen=True, slots=True)
+class _OnPage:
+    """The page being rendered, as every template sees it, its own or a macro's from a module it
+    imports: the links it makes (``url``, ``file_url``) and the terms it links (``terms``)."""
+
+    url: UrlFor
+    published: Mapping[Path, str]
+    """Source files (cards, attachments) -> the URIs of the pages that publish them."""
+    linker: TermLinker | None
+
+
+_ON_PAGE: ContextVar[_OnPage] = ContextVar("mltrl_on_page")
+"""Set by ``Renderer.render`` for the time a page renders. Macro modules (``_macros.html``,
+``_changes.html``, ...) are imported without the page's context, so Jinja evaluates each once
+and keeps it, where an import "with context" evaluated it again on every page (on a card page,
+a seventh of its rendering); what they need of the page they ask here."""
+
+
+@contextmanager
+def on_page(url_for: UrlFor, published: Mapping[Path, str], linker: TermLinker | None = None) -> Iterator[None]:
+    """Render a page inside this: ``url``, ``file_url`` and the ``terms`` and ``markdown`` filters
+    then link from it (``Renderer.render`` does; a test rendering a template of its own may)."""
+    token = _ON_PAGE.set(_OnPage(url_for, published, linker))
+    try:
+        yield
+    finally:
+        _ON_PAGE.reset(token)
+
+
+def _url(uri: str) -> str | None:
+    """``{{ url(card_uri(c)) }}``: a link from the page being rendered to a page of the site
+    (None: the site leaves that page out)."""
+    return _ON_PAGE.get().url(uri)
+
+
+def _file_url(path: Path | None) -> str | None:
+    """``{{ file_url(ref.resolved) }}``: a link from the page being rendered to the page or file
+    that publishes ``path`` (a card, an attachment, an evidence file); None when none does."""
+    page = _ON_PAGE.get()
+    uri = page.published.get(path) if path is not None else None
+    return page.url(uri) if uri is not None else None
+
+
+class _CompiledTemplates(BytecodeCache):
+    """The templates compiled once per renderer: when the globals change (a new build's messages,
+    date or image hosts), the loaded templates, and with them the macro modules evaluated with
+    the old globals, are dropped (``Renderer._globals_changed``); reloading them from here takes
+    milliseconds, compiling them again most of a second. A template whose source changed (an
+    override edited under ``mkdocs serve``) is compiled again."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, tuple[str, CodeType]] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        kept = self._code.get(bucket.key)
+        if kept is not None and kept[0] == bucket.checksum:
+            bucket.code = kept[1]
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        if bucket.code is not None:
+            self._code[bucket.key] = (bucket.checksum, bucket.code)
+
+
+class _Environment(Environment):
+    """Jinja's environment, whose templates share its globals as they are, a dict, rather than
+    through a ChainMap over them: Jinja copies a template's globals into the context of every page
+    and macro module, and checks them at every import, which a ChainMap answers in Python, key by
+    key. The globals change only through ``Renderer``, which then drops the loaded templates."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return ChainMap(d, self.globals) if d else self.globals
+
+
 class Renderer:
     def __init__(self, prefix: str, override_dirs: Sequence[Path] = (), *, root: Path | None = None) -> None:
         """``root``: the folder that file paths on pages are shown from, the site's config
@@ -48,15 +128,17 @@ class Renderer:
         self.prefix = prefix
         self.glossary_uri = f"{prefix}/glossary/index.md"
         loader = FileSystemLoader([*map(str, override_dirs), str(resource_dir("templates") / "mltrl")])
-        self.env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
-                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                               finalize=isolate_bidi)
+        self.env = _Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
+                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                                finalize=isolate_bidi, bytecode_cache=_CompiledTemplates())
         self.env.filters["markdown"] = _markdown_filter
         self.env.filters["terms"] = _terms_filter
         self.root = root or Path.cwd()
         self._shown_paths: dict[Path, str] = {}
         self.env.filters["display"] = self._display
         self.env.globals.update(
+            url=_url,
+            file_url=_file_url,
             levels=LEVELS,
             phases=list(Phase),
             project_uri=partial(pages.project_uri, prefix),
@@ -83,6 +165,23 @@ class Renderer:
     def allow_images(self, hosts: Sequence[str]) -> None:
         """Hosts whose images card and attachment bodies may show (settings.image_hosts)."""
         self.env.globals["image_hosts"] = tuple(hosts)
+        self._globals_changed()
+
+    def theme_lists_tags(self, lists: bool) -> None:
+        """Whether the theme lists a page's tags itself (Material's tags plugin): then card pages do not."""
+        self.env.globals["theme_tags"] = lists
+        self._globals_changed()
+
+    def show_paths(self, display: Callable[[Path], str]) -> None:
+        """How pages name a file (the ``display`` filter): a bundle's files by the bundle, not where it is unpacked."""
+        self.env.filters["display"] = display
+        self._globals_changed()
+
+    def _globals_changed(self) -> None:
+        """Drop the loaded templates: the macro modules Jinja keeps were evaluated with the old globals
+        and filters (they are loaded again from ``_CompiledTemplates``, not compiled again)."""
+        if self.env.cache is not None:
+            self.env.cache.clear()
 
     def stamp(self, as_of: AsOf | None) -> None:
         """What every page says it is true as of: the build date and the sources' commits
@@ -90,6 +189,7 @@ class Renderer:
         stamp is a new build: the file paths shown in the last one are worked out again."""
         self.env.globals["as_of"] = as_of
         self._shown_paths.clear()
+        self._globals_changed()
 
     def _display(self, path: Path) -> str:
         """``{{ f.path | display }}``: a file's path as pages show it, from ``root`` (once per path
@@ -114,6 +214,7 @@ class Renderer:
             transition_text=partial(transition_text, messages=messages),
         )
         self.env.filters["date"] = partial(_date, messages)
+        self._globals_changed()
 
     def use_glossary(self, glossary: Glossary | None, mode: LinkMode = "first") -> None:
         """Terms to link on pages that ask for it (SitePage.link_terms), and how often."""
@@ -126,9 +227,8 @@ class Renderer:
         ``published`` maps source files (cards, attachments) to the URIs of their pages.
         ``marked``: keep the marks around what search indexes (``render.search``), for the
         plugin to cut the page's search view from once its headings have their ids."""
-        html = self.env.get_template("_page.html").render(page=page, url=url_for, published=published,
-                                                          term_linker=self._linker(page, url_for),
-                                                          **page.context.variables())
+        with on_page(url_for, published, self._linker(page, url_for)):
+            html = self.env.get_template("_page.html").render(page=page, **page.context.variables())
         return html if marked else unmarked(html)
 
     def _linker(self, page: SitePage, url_for: UrlFor) -> TermLinker | None:
@@ -197,17 +297,19 @@ def _date(messages: Messages, day: dt.date | None) -> str:
 @pass_context
 def _markdown_filter(context: Context, text: str | None, source: Path | None = None) -> Markup:
     """``{{ card.body.markdown | markdown(card.path) }}``: links resolved from the card's folder,
-    glossary terms linked by the page's linker (``term_linker``; a card's text is prose)."""
-    relink = relinker(source, context["published"], context["url"]) if source is not None else None
-    return Markup(to_html(text or "", relink, context["image_hosts"], context["term_linker"]))
+    glossary terms linked by the page's linker (a card's text is prose)."""
+    page = _ON_PAGE.get()
+    relink = relinker(source, page.published, page.url) if source is not None else None
+    return Markup(to_html(text or "", relink, context["image_hosts"], page.linker))
 
 
 @pass_context
 def _terms_filter(context: Context, value: object) -> object:
     """``{{ r.text | terms }}``: a text of the authors' prose with glossary terms linked by the
-    page's linker (``term_linker``), printed as any value is (isolated, escaped). Markup is taken
-    as escaped text; if it holds a tag, it is left as it is. Without a linker: the value itself."""
-    linker: TermLinker | None = context["term_linker"]
+    page's linker, printed as any value is (isolated, escaped). Markup is taken as escaped text;
+    if it holds a tag, it is left as it is. Without a linker: the value itself."""
+    page = _ON_PAGE.get(None)
+    linker = page.linker if page is not None else None
     if linker is None:
         return value
     if isinstance(value, Markup):

@@ -18,7 +18,7 @@ from mltrl_docs.glossary import Entry, LinkMode, Scope, build_glossary, fold
 from mltrl_docs.load import load_glossary
 from mltrl_docs.model import GlossaryTerm
 from mltrl_docs.render.autolink import MAX_NAME, TermLinker, TermMatcher
-from mltrl_docs.render.html import Renderer
+from mltrl_docs.render.html import Renderer, on_page
 from mltrl_docs.render.markdown import Relink, to_html
 from mltrl_docs.render.pages import site_pages
 
@@ -161,11 +161,15 @@ def test_the_terms_filter_links_only_where_a_page_has_a_linker(matcher) -> None:
     template = env.from_string("<th>{{ x }}</th><td data-terms>{{ x | terms }}</td>{{ m | terms }}"
                                "{{ md | markdown }}")
     values = {"x": "a <switchback>\u202e", "m": Markup("<b>policy</b>"), "md": "a switchback, a policy",
-              "published": {}, "url": lambda uri: uri, "image_hosts": ()}
-    assert template.render(**values, term_linker=TermLinker(matcher, render)) == (
+              "image_hosts": ()}
+    with on_page(lambda uri: uri, {}, TermLinker(matcher, render)):
+        linked_page = template.render(**values)
+    with on_page(lambda uri: uri, {}, None):
+        unlinked_page = template.render(**values)
+    assert linked_page == (
         "<th>\u2068a &lt;switchback&gt;\u202e\u2069</th><td data-terms>\u2068a &lt;[switchback|switchback]&gt;"
         "\u202e\u2069</td><b>policy</b><p>a switchback, a [policy|policy]</p>\n")
-    assert template.render(**values, term_linker=None) == (
+    assert unlinked_page == (
         "<th>\u2068a &lt;switchback&gt;\u202e\u2069</th><td data-terms>\u2068a &lt;switchback&gt;\u202e\u2069</td>"
         "<b>policy</b><p>a switchback, a policy</p>\n")
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from jinja2 import Template
 from markupsafe import Markup
 
 from mltrl_docs.dossier import build_dossier
-from mltrl_docs.render.html import Renderer, isolate_bidi
+from mltrl_docs.messages import english, messages_for
+from mltrl_docs.render.html import Renderer, isolate_bidi, on_page
 from mltrl_docs.render.pages import site_pages
 
 
@@ -23,3 +26,54 @@ def test_an_override_in_a_title_cannot_reorder_the_page_words_after_it(write_car
     page = next(p for p in site_pages(dossier) if p.uri == "dossier/H1/L2-2024-03-01.md")
     html = Renderer("dossier").render(page, lambda uri: uri, {})
     assert "\u2068Monitor \u202eevil\u2069" in html
+
+
+def _card_pages(write_card, tmp_path: Path) -> list:
+    """Two card pages of one project: the second shows its change from the first (an approved card)."""
+    write_card("src/p/L1.md", project="H1", level=1, date="2024-01-01", status="approved")
+    write_card("src/p/L2.md", project="H1", level=2, date="2024-03-01", title="Monitor \u202eevil")
+    dossier = build_dossier([tmp_path / "src"])
+    return [page for page in site_pages(dossier) if page.template == "card.html"]
+
+
+def test_macro_modules_are_evaluated_once_not_on_every_page(write_card, tmp_path: Path, monkeypatch) -> None:
+    """``_macros.html`` and ``_changes.html`` are imported without the page's context, so Jinja keeps
+    the module it evaluated: an import "with context" evaluated it again on every page (a seventh
+    of a card page's rendering). What their macros need of the page comes from ``url``/``file_url``."""
+    made: list[str] = []
+    make_module = Template.make_module
+
+    def counted(self: Template, *args: object, **kwargs: object) -> object:
+        made.append(self.name or "")
+        return make_module(self, *args, **kwargs)
+
+    monkeypatch.setattr(Template, "make_module", counted)
+    renderer = Renderer("dossier")
+    pages = _card_pages(write_card, tmp_path)
+    for _ in range(3):
+        for page in pages:
+            assert 'href="dossier/H1/index.md"' in renderer.render(page, lambda uri: uri, {})
+    assert made.count("_macros.html") == 1 and made.count("_changes.html") == 1
+
+
+def test_a_kept_renderer_s_macros_follow_its_new_globals(write_card, tmp_path: Path) -> None:
+    """``mkdocs serve`` keeps the renderer between builds: a new language, or a new way of naming
+    files, reaches the macros of the modules it keeps (they are evaluated again, not compiled again)."""
+    renderer = Renderer("dossier")
+    page = _card_pages(write_card, tmp_path)[1]
+    english_page = renderer.render(page, lambda uri: uri, {})
+    assert english().text("level.2.name") in english_page  # said by level_badge, a macro of _macros.html
+    renderer.use_messages(messages_for("de"))
+    german_page = renderer.render(page, lambda uri: uri, {})
+    assert messages_for("de").text("level.2.name") in german_page
+    assert english().text("level.2.name") not in german_page
+
+
+def test_outside_a_page_a_link_is_an_error_not_a_guess() -> None:
+    """``url`` links from the page being rendered; a template rendered outside ``Renderer.render``
+    (or ``on_page``) has none, and says so rather than linking from somewhere else."""
+    template = Renderer("dossier").env.from_string("{{ url('dossier/index.md') }}")
+    with pytest.raises(LookupError):
+        template.render()
+    with on_page(lambda uri: "../" + uri, {}):
+        assert template.render() == "../dossier/index.md"
