@@ -62,3 +62,13 @@ def test_every_package_the_code_imports_is_declared() -> None:
     missing = {name: distributions.get(name) for name in third_party
                if not {d.lower() for d in distributions.get(name, [name])} & declared}
     assert missing == {}
+
+
+def test_every_shipped_template_file_is_used() -> None:
+    """templates/ ships inside the wheel: each file in templates/mltrl is named by the package's code
+    or by another template, so a stray file (a page a script rendered into the folder) cannot ship."""
+    code = "\n".join(path.read_text(encoding="utf-8") for path in (REPO / "mltrl_docs").rglob("*.py"))
+    shipped = {path.name: path.read_text(encoding="utf-8") for path in (REPO / "templates" / "mltrl").iterdir()}
+    unused = [name for name in sorted(shipped)
+              if name not in code and not any(name in text for other, text in shipped.items() if other != name)]
+    assert unused == [], f"files in templates/mltrl that nothing uses: {unused}"

@@ -228,7 +228,10 @@ class Renderer:
         ``marked``: keep the marks around what search indexes (``render.search``), for the
         plugin to cut the page's search view from once its headings have their ids."""
         with on_page(url_for, published, self._linker(page, url_for)):
-            html = self.env.get_template("_page.html").render(page=page, **page.context.variables())
+            # url and published also as the page's variables: a site's template written for an earlier
+            # version (custom_templates) may use them; the shipped ones ask the globals.
+            html = self.env.get_template("_page.html").render(page=page, url=url_for, published=published,
+                                                              **page.context.variables())
         return html if marked else unmarked(html)
 
     def _linker(self, page: SitePage, url_for: UrlFor) -> TermLinker | None:
