@@ -86,8 +86,15 @@ def _file_url(path: Path | None) -> str | None:
     """``{{ file_url(ref.resolved) }}``: a link from the page being rendered to the page or file
     that publishes ``path`` (a card, an attachment, an evidence file); None when none does."""
     page = _ON_PAGE.get()
-    uri = page.published.get(path) if path is not None else None
-    return page.url(uri) if uri is not None else None
+    return published_url(path, page.published, page.url)
+
+
+def published_url(path: Path | None, published: Mapping[Path, str], url_for: UrlFor) -> str | None:
+    """The link to the page or file publishing ``path``, from the page ``url_for`` links from; None
+    when nothing publishes it or the site leaves its page out. The one place a file becomes a link:
+    ``file_url`` in templates, ``relinker`` in card bodies."""
+    uri = published.get(path) if path is not None else None
+    return url_for(uri) if uri is not None else None
 
 
 class _CompiledTemplates(BytecodeCache):
@@ -311,8 +318,7 @@ def _terms_filter(context: Context, value: object) -> object:
     """``{{ r.text | terms }}``: a text of the authors' prose with glossary terms linked by the
     page's linker, printed as any value is (isolated, escaped). Markup is taken as escaped text;
     if it holds a tag, it is left as it is. Without a linker: the value itself."""
-    page = _ON_PAGE.get(None)
-    linker = page.linker if page is not None else None
+    linker = _ON_PAGE.get().linker
     if linker is None:
         return value
     if isinstance(value, Markup):
@@ -326,11 +332,7 @@ def relinker(source: Path, published: Mapping[Path, str], url_for: UrlFor) -> Re
 
     def relink(href: str) -> str | None:
         path_part, _, fragment = href.partition("#")
-        target = resolve_path(path_part, source) if path_part else None
-        uri = published.get(target) if target is not None else None
-        if uri is None:
-            return None
-        url = url_for(uri)
+        url = published_url(resolve_path(path_part, source) if path_part else None, published, url_for)
         if url is None:
             return None
         return url + (f"#{fragment}" if fragment else "")
