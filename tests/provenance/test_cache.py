@@ -43,7 +43,7 @@ def test_a_second_build_asks_git_only_where_head_is(repo: Repo, tmp_path: Path,
     calls = count_git(monkeypatch)
     cold = provenance(loaded, tmp_path / "cache")
     # One log: the decisions were written when the cards were added, so no patch is read (and no blame).
-    assert sorted(calls) == ["log", "ls-files", "rev-parse", "status"]
+    assert sorted(calls) == ["log", "ls-files", "ls-files", "rev-parse", "status"]
     calls.clear()
     warm = provenance(loaded, tmp_path / "cache")
     assert calls == ["rev-parse", "status"]
@@ -59,7 +59,7 @@ def test_a_new_commit_is_read_on_top_of_the_cache(repo: Repo, tmp_path: Path, mo
     calls = count_git(monkeypatch)
     report = provenance(loaded, tmp_path / "cache")
     # Only the commit since the cached HEAD, and the one patch its changed decision line needs.
-    assert sorted(calls) == ["diff-tree", "log", "ls-files", "merge-base", "rev-parse", "status"]
+    assert sorted(calls) == ["diff-tree", "log", "ls-files", "ls-files", "merge-base", "rev-parse", "status"]
     assert summary(report) == summary(provenance(loaded))  # as a build without a cache reads it
     card = next(card for card in loaded.cards if card.project_id == "C1")
     history = report.file(card.path)

@@ -472,3 +472,83 @@ def count_git(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(provenance_git.subprocess, "run", run)
     return calls
+
+
+def log_pathspecs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The pathspecs (what follows ``--``) of every ``git log`` run from now on."""
+    specs: list[list[str]] = []
+    real = subprocess.run
+
+    def run(args: list[str], **kwargs: object) -> object:
+        if "log" in args:
+            specs.append(args[args.index("--") + 1:])
+        return real(args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(provenance_git.subprocess, "run", run)
+    return specs
+
+
+def dossier_repository(root: Path) -> Repo:
+    """A repository of cards with a README and a site config beside them: commits that touch only
+    those, a card renamed, a card deleted, decisions recorded by others."""
+    repo = Repo(root)
+    repo.write("README.md", "# Dossiers\n")
+    repo.write("mkdocs.yml", "site_name: Dossiers\n")
+    repo.card("dossiers/p/L2.md", reviewers=reviewers(("Lin Chen", "approved")))
+    repo.card("dossiers/q/L2.md", project="C2")
+    repo.card("dossiers/q/L3-old.md", project="C2", level=3)
+    for run in range(20):  # the sources hold far more files than the rest
+        repo.write(f"dossiers/p/evidence/run-{run}.csv", f"a\n{run}\n")
+    repo.commit("Add", who="Ada Okafor", when=MONDAY)
+    repo.write("README.md", "# Dossiers\n\nRead me.\n")
+    repo.commit("Only the README", who="Sam Roe", when=TUESDAY)
+    repo.git("mv", "dossiers/q/L2.md", "dossiers/q/L2-renamed.md")
+    repo.git("rm", "-q", "dossiers/q/L3-old.md")
+    repo.card("dossiers/p/L2.md", reviewers=reviewers(("Lin Chen", "approved"), ("Sam Roe", "approved")))
+    repo.commit("Rename, delete, review", who="Lin Chen", when=WEDNESDAY)
+    repo.write("mkdocs.yml", "site_name: Dossiers of C1\n")
+    repo.commit("Only the config", who="Sam Roe", when=THURSDAY)
+    return repo
+
+
+def test_a_dossier_repository_is_read_without_a_pathspec_and_says_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The log of a repository that holds little besides the cards is asked without a pathspec
+    (git then diffs each commit once, not twice); what it says is what the pathspec'd log says."""
+    from .test_cache import summary
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    repo = dossier_repository(tmp_path / "repo")
+    loaded = dossier(repo.root / "dossiers")
+    specs = log_pathspecs(monkeypatch)
+    whole = provenance(loaded)
+    assert specs == [[]]
+    monkeypatch.setattr(provenance_report, "WHOLE_SHARE", 100)  # now the two other files outweigh the sources
+    specs.clear()
+    narrowed = provenance(loaded)
+    assert specs == [[":(literal)dossiers"]]
+    assert summary(whole) == summary(narrowed)
+    card = repo.root / "dossiers" / "p" / "L2.md"
+    history = whole.file(card)
+    assert history is not None and [c.subject for c in history.commits] == ["Rename, delete, review", "Add"]
+    renamed = whole.file(repo.root / "dossiers" / "q" / "L2-renamed.md")
+    assert renamed is not None and [c.subject for c in renamed.commits] == ["Rename, delete, review", "Add"]
+    assert not any(str(path).endswith(("README.md", "mkdocs.yml")) for path in whole.histories)
+
+
+def test_a_repository_of_code_with_a_few_cards_keeps_the_pathspec(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cards beside code: the log names the sources, so git never diffs the code's commits."""
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    repo = Repo(tmp_path / "repo")
+    for index in range(10):
+        repo.write(f"src/module_{index}.py", f"VALUE = {index}\n")
+    repo.card("docs/dossiers/p/L2.md", reviewers=reviewers(("Lin Chen", "approved")))
+    repo.commit("Code and a card", when=MONDAY)
+    repo.write("src/module_0.py", "VALUE = 10\n")
+    repo.commit("Only code", when=TUESDAY)
+    loaded = dossier(repo.root / "docs" / "dossiers")
+    specs = log_pathspecs(monkeypatch)
+    report = provenance(loaded)
+    assert specs == [[":(literal)docs/dossiers"]]
+    history = report.file(repo.root / "docs" / "dossiers" / "p" / "L2.md")
+    assert history is not None and [c.subject for c in history.commits] == ["Code and a card"]
