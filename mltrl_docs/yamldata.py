@@ -20,13 +20,14 @@ ourselves, so that:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from mltrl_docs.findings import Position
 from mltrl_docs.frontmatter import (
@@ -72,8 +73,17 @@ _RESOLVED: dict[str, str] = {}
 kinds) thousands of times, and resolving them is PyYAML's slowest step even under libyaml."""
 
 
+_PLAIN_TAGS = {ScalarNode: _STR, SequenceNode: _TAG + "seq", MappingNode: _TAG + "map"}
+"""The tag of a node that does not resolve by its text (a quoted scalar, a list, a mapping) in a
+loader without path resolvers, as PyYAML's ``BaseResolver.resolve`` gives it."""
+_position: Callable[[tuple[int, int]], Position] = partial(tuple.__new__, Position)
+"""``Position((line, column))``, made in C: a card's YAML records the position of each of its
+hundreds of keys and values, and a NamedTuple's own constructor is a Python call."""
+
+
 class _SafeComposer(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """The safe composer with a cache in front of implicit scalar resolution."""
+    """The safe composer with a cache in front of implicit scalar resolution. libyaml asks this
+    for every node, so the nodes whose tag does not depend on their text are answered at once."""
 
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
         if kind is ScalarNode and implicit[0]:
@@ -83,7 +93,9 @@ class _SafeComposer(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ign
                 if len(_RESOLVED) < 50_000:
                     _RESOLVED[value] = tag
             return tag
-        return super().resolve(kind, value, implicit)
+        if not self.yaml_path_resolvers:
+            return _PLAIN_TAGS[kind]
+        return super().resolve(kind, value, implicit)  # pragma: no cover - the safe loader has no path resolvers
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,7 +307,8 @@ class _Builder:
         """Set when the document is too big or deep to build: nothing of it can be trusted."""
 
     def position(self, node: Node) -> Position:
-        return Position(node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
+        mark = node.start_mark
+        return _position((mark.line + 1 + self.offset, mark.column + 1))
 
     def problem(self, node: Node, path: DataPath, message: str, hint: str) -> None:
         self.doc.problems.append(YamlProblem(message, hint, self.position(node), path))
@@ -316,7 +329,8 @@ class _Builder:
             self.fatal = _too_deep(self.max_depth, self.position(node))
             return None
         tag = node.tag
-        self.doc.values[path] = Position(node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
+        mark = node.start_mark
+        self.doc.values[path] = _position((mark.line + 1 + self.offset, mark.column + 1))
         if tag not in _ALLOWED_TAGS:
             self.problem(node, path, f"YAML tag {_short_tag(tag)} is not allowed",
                          "cards are read as plain data: remove the tag")

@@ -270,3 +270,25 @@ def test_only_a_whole_number_float_outside_x_fields_is_flagged(text: str, whole:
     """fastjsonschema takes 3.0 for an integer, jsonschema (here) does not: only such floats
     decide the slow schema path; 1.1 or 0.7 is no integer to either."""
     assert read_yaml(text + "\n").has_whole_float is whole
+
+
+def test_nodes_get_the_tags_pyyaml_gives_them() -> None:
+    """The composer answers the tags of quoted scalars, lists and mappings itself (libyaml asks
+    for every node): they are the tags PyYAML's own resolver gives, node for node."""
+    import yaml
+
+    from mltrl_docs.yamldata import _compose
+
+    text = ('a: "quoted"\nb: \'single\'\nc: [1, "two", {d: e}]\nf:\n  - g: 1.5\n    h: ~\n  - |\n    block\n'
+            'i: !!str 3\nj: 2024-03-01\nk: yes\n')
+
+    def tags(node: yaml.Node) -> list[str]:
+        if isinstance(node, yaml.ScalarNode):
+            return [node.tag]
+        if isinstance(node, yaml.SequenceNode):
+            return [node.tag, *(tag for item in node.value for tag in tags(item))]
+        return [node.tag, *(tag for key, value in node.value for tag in tags(key) + tags(value))]
+
+    ours = _compose(text, 64)
+    assert ours is not None
+    assert tags(ours) == tags(yaml.compose(text, Loader=yaml.SafeLoader))
