@@ -21,7 +21,7 @@ from typing import Any
 
 from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.bccache import Bucket
-from jinja2.runtime import Context
+from jinja2.runtime import Context, Macro
 from markupsafe import Markup, escape
 
 from mltrl_docs.frontmatter import isolated
@@ -40,6 +40,8 @@ from mltrl_docs.resources import resource_dir
 from mltrl_docs.revision import AsOf
 
 _TEXT_SLOT = Markup("<mltrl-term-text></mltrl-term-text>")
+MAX_SHARED = 100_000
+"""Outputs ``shared`` keeps at most (then it starts again)."""
 """Where the term's text goes in ``_term.html``: a tag, which escaped card text can never hold."""
 
 UrlFor = Callable[[str], str | None]
@@ -142,10 +144,12 @@ class Renderer:
         self.env.filters["terms"] = _terms_filter
         self.root = root or Path.cwd()
         self._shown_paths: dict[Path, str] = {}
+        self._shared: dict[tuple[Macro, tuple[object, ...]], Markup] = {}
         self.env.filters["display"] = self._display
         self.env.globals.update(
             url=_url,
             file_url=_file_url,
+            shared=self._shared_output,
             levels=LEVELS,
             phases=list(Phase),
             project_uri=partial(pages.project_uri, prefix),
@@ -189,6 +193,21 @@ class Renderer:
         and filters (they are loaded again from ``_CompiledTemplates``, not compiled again)."""
         if self.env.cache is not None:
             self.env.cache.clear()
+        self._shared.clear()
+
+    def _shared_output(self, macro: Macro, *args: object) -> Markup:
+        """``{{ shared(day_time, c.day) }}``: the output of a macro that depends on its (hashable)
+        arguments and the globals alone, never on the page (it makes no link), made once per build
+        and given to every page that shows it: a site prints the same few hundred days on thousands
+        of pages, and a macro call costs more than a lookup. A new build (``stamp``) or new
+        globals start it again."""
+        key = (macro, args)
+        found = self._shared.get(key)
+        if found is None:
+            if len(self._shared) >= MAX_SHARED:
+                self._shared.clear()
+            found = self._shared[key] = Markup(macro(*args))
+        return found
 
     def stamp(self, as_of: AsOf | None) -> None:
         """What every page says it is true as of: the build date and the sources' commits

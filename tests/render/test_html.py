@@ -77,3 +77,29 @@ def test_outside_a_page_a_link_is_an_error_not_a_guess() -> None:
         template.render()
     with on_page(lambda uri: "../" + uri, {}):
         assert template.render() == "../dossier/index.md"
+
+
+def test_a_shared_macro_is_made_once_per_build_and_language() -> None:
+    """``shared(day_time, day)`` makes a day's markup once for every page of a build; a new build
+    (its stamp) or a new language makes it again, in that language."""
+    import datetime as dt
+
+    renderer = Renderer("dossier")
+    made: list[object] = []
+    template = renderer.env.from_string('{% from "_macros.html" import day_time %}{{ shared(day_time, day) }}')
+    module = renderer.env.get_template("_macros.html").module
+    day_time = module.day_time  # type: ignore[attr-defined]
+
+    def counted(*args: object) -> object:
+        made.append(args)
+        return day_time(*args)
+
+    day = dt.date(2024, 3, 5)
+    first = renderer.env.globals["shared"](counted, day)
+    assert renderer.env.globals["shared"](counted, day) == first and len(made) == 1
+    assert first == f'<time class="mltrl-nowrap" datetime="2024-03-05">{english().date(day)}</time>'
+    renderer.stamp(None)
+    renderer.env.globals["shared"](counted, day)
+    assert len(made) == 2
+    renderer.use_messages(messages_for("de"))
+    assert messages_for("de").date(day) in template.render(day=day)
