@@ -211,6 +211,19 @@ def test_a_long_value_does_not_count_as_nesting() -> None:
     assert _nesting_bound("".join(" " * i + "a:\n" for i in range(600))) > C_COMPOSER_SAFE_DEPTH
 
 
+@pytest.mark.parametrize("text", [
+    "a: 1\n", "- - - x\n", "a:\n  b:\n    - c: [1, {d: 2}]\n", " " * 480 + "a: 1\n", "- " * 240 + "x\n",
+    "? - : - x\n" * 3, "a: " + "[" * 300 + "]" * 300 + "\n", "\t- x\n  -\t- y\n", "",
+])
+def test_the_quick_nesting_bound_is_never_below_the_exact_one(text: str) -> None:
+    """Short lines take a bound from their length alone; it is never below the bound the
+    regexes give, so a text deep enough to crash libyaml never takes the fast composer."""
+    import re
+    indent = max(map(len, re.findall(r"^ *", text, re.MULTILINE)), default=0)
+    compact = max(map(len, re.findall(r"^ *(?:[-?:](?:[ \t]+|$))+", text, re.MULTILINE)), default=0) + 1
+    assert _nesting_bound(text) >= 2 * max(indent, compact) + text.count("[") + text.count("{")
+
+
 @pytest.mark.parametrize("escape,code", [("\\e", 0x1B), ("\\x1b", 0x1B), ("\\0", 0x00), ("\\u0007", 0x07),
                                          ("\\a", 0x07), ("\\x85", 0x85), ("\\x7f", 0x7F)])
 def test_control_characters_written_as_escapes_are_errors_at_the_scalar(escape: str, code: int) -> None:
