@@ -164,9 +164,9 @@ def test_counting_is_linear_in_the_page() -> None:
     """Ten thousand questions (about 200 KB): one pass over markdown-it's tokens, so the parse
     is the cost."""
     markdown = "## Part 2: Post-development\n\n" + "".join(f"{n}. **Question {n}?** Yes.\n" for n in range(1, 10_001))
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a loaded machine stretches the wall clock, not the work
     found = questions(markdown)
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
     assert len(found) == 10_000 and all(q.answered for q in found) and found[-1].number == 10_000
 
 

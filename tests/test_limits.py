@@ -26,9 +26,9 @@ FAST = 2.0
 
 @contextmanager
 def fast() -> Iterator[None]:
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a loaded machine stretches the wall clock, not the work
     yield
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert elapsed < FAST, f"took {elapsed:.2f} s"
 
 

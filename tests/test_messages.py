@@ -248,11 +248,11 @@ def test_a_value_is_never_read_for_placeholders() -> None:
 
 
 def test_filling_in_placeholders_is_linear() -> None:
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a loaded machine stretches the wall clock, not the work
     messages, _ = load_messages("en", {"transition.with_reason": "{" * 65_536 + "{move}" + "}" * 65_536})
     said = messages.text("transition.with_reason", move="m", reason="r")
     assert said == "{" * 65_536 + "m" + "}" * 65_536
-    assert time.perf_counter() - started < 1.5
+    assert time.process_time() - started < 1.5
 
 
 # --- settings -----------------------------------------------------------------------------------

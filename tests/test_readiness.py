@@ -103,9 +103,9 @@ def test_a_chain_of_2000_projects_needs_no_recursion() -> None:
     projects: dict[str, tuple[int | None, list[str]]] = {
         pid: (9 if i < 1999 else 1, [ids[i + 1]] if i < 1999 else []) for i, pid in enumerate(ids)
     }
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a loaded machine stretches the wall clock, not the work
     readiness = system_readiness(in_memory(projects))
-    assert time.perf_counter() - started < 20
+    assert time.process_time() - started < 20
     first = readiness["P0000"]
     assert (first.level, first.limiting, len(first.members), len(first.edges)) == (1, ("P1999",), 2000, 1999)
     assert all(r.level == 1 for r in readiness.values())

@@ -83,10 +83,10 @@ def test_what_is_no_report_is_refused_with_a_reason(name: str, message: str) -> 
 
 def test_an_entity_bomb_is_refused_before_it_expands() -> None:
     data = (EVIDENCE / "billion-laughs.xml").read_bytes()
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a loaded machine stretches the wall clock, not the work
     with pytest.raises(EvidenceError):
         parse(data)
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.5
 
 
 @pytest.mark.parametrize("data", [b"", b"<", b"\xff\xfe<\x00", b"<testsuites>" * 3])

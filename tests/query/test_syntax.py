@@ -297,9 +297,9 @@ def test_nesting_deeper_than_the_limit_is_a_problem_not_a_recursion_error(openin
     "a = " * 16_384,
 ])
 def test_the_tokenizer_is_linear(text: str) -> None:
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a loaded machine stretches the wall clock, not the work
     try:
         tokenize(text)
     except QueryError:
         pass
-    assert time.perf_counter() - started < 1.5
+    assert time.process_time() - started < 1.5

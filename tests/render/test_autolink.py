@@ -282,9 +282,9 @@ def _scope(*names: str) -> Scope:
 
 def test_a_name_of_100_000_characters_is_not_linked_and_breaks_nothing() -> None:
     scope = _scope("x" * 100_000, "y " * 50_000, "a" * MAX_NAME, "ok")
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a loaded machine stretches the wall clock, not the work
     matcher = TermMatcher(scope)
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
     text = f"{'x' * 100_000} ok {'a' * MAX_NAME}"
     assert TermLinker(matcher, lambda e, t: f"[{len(t)}]", "every").link(text) == "x" * 100_000 + " [2] [200]"
 
@@ -293,9 +293,9 @@ def test_5000_prefix_chained_names_compile_and_the_longest_linkable_one_wins() -
     """'a', 'a a', 'a a a' ... nested one group per name: a few hundred made re.compile fail."""
     words = " a" * 5000
     scope = _scope(*(words[1 : 2 * k] for k in range(1, 5001)))
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a loaded machine stretches the wall clock, not the work
     matcher = TermMatcher(scope)
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
     text = "a " * 150
     assert TermLinker(matcher, lambda e, t: f"[{len(t)}]", "every").link(text) == "[199] [99] "
 

@@ -137,9 +137,9 @@ def test_finding_views_is_linear() -> None:
              "````\n" + "```\n" * 20_000, "```mltrl-view title=\"" + "\\" * 64_000 + "\n```\n",
              "<!-- mltrl-view " + "a " * 30_000 + "\n", "<!-- mltrl-view title='" + ":" * 60_000 + "\n"]
     for text in pages:
-        started = time.perf_counter()
+        started = time.process_time()  # CPU time: a loaded machine stretches the wall clock, not the work
         find_views(text, PAGE)
-        assert time.perf_counter() - started < 1.5, text[:30]
+        assert time.process_time() - started < 1.5, text[:30]
 
 
 def test_splice_sets_each_view_off_as_its_own_block() -> None:
