@@ -298,8 +298,7 @@ class _Reader:
         self.records: dict[Path, tuple[DecisionRecord | None, ...]] = {}
         self.repository: Repository | None = None
         self.unblamed = 0
-        outside = {rel for rel in files.values() if not any(_under(rel, source) for source in sources)}
-        self.outside = sorted(outside)[:MAX_OUTSIDE_FILES]
+        self.outside = sorted(rel for rel in set(files.values()) if not self._in_sources(rel))[:MAX_OUTSIDE_FILES]
         """Cited files outside every source folder: their own pathspecs."""
 
     # --- what git is asked ------------------------------------------------------------
@@ -394,8 +393,10 @@ class _Reader:
         """The tracks of the files read (the sources and the cited files outside them): a log read
         without a pathspec walks the repository's other files too."""
         outside = set(self.outside)
-        return {rel: track for rel, track in tracks.items()
-                if rel in outside or any(_under(rel, source) for source in self.sources)}
+        return {rel: track for rel, track in tracks.items() if rel in outside or self._in_sources(rel)}
+
+    def _in_sources(self, rel: str) -> bool:
+        return any(_under(rel, source) for source in self.sources)
 
     def _earlier(self, key: dict[str, Any]) -> _Stored | None:
         """The cache's histories of this repository at an earlier HEAD, read under the same

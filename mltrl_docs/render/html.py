@@ -40,9 +40,9 @@ from mltrl_docs.resources import resource_dir
 from mltrl_docs.revision import AsOf
 
 _TEXT_SLOT = Markup("<mltrl-term-text></mltrl-term-text>")
+"""Where the term's text goes in ``_term.html``: a tag, which escaped card text can never hold."""
 MAX_SHARED = 100_000
 """Outputs ``shared`` keeps at most (then it starts again)."""
-"""Where the term's text goes in ``_term.html``: a tag, which escaped card text can never hold."""
 
 UrlFor = Callable[[str], str | None]
 """Turns a page URI (``dossier/R02.1/index.md``) into a link from the page being rendered;
