@@ -18,7 +18,7 @@ from mltrl_docs import rules
 from mltrl_docs.evidence import NO_EVIDENCE, EvidenceReport, evaluate_evidence
 from mltrl_docs.filecache import FileCache
 from mltrl_docs.findings import Finding, Severity, error
-from mltrl_docs.gates import GateReport, GateSettings, evaluate
+from mltrl_docs.gates import GateMemo, GateReport, GateSettings, evaluate
 from mltrl_docs.gcpause import gc_paused
 from mltrl_docs.glossary import Glossary, build_glossary
 from mltrl_docs.ids import folder_id
@@ -101,14 +101,16 @@ def build_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (), 
 
 
 def build_site(settings: Settings, today: dt.date | None = None, *, provenance: bool = False,
-               cache_dir: Path | None = None, files: FileCache | None = None) -> CheckedDossier:
+               cache_dir: Path | None = None, files: FileCache | None = None,
+               memo: GateMemo | None = None) -> CheckedDossier:
     """The dossier of a site's settings: what `mltrl-docs check` and `mkdocs build` both see
     (the settings file's own warnings among its findings), as of ``today``: by default the
     settings' ``build_date``, else the day it runs. With ``provenance`` (and the setting on),
     git is asked who wrote what, cached in ``cache_dir``, before the gates run: ``stale`` and
     ``suspect-evidence`` read when a card and its evidence last changed. Git's own notes (a
     shallow clone, the commit limit) stay in the report's ``findings``. ``files``: what an
-    earlier build read, reused for files whose bytes are the same (``mkdocs serve``)."""
+    earlier build read, reused for files whose bytes are the same (``mkdocs serve``); ``memo``:
+    the gates' judgement of each project in an earlier build, reused where its inputs are the same."""
     with gc_paused():
         dossier, findings = load_dossier(settings.sources, settings.glossary, settings.limits, files)
         history = (read_provenance(dossier, cache_dir, max_commits=settings.provenance.max_commits)
@@ -116,7 +118,7 @@ def build_site(settings: Settings, today: dt.date | None = None, *, provenance: 
         return check_dossier(dossier, [*findings, *settings.findings], builtin_glossary=settings.builtin_glossary,
                              gates=settings.gates, today=today or settings.build_date,
                              image_hosts=settings.image_hosts, roles=settings.roles, provenance=history,
-                             teams=settings.teams)
+                             teams=settings.teams, memo=memo)
 
 
 def load_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (),
@@ -169,12 +171,14 @@ def load_project(folder: Path, source: Path, limits: Limits | None = None) -> tu
 def check_dossier(dossier: Dossier, findings: Sequence[Finding] = (), *, builtin_glossary: bool = True,
                   gates: GateSettings | None = None, today: dt.date | None = None,
                   image_hosts: Collection[str] = (), roles: Mapping[str, str] | None = None,
-                  provenance: ProvenanceReport = NO_PROVENANCE, teams: TeamSettings | None = None) -> CheckedDossier:
+                  provenance: ProvenanceReport = NO_PROVENANCE, teams: TeamSettings | None = None,
+                  memo: GateMemo | None = None) -> CheckedDossier:
     """The cross-card rules, the glossary and the gates over a loaded dossier, as of ``today``
     (default: the day it runs); ``roles`` are the reviewer roles cards may name (default: the
     built-in ones); ``provenance`` is what git says about its files (default: nothing), kept
     on the result and read by the gates; ``teams``: the teams' maturity stages (default: none),
-    kept on the result, each team checked against the teams of the projects' current cards."""
+    kept on the result, each team checked against the teams of the projects' current cards; ``memo``:
+    the gates' judgement of each project in the last build (``mkdocs serve``), reused where it holds."""
     glossary, glossary_findings = build_glossary(
         list(dossier.glossary), {p.id: list(p.glossary) for p in dossier.projects.values() if p.glossary},
         builtin_glossary)
@@ -182,7 +186,7 @@ def check_dossier(dossier: Dossier, findings: Sequence[Finding] = (), *, builtin
     found = [*findings, *rules.check(dossier, image_hosts, roles, today)]
     policy = gates if gates is not None else GateSettings.none()
     evidence = evaluate_evidence(dossier, applied=policy.blocks("evidence-contradicts"))
-    report = evaluate(dossier, policy, today, evidence, provenance)
+    report = evaluate(dossier, policy, today, evidence, provenance, memo)
     found += glossary_findings
     found += report.findings
     teams = teams if teams is not None else TeamSettings()

@@ -15,8 +15,10 @@ import datetime as dt
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from mltrl_docs.evidence.report import EvidenceReport
+from mltrl_docs.memo import Memo
 from mltrl_docs.model import (
     Card,
     Decision,
@@ -347,8 +349,13 @@ def project_series(project: Project, evidence: EvidenceReport | None = None) -> 
 def org_series(projects: Iterable[Project], evidence: EvidenceReport | None = None) -> tuple[VerifiedPoint, ...]:
     """One point per date any card has: the sums over every project's latest card on or
     before that date (a project counts from its first card on)."""
-    events = sorted(((card.date, project.id, verified_counts(card, evidence))
-                     for project in projects for card in project.cards), key=lambda e: (e[0], e[1]))
+    return _org_series((project.id, project_series(project, evidence)) for project in projects)
+
+
+def _org_series(series: Iterable[tuple[str, tuple[VerifiedPoint, ...]]]) -> tuple[VerifiedPoint, ...]:
+    """``org_series`` from each project's own series (one point per card)."""
+    events = sorted(((point.date, project_id, (point.verified, point.listed))
+                     for project_id, points in series for point in points), key=lambda e: (e[0], e[1]))
     latest: dict[str, tuple[int, int]] = {}
     points: list[VerifiedPoint] = []
     for index, (date, project_id, counts) in enumerate(events):
@@ -424,11 +431,33 @@ def project_metrics(project: Project, today: dt.date,
                           found, switchback_counts(found), advances(project), project_series(project, evidence))
 
 
-def portfolio_metrics(dossier: Dossier, today: dt.date, evidence: EvidenceReport | None = None) -> PortfolioMetrics:
+Measure = Callable[[Project], ProjectMetrics | None]
+"""``project_metrics`` of a project, as of one day and one evidence report (``measurer``)."""
+
+
+def measurer(today: dt.date, evidence: EvidenceReport | None = None,
+             memo: Memo[str, ProjectMetrics | None] | None = None) -> Measure:
+    """``project_metrics`` worked out once per project: the org's metrics and every team's and
+    owner's measure the same projects. With ``memo`` (``mkdocs serve``), also across rebuilds,
+    for the projects whose cards are the very same objects and judged alike."""
+    kept: Memo[str, ProjectMetrics | None] = memo if memo is not None else Memo()
+
+    def measure(project: Project) -> ProjectMetrics | None:
+        judged = (evidence.applied, tuple(evidence.of_card(card) for card in project.cards)) if evidence else None
+        return kept.get(project.id, (project.cards, today, judged), partial(project_metrics, project, today, evidence))
+
+    return measure
+
+
+def portfolio_metrics(dossier: Dossier, today: dt.date, evidence: EvidenceReport | None = None,
+                      measure: Measure | None = None) -> PortfolioMetrics:
     """Every metric of every project with a valid card, and across them all, as of ``today``;
-    ``evidence``: what counts as verified (``CheckedDossier.evidence``; default: as declared)."""
+    ``evidence``: what counts as verified (``CheckedDossier.evidence``; default: as declared);
+    ``measure``: each project's metrics as of the same day and evidence (``measurer``; default:
+    worked out here)."""
+    measure = measure or measurer(today, evidence)
     projects = sorted(dossier.projects.values(), key=lambda p: p.id)
-    measured = tuple(m for p in projects if (m := project_metrics(p, today, evidence)) is not None)
+    measured = tuple(m for p in projects if (m := measure(p)) is not None)
     cards = [card for p in projects for card in p.cards]
     by_level: dict[int, list[tuple[Card, Review]]] = {}
     for card, review in _reviews(cards):
@@ -441,7 +470,7 @@ def portfolio_metrics(dossier: Dossier, today: dt.date, evidence: EvidenceReport
         reviews_by_level=tuple(LevelReviews(level, review_times(by_level[level])) for level in sorted(by_level)),
         switchbacks=switchback_counts([s for m in measured for s in m.switchbacks]),
         advances=sum(m.advances for m in measured),
-        requirements=org_series(projects, evidence),
+        requirements=_org_series((m.project_id, m.requirements) for m in measured),
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from mltrl_docs.repositories import work_tree
@@ -38,7 +39,7 @@ def display(path: Path, start: Path | None = None) -> str:
     """``path`` relative to ``start`` (default: the working directory) when it is below it, or
     in the same git work tree (``../dossiers/p/L1.md`` from ``docs/``, as a CI job run in a
     sub-folder prints it); else absolute. Always with forward slashes, as editors expect."""
-    base = (start or Path.cwd()).resolve()
+    base = _resolved(str(start) if start is not None else os.getcwd())
     absolute = Path(os.path.abspath(path))
     for folder, name in _ALIASES.items():
         if folder in absolute.parents:
@@ -51,6 +52,15 @@ def display(path: Path, start: Path | None = None) -> str:
     if top is not None and (absolute == top or top in absolute.parents):
         return Path(os.path.relpath(absolute, base)).as_posix()
     return absolute.as_posix()
+
+
+@lru_cache(maxsize=64)
+def _resolved(folder: str) -> Path:
+    """``folder`` with its symlinks resolved, once per folder: a build names thousands of files
+    from the same working directory, and resolving it asks the file system about every folder
+    above it. (A symlink above the working directory changed while ``mkdocs serve`` runs would
+    leave paths named from where it pointed before: cosmetic, and only in the terminal.)"""
+    return Path(folder).resolve()
 
 
 def relative(path: Path, base: Path) -> str:

@@ -43,6 +43,7 @@ from mltrl_docs.bundle.site import build_portal
 from mltrl_docs.csp import CONTENT_MARKS
 from mltrl_docs.filecache import FileCache
 from mltrl_docs.findings import FAIL_ON, Finding, Severity, failing
+from mltrl_docs.gates import GateMemo
 from mltrl_docs.messages import Messages, english, load_messages
 from mltrl_docs.references import real_path
 from mltrl_docs.render.exports import export_files
@@ -115,12 +116,12 @@ class MltrlConfig(base.Config):
     ``_macros.html``), relative to mkdocs.yml; the rest stay the shipped ones."""
 
 
-class _GeneratedPage(File):
-    """A generated page that knows whether it changed since the last build, so that
-    ``mkdocs serve --dirty`` (and ``build --dirty``) writes only the pages that did."""
+class _Generated(File):
+    """A generated page or file that knows whether it changed since the last build, so that
+    ``mkdocs serve --dirty`` (and ``build --dirty``) writes only the ones that did."""
 
     unchanged = False
-    """Its rendering is the last build's (``render.reuse``)."""
+    """A page's rendering is the last build's (``render.reuse``); a file's content is."""
 
     def is_modified(self) -> bool:
         return not self.unchanged or not os.path.isfile(self.abs_dest_path)
@@ -156,6 +157,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         self.files: FileCache | None = None
         """Under `mkdocs serve`: each card's, page's and glossary's reading, reused across rebuilds
         while the file's bytes are the same (a single build has nothing to reuse: None)."""
+        self.judged: GateMemo | None = None
+        """Under `mkdocs serve`: the gates' judgement of each project in the last build, reused for
+        the projects whose cards (and their evidence) are the same (``gates.engine.OwnGates``)."""
         self.kept: Kept | None = None
         """Under `mkdocs serve`: what the pages' contexts were made of in the last build (each card's
         change, in words, and the glossary terms it uses), reused for the cards that are the same."""
@@ -163,6 +167,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         """The "Dossier" section's entries (``render.navigation``): page URIs and sections."""
         self.rendered: Rendered[_Shown] = Rendered()
         """Each generated page's last rendering, kept across `mkdocs serve` rebuilds."""
+        self.contents: dict[str, str | bytes] | None = None
+        """Under `mkdocs serve`: the content of each generated file (exports, assets) of the last build."""
+        self._contents_now: dict[str, str | bytes] = {}
         self.reused: dict[str, _Shown] = {}
         """This build's pages whose rendering is the last build's (their inputs are the same)."""
         self.search_views: dict[str, str] = {}
@@ -185,7 +192,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         whether it serves (where ``fail_on`` reports instead of failing)."""
         self.serving = command == "serve"
         self.files = FileCache() if self.serving else None
+        self.judged = GateMemo() if self.serving else None
         self.kept = Kept() if self.serving else None
+        self.contents = {} if self.serving else None
         self.rendered = Rendered()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -230,12 +239,14 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         # Bundles (``bundles:``) are unpacked into a folder of this build's own, whose files the pages publish.
         dossier, self.imports = build_portal(self.settings, self._bundle_folder(), provenance=True,
                                              cache_dir=Path(config.config_file_path).parent / CACHE_DIR,
-                                             files=self.files)
+                                             files=self.files, memo=self.judged)
         if self.files is not None:
             if self.files.hits:
                 log.info(f"mltrl: {self.files.hits} of {self.files.hits + self.files.misses} files unchanged since "
                          "the last build, not read again")
             self.files.sweep()
+        if self.judged is not None:
+            self.judged.sweep()
         found = list(dossier.findings)
         if self.renderer is not None:
             self.renderer.use_glossary(dossier.glossary, self.settings.link_terms)
@@ -272,6 +283,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         self.nav_entries = navigation(listed, dossier, self.messages)
         self.published = {page.source: page.uri for page in self.pages.values() if page.source is not None}
         self.reused = {}
+        self._contents_now = {}
         if self.serving:
             # What every page shows besides its own context: when it is as in the last build, a page
             # whose context is the same is not rendered again (render.reuse).
@@ -293,21 +305,32 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             self.published.update(evidence)
         if "exports" in self.config.pages and self.renderer is not None:  # CSV tables and badges, beside their pages
             for uri, content in export_files((page.context for page in listed), self.renderer.env).items():
-                files.append(File.generated(config, uri, content=content))
+                files.append(self._file(config, uri, content))
             assert readiness is not None  # site_readiness makes it for exports
-            files.append(File.generated(config, readiness_uri(self.config.prefix.strip("/")), content=readiness))
+            files.append(self._file(config, readiness_uri(self.config.prefix.strip("/")), readiness))
         for page in self.pages.values():
-            generated = _GeneratedPage.generated(config, page.uri, content=front_matter(page),
-                                                 inclusion=InclusionLevel.NOT_IN_NAV)
-            if isinstance(generated, _GeneratedPage):  # File.generated makes its own class; typed as File
+            generated = _Generated.generated(config, page.uri, content=front_matter(page),
+                                             inclusion=InclusionLevel.NOT_IN_NAV)
+            if isinstance(generated, _Generated):  # File.generated makes its own class; typed as File
                 generated.unchanged = page.uri in self.reused
             if page.source is not None:  # a bundle's card is edited in its own repository (on_page_content), or nowhere
                 generated.edit_uri = (_edit_uri(page.source, config.docs_dir) if self.imports.owner(page.source) is None
                                       else None)
             files.append(generated)
         for uri in ASSETS:
-            files.append(File.generated(config, uri, content=asset_text(uri)))
+            files.append(self._file(config, uri, asset_text(uri)))
+        if self.contents is not None:
+            self.contents = self._contents_now
         return files
+
+    def _file(self, config: MkDocsConfig, uri: str, content: str | bytes) -> File:
+        """A generated file (not a page): under `mkdocs serve`, unchanged when its content is the
+        last build's, so that ``--dirty`` does not write it again."""
+        file = _Generated.generated(config, uri, content=content)
+        if self.contents is not None and isinstance(file, _Generated):
+            file.unchanged = self.contents.get(uri) == content
+            self._contents_now[uri] = content
+        return file
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         if not self.pages:
@@ -455,10 +478,11 @@ def _url_for(files: Files, page: Page) -> UrlFor:
     None for a page the site leaves out (option `pages`): the link becomes text. Once per page and
     target: a page links the glossary or its dossier many times."""
     urls: dict[str, str | None] = {}
+    by_uri = files.src_uris  # the site's URIs are POSIX already: no PurePath per lookup (get_file_from_path)
 
     def url_for(uri: str) -> str | None:
         if uri not in urls:
-            target = files.get_file_from_path(uri)
+            target = by_uri.get(uri)
             urls[uri] = get_relative_url(target.url, page.url) if target is not None else None
         return urls[uri]
 

@@ -19,7 +19,7 @@ from enum import StrEnum
 from mltrl_docs.dossier import CheckedDossier
 from mltrl_docs.gates import ProjectGates
 from mltrl_docs.ids import WINDOWS_DEVICES
-from mltrl_docs.metrics import PortfolioMetrics, days_waiting, pending_since, portfolio_metrics
+from mltrl_docs.metrics import Measure, PortfolioMetrics, days_waiting, pending_since, portfolio_metrics
 from mltrl_docs.model import Card, CardStatus, Decision, Dossier, Project, Review
 from mltrl_docs.settings import TeamSettings
 
@@ -178,11 +178,12 @@ def maturity_stage(team: str, settings: TeamSettings) -> MaturityStage | None:
     return MaturityStage(scale.name, scale.stages.index(stage) + 1, len(scale.stages), stage)
 
 
-def holder_metrics(holder: Holder, checked: CheckedDossier) -> PortfolioMetrics:
-    """The MLTRL metrics (``metrics.portfolio_metrics``) over the holder's projects alone."""
+def holder_metrics(holder: Holder, checked: CheckedDossier, measure: Measure | None = None) -> PortfolioMetrics:
+    """The MLTRL metrics (``metrics.portfolio_metrics``) over the holder's projects alone;
+    ``measure``: each project's metrics, as the org's page measured them (``metrics.measurer``)."""
     own = Dossier({standing.project.id: standing.project for standing in holder.projects}, (),
                   checked.dossier.sources)
-    return portfolio_metrics(own, checked.today, checked.evidence)
+    return portfolio_metrics(own, checked.today, checked.evidence, measure)
 
 
 def slug_base(name: str, fallback: str) -> str:

@@ -21,13 +21,16 @@ from mltrl_docs.body import read_body
 from mltrl_docs.dossier import build_dossier
 from mltrl_docs.findings import Severity
 from mltrl_docs.levels import level
+from mltrl_docs.memo import Memo
 from mltrl_docs.metrics import (
     UNNAMED,
     KindCount,
     PairCount,
     PortfolioMetrics,
+    ProjectMetrics,
     ReviewTimes,
     VerifiedPoint,
+    measurer,
     org_series,
     portfolio_metrics,
     review_times,
@@ -272,3 +275,21 @@ def test_a_version_in_production_stays_at_level_9_while_the_next_one_climbs() ->
     assert [(s.level, s.end, s.ongoing) for s in stays(arrived, TODAY)] == [
         (9, dt.date(2021, 6, 1), False), (4, dt.date(2021, 1, 1), False), (5, dt.date(2021, 6, 1), False),
         (9, TODAY, True)]
+
+
+def test_a_measurer_measures_each_project_once_and_again_only_when_its_cards_change(portfolio: Dossier) -> None:
+    """The org's metrics page and every team's and owner's page measure the same projects: once
+    per build; across `mkdocs serve` rebuilds (a memo), again only for a project whose cards are
+    not the very same objects. What it measures is what portfolio_metrics works out alone."""
+    memo: Memo[str, ProjectMetrics | None] = Memo()
+    measure = measurer(TODAY, memo=memo)
+    whole = portfolio_metrics(portfolio, TODAY, measure=measure)
+    assert whole == portfolio_metrics(portfolio, TODAY) and memo.hits == 0
+    for project in portfolio.projects.values():
+        measure(project)
+    assert memo.hits == 3
+    memo.sweep()
+    edited = dataclasses.replace(portfolio.projects["A"], cards=portfolio.projects["A"].cards[:2])
+    again = Dossier({**portfolio.projects, "A": edited}, portfolio.glossary, portfolio.sources)
+    assert portfolio_metrics(again, TODAY, measure=measurer(TODAY, memo=memo)) == portfolio_metrics(again, TODAY)
+    assert memo.hits == 2

@@ -837,8 +837,9 @@ def test_a_serve_rebuild_reuses_what_still_holds_and_works_out_again_what_an_edi
     an approval withdrawn (a later card's baseline moves), evidence that now fails a criterion (the
     card file is the same, its results are not), a term added to the glossary, the language changed
     (every change said again in it): the served site is still what a fresh build makes, and the
-    cards no edit touched were not compared again."""
+    cards no edit touched were not compared again, nor their projects judged again by the gates."""
     from mltrl_docs import changes
+    from mltrl_docs.gates import engine
 
     root = site_with({})
     config = root / "mkdocs.yml"
@@ -848,9 +849,14 @@ def test_a_serve_rebuild_reuses_what_still_holds_and_works_out_again_what_an_edi
     real = changes.card_change
     monkeypatch.setattr(changes, "card_change", lambda card, *rest: worked_out.append(card.path.parent.name)
                         or real(card, *rest))
+    judged: list[str] = []
+    own = engine._own
+    monkeypatch.setattr(engine, "_own", lambda judge, project: judged.append(project.folder.name)
+                        or own(judge, project))
     _serve_build(config, root / "served")
     cards = len(list((root / "site_example" / "dossiers").glob("*/*.md")))
     assert set(worked_out) <= {"mvbo"} and len(worked_out) < cards / 3
+    assert set(judged) <= {"mvbo"} and (edit in (_add_term, _in_german)) == (not judged)
     command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(root / "fresh")]
     fresh = subprocess.run(command, capture_output=True, text=True, timeout=300,
                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})  # a new process: nothing reused
@@ -863,10 +869,16 @@ def test_a_dirty_rebuild_writes_only_the_generated_pages_that_changed(site_with,
     config, card = root / "mkdocs.yml", root / "site_example" / "dossiers" / "anomaly" / "L2-2026-06-08.md"
     _serve_build(config, root / "served", dirty=True, first=True)
     site = root / "served" / "dossier"
-    before = {path: path.stat().st_mtime_ns for path in site.rglob("index.html")}
+    before = {path: path.stat().st_mtime_ns for path in (*site.rglob("*"), *(root / "served" / "mltrl").rglob("*"))
+              if path.is_file()}
     card.write_text(card.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     _serve_build(config, root / "served", dirty=True)
-    written = {path.relative_to(site).as_posix() for path, stamp in before.items() if path.stat().st_mtime_ns != stamp}
+    written = {path.relative_to(site).as_posix() if site in path.parents else path.name
+               for path, stamp in before.items() if path.stat().st_mtime_ns != stamp}
+    # Files beside the pages too: the site's readiness.json holds the card; the CSV and badge of
+    # another project, and the stylesheets and script, are as they were.
+    assert "readiness.json" in written
+    assert not {"P12.2/requirements.csv", "P12.2/badge.svg", "mltrl.css", "mltrl-print.css", "mltrl.js"} & written
     assert "R11.1/L2-2026-06-08/index.html" in written and "index.html" in written  # the card and the portfolio
     assert "P12.2/index.html" not in written and "P12.2/L8-2026-07-06/index.html" not in written
     assert "glossary/index.html" not in written  # it shows which cards use each term, and that did not change

@@ -18,6 +18,7 @@ from mltrl_docs.bundle.read import import_bundles
 from mltrl_docs.dossier import CheckedDossier, build_site, check_dossier, load_dossier
 from mltrl_docs.filecache import FileCache
 from mltrl_docs.findings import Finding, error
+from mltrl_docs.gates import GateMemo
 from mltrl_docs.gcpause import gc_paused
 from mltrl_docs.model import Dossier, Project
 from mltrl_docs.paths import relative
@@ -28,12 +29,14 @@ from mltrl_docs.settings import Settings
 
 def build_portal(settings: Settings, workdir: Path | None, today: dt.date | None = None, *,
                  provenance: bool = False, cache_dir: Path | None = None,
-                 files: FileCache | None = None) -> tuple[CheckedDossier, Imports]:
+                 files: FileCache | None = None, memo: GateMemo | None = None) -> tuple[CheckedDossier, Imports]:
     """The dossier of ``settings`` with its bundles unpacked under ``workdir`` (an empty folder
     the caller removes when done with the dossier: its pages publish the unpacked evidence), as
-    ``dossier.build_site`` builds it otherwise; and the imports, which name a bundle's files."""
+    ``dossier.build_site`` builds it otherwise (``files`` and ``memo``: what an earlier build
+    worked out, reused where it holds); and the imports, which name a bundle's files."""
     if not settings.bundles or workdir is None:
-        return build_site(settings, today, provenance=provenance, cache_dir=cache_dir, files=files), NO_IMPORTS
+        return build_site(settings, today, provenance=provenance, cache_dir=cache_dir, files=files,
+                          memo=memo), NO_IMPORTS
     imports = import_bundles(settings.bundles, workdir, settings.limits)
     base = settings.file.parent if settings.file is not None else Path.cwd()
     with gc_paused():
@@ -63,7 +66,7 @@ def build_portal(settings: Settings, workdir: Path | None, today: dt.date | None
                              builtin_glossary=settings.builtin_glossary, gates=settings.gates,
                              today=today or settings.build_date, image_hosts=settings.image_hosts,
                              roles=settings.roles, provenance=merged(history, imports.bundles),
-                             teams=settings.teams), imports
+                             teams=settings.teams, memo=memo), imports
 
 
 def _twice(project_id: str, project: Project, kept: str, here: str) -> Finding:

@@ -16,6 +16,7 @@ from mltrl_docs.gates.catalogue import BY_NAME, DEFAULT_SECTIONS, RULES
 from mltrl_docs.gates.content import SEMVER
 from mltrl_docs.gates.engine import (
     GapItem,
+    GateMemo,
     GateReport,
     ProjectGates,
     advanced_from,
@@ -27,7 +28,7 @@ from mltrl_docs.gates.rule import Context, LevelRange, Option, Rule, Scope, Shor
 from mltrl_docs.gates.settings import GateSettings
 
 __all__ = [
-    "BY_NAME", "DEFAULT_SECTIONS", "RULES", "SEMVER", "Context", "GapItem", "GateReport", "GateSettings",
+    "BY_NAME", "DEFAULT_SECTIONS", "RULES", "SEMVER", "Context", "GapItem", "GateMemo", "GateReport", "GateSettings",
     "LevelRange", "Option", "ProjectGates", "Rule", "Scope", "Shortfall", "advanced_from", "earned_level",
     "evaluate", "gap_to_next",
 ]

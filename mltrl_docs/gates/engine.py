@@ -27,6 +27,11 @@ Readings the spec leaves open, chosen here:
 * The gap to the next level lists what fails at the current level *and* at the next
   one, plus what leaving takes: an earned approval, an answered stage debrief and every
   EXIT rule of the current level.
+* LEVEL, CARD and EXIT rules read only their own project (its cards and pages), the settings,
+  the day and the evidence of its cards; only PROJECT rules read the system (other projects'
+  standing) and git. So a project's earned levels, approvals, gap and non-PROJECT shortfalls
+  (``OwnGates``) can be kept across ``mkdocs serve`` rebuilds (``GateMemo``) while those inputs
+  are the same: an edit to one card judges that card's project again, and the PROJECT rules.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -46,6 +52,7 @@ from mltrl_docs.gates.locate import where
 from mltrl_docs.gates.reviews import missing_roles, review_problems
 from mltrl_docs.gates.rule import Context, Rule, Scope, Shortfall
 from mltrl_docs.gates.settings import GateSettings
+from mltrl_docs.memo import Memo
 from mltrl_docs.model import Card, CardStatus, Dossier, Project, TransitionKind
 from mltrl_docs.provenance import NO_PROVENANCE, ProvenanceReport
 from mltrl_docs.readiness import SystemReadiness, system_readiness
@@ -90,6 +97,21 @@ class GateReport:
     approved: Mapping[Path, bool]
     """Whether each card's approval is earned (see ``ProjectGates.approved``)."""
     projects: Mapping[str, ProjectGates]
+
+
+@dataclass(frozen=True, slots=True)
+class OwnGates:
+    """What a project's own cards say under the gates, whatever the other projects say."""
+
+    earned: Mapping[Path, int]
+    approved: Mapping[Path, bool]
+    shortfalls: tuple[Shortfall, ...]
+    """The LEVEL and CARD rules' on every card, the EXIT rules' on the cards left (not PROJECT rules')."""
+    gap: tuple[GapItem, ...]
+
+
+GateMemo = Memo[str, OwnGates]
+"""Each project's ``OwnGates`` by project id, kept across ``mkdocs serve`` rebuilds."""
 
 
 class _Judge:
@@ -237,18 +259,39 @@ def gap_to_next(project: Project, settings: GateSettings, dossier: Dossier | Non
     return list(_gap(judge, project))
 
 
-def _shortfalls(judge: _Judge, project: Project) -> Iterator[Shortfall]:
-    """Every shortfall of every enabled rule on the project's cards, at their declared levels."""
+def _own_shortfalls(judge: _Judge, project: Project) -> Iterator[Shortfall]:
+    """Every shortfall of the enabled LEVEL, CARD and EXIT rules on the project's cards, at
+    their declared levels."""
     for card in project.cards:
         for rule in (*judge.of(Scope.LEVEL), *judge.of(Scope.CARD)):
             yield from judge.run(rule, card, project)
     for rule in judge.of(Scope.EXIT):
         for card in advanced_from(project, judge.exit_level(rule)):
             yield from judge.run(rule, card, project)
+
+
+def _project_shortfalls(judge: _Judge, project: Project) -> Iterator[Shortfall]:
+    """The PROJECT rules' shortfalls on the project's current card."""
     current = project.current
     if current is not None:
         for rule in judge.of(Scope.PROJECT):
             yield from judge.run(rule, current, project)
+
+
+def _own(judge: _Judge, project: Project) -> OwnGates:
+    earned = {card.path: _earned(judge, card, project) for card in project.cards}
+    approved = {card.path: card.status is CardStatus.APPROVED
+                and next(_approval_problems(judge, card, project), None) is None
+                for card in project.cards}
+    return OwnGates(MappingProxyType(earned), MappingProxyType(approved), tuple(_own_shortfalls(judge, project)),
+                    _gap(judge, project))
+
+
+def _own_inputs(judge: _Judge, project: Project) -> tuple[object, ...]:
+    """What ``_own`` reads (see the module's docstring): cards and pages compared as the very
+    same objects (``FileCache`` hands back an unchanged file's), the rest by value."""
+    return (project.folder, project.cards, project.attachments, judge.settings, judge.today, judge.evidence.applied,
+            tuple(judge.evidence.of_card(card) for card in project.cards))
 
 
 def _standing(project: Project, earned: Mapping[Path, int]) -> int | None:
@@ -266,18 +309,20 @@ def _standing(project: Project, earned: Mapping[Path, int]) -> int | None:
 
 
 def evaluate(dossier: Dossier, settings: GateSettings | None = None, today: dt.date | None = None,
-             evidence: EvidenceReport | None = None, provenance: ProvenanceReport = NO_PROVENANCE) -> GateReport:
+             evidence: EvidenceReport | None = None, provenance: ProvenanceReport = NO_PROVENANCE,
+             memo: GateMemo | None = None) -> GateReport:
     """Gate findings, earned levels, approvals, gaps and system readiness for every project;
     ``evidence``: the acceptance criteria already judged (default: judged here); ``provenance``:
     what git says about the files (default: nothing, so the rules that read it fall back on the
-    cards alone)."""
+    cards alone); ``memo``: each project's own judgement from the last build (``mkdocs serve``),
+    reused for the projects whose inputs are the same."""
     judge = _Judge(dossier, settings if settings is not None else GateSettings(), today or dt.date.today(),
                    evidence, provenance)
-    earned = {card.path: _earned(judge, card, project)
-              for project in dossier.projects.values() for card in project.cards}
-    approved = {card.path: card.status is CardStatus.APPROVED
-                and next(_approval_problems(judge, card, project), None) is None
-                for project in dossier.projects.values() for card in project.cards}
+    own = {project_id: memo.get(project_id, _own_inputs(judge, project), partial(_own, judge, project))
+           if memo is not None else _own(judge, project)
+           for project_id, project in dossier.projects.items()}
+    earned = {path: level for gates in own.values() for path, level in gates.earned.items()}
+    approved = {path: holds for gates in own.values() for path, holds in gates.approved.items()}
     standing = {project_id: _standing(project, earned) for project_id, project in dossier.projects.items()}
     readiness = system_readiness(dossier, standing)
     judge.system.update(readiness=readiness, earned=standing, approved=approved)
@@ -287,9 +332,10 @@ def evaluate(dossier: Dossier, settings: GateSettings | None = None, today: dt.d
         current = project.current
         if current is None:
             continue
-        findings += [s.finding(_severity(judge.settings, s.rule)) for s in _shortfalls(judge, project)]
+        findings += [s.finding(_severity(judge.settings, s.rule))
+                     for s in (*own[project_id].shortfalls, *_project_shortfalls(judge, project))]
         projects[project_id] = ProjectGates(
-            declared=current.level.number, earned=earned[current.path], gap=_gap(judge, project),
+            declared=current.level.number, earned=earned[current.path], gap=own[project_id].gap,
             readiness=readiness[project_id], approved=approved[current.path],
         )
     return GateReport(tuple(sorted(findings, key=Finding.sort_key)), MappingProxyType(earned),

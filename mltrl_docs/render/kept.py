@@ -15,6 +15,7 @@ from mltrl_docs.changes import CardChange
 from mltrl_docs.glossary import Glossary
 from mltrl_docs.memo import Memo
 from mltrl_docs.messages import Messages
+from mltrl_docs.metrics import ProjectMetrics
 from mltrl_docs.render.autolink import ScopeMatchers
 from mltrl_docs.render.changes import ChangeView
 
@@ -28,6 +29,8 @@ class Kept:
         self.terms: Memo[Path, frozenset[str]] = Memo()
         """By card: the anchors of the glossary entries its text uses (anchors, not entries:
         each build makes its glossary's entries anew)."""
+        self.metrics: Memo[str, ProjectMetrics | None] = Memo()
+        """By project id: its metrics (``metrics.measurer``)."""
         self._messages: Messages | None = None
         self._glossary: tuple[object, ...] | None = None
         self._matchers: ScopeMatchers | None = None
@@ -54,3 +57,4 @@ class Kept:
         self.changes.sweep()
         self.views.sweep()
         self.terms.sweep()
+        self.metrics.sweep()

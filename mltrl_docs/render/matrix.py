@@ -130,15 +130,19 @@ class RiskCell:
         return self.likelihood * self.impact
 
 
+_BANDS = {score: risk_band(score) for score in range(1, 26)}
+
+
 def risk_matrix(card: Card) -> tuple[tuple[RiskCell, ...], ...]:
-    """Rows of likelihood 5 down to 1, columns of impact 1 to 5."""
+    """Rows of likelihood 5 down to 1, columns of impact 1 to 5; the card's requirements
+    placed in one pass (every dossier page has the matrix of its current card)."""
+    placed: dict[tuple[int, int], list[Requirement]] = {}
+    for requirement in card.requirements:
+        if requirement.risk:
+            placed.setdefault((requirement.risk.likelihood, requirement.risk.impact), []).append(requirement)
     return tuple(
-        tuple(
-            RiskCell(likelihood, impact, risk_band(likelihood * impact), tuple(
-                r for r in card.requirements
-                if r.risk and r.risk.likelihood == likelihood and r.risk.impact == impact))
-            for impact in range(1, 6)
-        )
+        tuple(RiskCell(likelihood, impact, _BANDS[likelihood * impact], tuple(placed.get((likelihood, impact), ())))
+              for impact in range(1, 6))
         for likelihood in range(5, 0, -1)
     )
 
@@ -148,9 +152,13 @@ def recent_matrix(cards: Sequence[Card], count: int = 2, evidence: EvidenceRepor
     the current card and the one before it), its columns in the full matrix's order. Cells keep
     what the whole history says (``new`` is new at that card, not in the excerpt); a row is kept
     when one of these cards lists the requirement, or marks it removed or carried by production."""
-    full = requirement_matrix(cards, evidence)
-    wanted = {id(card) for card in cards[-count:]} if count > 0 else set()
-    columns = [index for index, card in enumerate(full.cards) if id(card) in wanted]
+    return recent_columns(requirement_matrix(cards, evidence), count)
+
+
+def recent_columns(full: RequirementMatrix, count: int = 2) -> RequirementMatrix:
+    """``recent_matrix`` from the project's full matrix (its columns are newest first), which
+    the dossier page has worked out already."""
+    columns = list(range(min(max(count, 0), len(full.cards))))
 
     def limited(rows: tuple[Row, ...]) -> tuple[Row, ...]:
         kept = (Row(row.id, row.latest, tuple(row.cells[i] for i in columns)) for row in rows)

@@ -18,12 +18,11 @@ from mltrl_docs.bundle.model import readiness_uri
 from mltrl_docs.changes import DEFAULT_DAYS, ChangeReport, Since
 from mltrl_docs.checklist import Checklist, card_checklist, read_checklist
 from mltrl_docs.dossier import CheckedDossier, findings_by_project
-from mltrl_docs.evidence import EvidenceReport
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.gates import ProjectGates
 from mltrl_docs.glossary import Entry, Glossary, fold
 from mltrl_docs.messages import Messages, english
-from mltrl_docs.metrics import Tally, portfolio_metrics, tally
+from mltrl_docs.metrics import Measure, Tally, measurer, portfolio_metrics, tally
 from mltrl_docs.model import Card, Dossier, Project, RequirementKind, RequirementStatus
 from mltrl_docs.production import Line, ProductionLines, Tenure, production_lines
 from mltrl_docs.references import is_hidden, real_path
@@ -63,7 +62,7 @@ from mltrl_docs.render.coupling import coupling_graph
 from mltrl_docs.render.exports import badge_uri, matrix_csv_uri, portfolio_csv_uri
 from mltrl_docs.render.feed import history
 from mltrl_docs.render.kept import Kept
-from mltrl_docs.render.matrix import recent_matrix, requirement_matrix, risk_matrix
+from mltrl_docs.render.matrix import recent_columns, requirement_matrix, risk_matrix
 from mltrl_docs.render.metrics_chart import metrics_chart
 from mltrl_docs.render.readiness import COUNTS, Comparison, rows
 from mltrl_docs.render.search import Search
@@ -186,6 +185,7 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
     lines = {project.id: production_lines(project.cards) for project in projects}
     by_level = _by_level(projects, lines)
     counts = open_findings(dossier, by_project)
+    measure = measurer(dossier.today, dossier.evidence, kept.metrics if kept else None)
     owned = holders(dossier) if "teams" in include else None
     people = people_pages(owned, prefix) if owned is not None else People()
     rows = tuple(PortfolioRow(project, project.current, dossier.gates.projects.get(project.id), lines[project.id],
@@ -213,11 +213,11 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
                                      FindingsContext(tuple(dossier.findings), *severity_counts(dossier.findings),
                                                      dossier), in_nav=True),
         "metrics": lambda: SitePage(f"{prefix}/metrics.md", m.text("page.metrics.title"), "metrics.html",
-                                    metrics_context(dossier, m), in_nav=True),
+                                    metrics_context(dossier, m, measure), in_nav=True),
     }
     pages += [make() for kind, make in org_pages.items() if kind in include]
     if owned is not None:
-        pages += team_pages(dossier, owned, people, prefix, m)
+        pages += team_pages(dossier, owned, people, prefix, m, measure)
     if readiness is not None:
         after = next((i + 1 for i, p in enumerate(pages) if p.uri == f"{prefix}/changes.md"), len(pages))
         pages.insert(after, readiness_page(prefix, readiness, m))
@@ -252,7 +252,7 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
                               context, in_nav=True, link_terms=True, project=project.id,
                               tags=project.current.tags if project.current else (), search=Search.MARKED))
         if "packets" in include:
-            pages.append(packet_page(prefix, project, context, dossier.evidence, m))
+            pages.append(packet_page(prefix, project, context, m))
         for index, card in enumerate(project.cards if "cards" in include else ()):
             previous = project.cards[index - 1] if index else None
             following = project.cards[index + 1] if index + 1 < len(project.cards) else None
@@ -282,10 +282,12 @@ def people_pages(owned: Holders, prefix: str) -> People:
 
 
 def team_pages(dossier: CheckedDossier, owned: Holders, people: People, prefix: str = "dossier",
-               messages: Messages | None = None) -> list[SitePage]:
+               messages: Messages | None = None, measure: Measure | None = None) -> list[SitePage]:
     """The 'Teams and owners' page, in the navigation, then a page per team and per owner, which
     are not: the list links them all, and every page's navigation stays the same size however many
-    teams and owners the portfolio has (``render.navigation``)."""
+    teams and owners the portfolio has (``render.navigation``). ``measure``: each project's
+    metrics, worked out once for all these pages (``metrics.measurer``)."""
+    measure = measure or measurer(dossier.today, dossier.evidence)
     m = messages or english()
     index = teams_uri(prefix)
     pages = [SitePage(index, m.text("teams.page.title"), "teams.html",
@@ -295,20 +297,20 @@ def team_pages(dossier: CheckedDossier, owned: Holders, people: People, prefix: 
         pages.append(SitePage(holder_uri(prefix, holder.kind, holder.slug),
                               m.text("team.page.title" if team else "owner.page.title", name=holder.name),
                               "team.html" if team else "owner.html",
-                              HolderContext(holder, holder_metrics(holder, dossier),
+                              HolderContext(holder, holder_metrics(holder, dossier, measure),
                                             people.only(holder.teams, holder.owners), index)))
     return pages
 
 
-def packet_page(prefix: str, project: Project, dossier: DossierContext, evidence: EvidenceReport,
+def packet_page(prefix: str, project: Project, dossier: DossierContext,
                 messages: Messages | None = None) -> SitePage:
     """The review packet of a project, for the gate meeting and for printing: the dossier page's
     context, with the requirement matrix of the current and the previous card only, the open
     findings (errors and warnings) only, and no card's last change (its level history keeps to what
     the gate needs; who recorded each decision stays, in the summary); ``dossier_uri`` is the dossier
-    page it comes from."""
+    page it comes from. Its matrix is cut from the dossier page's (``recent_columns``)."""
     fields = {name: getattr(dossier, name) for name in dossier.variables()}
-    context = PacketContext(**{**fields, "matrix": recent_matrix(project.cards, evidence=evidence),
+    context = PacketContext(**{**fields, "matrix": recent_columns(dossier.matrix),
                                "findings": tuple(f for f in dossier.findings if f.severity is not Severity.INFO),
                                "histories": {}, "exports": None},
                             dossier_uri=project_uri(prefix, project))
@@ -364,9 +366,10 @@ def current_tally(dossier: CheckedDossier, project: Project) -> Tally:
     return tally(card.requirements, dossier.evidence.verified_on(card)) if card is not None else tally(())
 
 
-def metrics_context(dossier: CheckedDossier, messages: Messages | None = None) -> MetricsContext:
-    """The metrics as of the check date, and their chart."""
-    metrics = portfolio_metrics(dossier.dossier, dossier.today, dossier.evidence)
+def metrics_context(dossier: CheckedDossier, messages: Messages | None = None,
+                    measure: Measure | None = None) -> MetricsContext:
+    """The metrics as of the check date, and their chart; ``measure``: each project's (``metrics.measurer``)."""
+    metrics = portfolio_metrics(dossier.dossier, dossier.today, dossier.evidence, measure)
     return MetricsContext(metrics, metrics_chart(metrics.requirements, dossier.today, messages),
                           dossier.dossier.projects)
 

@@ -16,6 +16,7 @@ from mltrl_docs.findings import Position, Severity
 from mltrl_docs.gates import (
     RULES,
     GapItem,
+    GateMemo,
     GateReport,
     GateSettings,
     Scope,
@@ -369,6 +370,27 @@ def test_a_chain_stands_at_the_lowest_earned_level(write_card: WriteCard, tmp_pa
     assert [(f.project, f.severity) for f in found] == [("A", Severity.INFO), ("B", Severity.INFO)]
     assert found[0].message == ("the system this project is coupled with stands at earned level 3 (declared 6), "
                                 "below this project's earned level 8; limited by C (Drift monitor, earns level 3)")
+
+
+def test_a_memo_judges_again_only_the_projects_whose_cards_changed(write_card: WriteCard, tmp_path: Path) -> None:
+    """Under `mkdocs serve` (``GateMemo``): a project whose cards are the very same objects keeps
+    its own judgement; the edited one is judged again, and the PROJECT rules, which read the
+    whole system, run again for every project. The report is what a fresh evaluation says."""
+    chain(write_card)
+    before = load(tmp_path)
+    memo = GateMemo()
+    first = evaluate(before, POLICY, today=TODAY, memo=memo)
+    memo.sweep()
+    assert evaluate(before, POLICY, today=TODAY, memo=memo) == first and memo.hits == 3
+    memo.sweep()
+    c = tmp_path / "dossiers" / "c" / "L6-1.md"
+    c.write_text(c.read_text(encoding="utf-8").replace("## Intended use\n", "## Intended uses\n"), encoding="utf-8")
+    edited = Dossier({**before.projects, "C": load(tmp_path).projects["C"]}, before.glossary, before.sources)
+    again = evaluate(edited, POLICY, today=TODAY, memo=memo)
+    assert memo.hits == 2
+    assert again == evaluate(edited, POLICY, today=TODAY) != first
+    assert again.projects["C"].earned == 3 and again.projects["A"].readiness.level == 3
+    assert of(again, "coupled-readiness")[0].message.endswith("limited by C (Drift monitor, earns level 3)")
 
 
 def test_a_chain_of_earned_levels_equal_to_declared_ones(write_card: WriteCard, tmp_path: Path) -> None:
