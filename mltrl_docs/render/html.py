@@ -84,6 +84,15 @@ def _url(uri: str) -> str | None:
     return _ON_PAGE.get().url(uri)
 
 
+def _linked(uri: str, text: object) -> Markup:
+    """``{{ linked(card_uri(c), c.title) }}``: ``text`` linked to a generated page, or the text alone
+    when the site leaves that page out; what ``{% call page_link(uri) %}`` writes, without a call
+    block (Jinja makes a macro for each: the org pages link every card and project)."""
+    href = _url(uri)
+    shown = escape(isolate_bidi(text))
+    return Markup(f'<a href="{escape(href)}">{shown}</a>') if href else shown
+
+
 def _file_url(path: Path | None) -> str | None:
     """``{{ file_url(ref.resolved) }}``: a link from the page being rendered to the page or file
     that publishes ``path`` (a card, an attachment, an evidence file); None when none does."""
@@ -148,6 +157,7 @@ class Renderer:
         self.env.filters["display"] = self._display
         self.env.globals.update(
             url=_url,
+            linked=_linked,
             file_url=_file_url,
             shared=self._shared_output,
             levels=LEVELS,

@@ -79,6 +79,24 @@ def test_outside_a_page_a_link_is_an_error_not_a_guess() -> None:
         assert template.render() == "../dossier/index.md"
 
 
+def test_linked_writes_what_a_page_link_call_block_writes() -> None:
+    """``linked(uri, value)`` is ``{% call page_link(uri) %}{{ value }}{% endcall %}`` without a
+    call block: the value escaped (and a bidi override isolated) as any printed value is, linked
+    from the page being rendered, or left as text when the site has no such page."""
+    env = Renderer("dossier").env
+    fast = env.from_string("{{ linked(uri, text) }}")
+    block = env.from_string('{% from "_macros.html" import page_link %}'
+                            "{% call page_link(uri) %}{{ text }}{% endcall %}")
+    pages = {"dossier/P1/index.md": '../P1/"x"/'}
+    for uri in ("dossier/P1/index.md", "dossier/gone.md"):
+        for text in ("P1 <b>&</b>", "evil \u202e gpj.exe", Markup("<em>L2</em>")):
+            with on_page(pages.get, {}):
+                assert fast.render(uri=uri, text=text) == block.render(uri=uri, text=text)
+    with on_page(pages.get, {}):
+        assert fast.render(uri="dossier/P1/index.md", text="P1 <b>") == '<a href="../P1/&#34;x&#34;/">P1 &lt;b&gt;</a>'
+        assert fast.render(uri="dossier/gone.md", text="P1") == "P1"
+
+
 def test_a_shared_macro_is_made_once_per_build_and_language() -> None:
     """``shared(day_time, day)`` makes a day's markup once for every page of a build; a new build
     (its stamp) or a new language makes it again, in that language."""
