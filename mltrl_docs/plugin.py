@@ -26,8 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from jinja2 import BytecodeCache, Environment
-from jinja2.bccache import Bucket
+from jinja2 import Environment
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -46,6 +45,7 @@ from mltrl_docs.findings import FAIL_ON, Finding, Severity, failing
 from mltrl_docs.gates import GateMemo
 from mltrl_docs.messages import Messages, english, load_messages
 from mltrl_docs.references import real_path
+from mltrl_docs.render.compiled import TemplateCode
 from mltrl_docs.render.exports import export_files
 from mltrl_docs.render.html import Renderer, UrlFor
 from mltrl_docs.render.kept import Kept
@@ -79,7 +79,9 @@ if TYPE_CHECKING:
 
 log = get_plugin_logger(__name__)
 CACHE_DIR = Path(".cache") / "mltrl-docs"
-"""Where git's answers are cached, relative to mkdocs.yml's folder."""
+"""Where git's answers and the compiled templates are cached, relative to mkdocs.yml's folder."""
+TEMPLATE_CODE = "templates"
+"""The compiled templates' folder in ``CACHE_DIR`` (``render.compiled``): the plugin's and the theme's."""
 
 
 class Prefix(c.Type[str]):
@@ -180,8 +182,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         """The findings that fail the build (option ``fail_on``), even without --strict."""
         self.serving = False
         """Running under ``mkdocs serve``: failing findings are reported, the site still served."""
-        self.theme_code = _CompiledTemplates()
-        """The theme's compiled templates, kept across ``mkdocs serve`` rebuilds (``on_env``)."""
+        self.theme_code = TemplateCode()
+        """The theme's compiled templates, kept across ``mkdocs serve`` rebuilds and, in the
+        cache beside mkdocs.yml, for the next build (``on_env``)."""
         self.views: Views | None = None
         """This build's views in hand-written pages (``render.views``): each query answered once."""
         self.view_pages: set[str] = set()
@@ -211,7 +214,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         layout = (self.config.prefix.strip("/"), (Path(custom),) if custom else (),
                   Path(config.config_file_path).parent)
         if self.renderer is None or self._layout != layout:  # else keep its compiled templates (mkdocs serve)
-            self.renderer = Renderer(layout[0], layout[1], root=layout[2])
+            self.renderer = Renderer(layout[0], layout[1], root=layout[2],
+                                     compiled=layout[2] / CACHE_DIR / TEMPLATE_CODE)
             self._shown_path = self.renderer.env.filters["display"]
             self._layout = layout
         self.messages, notes = load_messages(settings.language or _theme_language(config), settings.labels,
@@ -441,9 +445,11 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             self._unpacked = None
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
-        """Under ``mkdocs serve``, the theme's templates are compiled once, not on every rebuild
-        (MkDocs makes a new Jinja environment for each: about 7% of a ``--dirty`` rebuild at 1,000 cards)."""
-        if self.serving and env.bytecode_cache is None:
+        """The theme's templates are compiled once, not on every ``mkdocs serve`` rebuild (MkDocs
+        makes a new Jinja environment for each: about 7% of a ``--dirty`` rebuild at 1,000 cards),
+        and kept beside mkdocs.yml for the next build (``render.compiled``)."""
+        if env.bytecode_cache is None:
+            self.theme_code.folder = Path(config.config_file_path).parent / CACHE_DIR / TEMPLATE_CODE
             env.bytecode_cache = self.theme_code
         return env
 
@@ -455,22 +461,6 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
                      compare):
             if path is not None and path.exists():
                 server.watch(str(path), recursive=True)
-
-
-class _CompiledTemplates(BytecodeCache):
-    """Compiled templates kept in memory across rebuilds. Jinja checks each against its
-    template's source, so an edited template (``watch_theme``, ``custom_dir``) is compiled again."""
-
-    def __init__(self) -> None:
-        self._code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        code = self._code.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
 
 
 def _url_for(files: Files, page: Page) -> UrlFor:

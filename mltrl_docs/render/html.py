@@ -16,11 +16,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
-from types import CodeType
 from typing import Any
 
-from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, pass_context
-from jinja2.bccache import Bucket
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context, Macro
 from markupsafe import Markup, escape
 
@@ -32,6 +30,7 @@ from mltrl_docs.paths import relative
 from mltrl_docs.references import resolve_path
 from mltrl_docs.render import pages
 from mltrl_docs.render.autolink import ScopeMatchers, TermLinker
+from mltrl_docs.render.compiled import TemplateCode
 from mltrl_docs.render.markdown import Relink, to_html
 from mltrl_docs.render.pages import SitePage
 from mltrl_docs.render.search import SEARCH_MARKS, unmarked
@@ -108,26 +107,6 @@ def published_url(path: Path | None, published: Mapping[Path, str], url_for: Url
     return url_for(uri) if uri is not None else None
 
 
-class _CompiledTemplates(BytecodeCache):
-    """The templates compiled once per renderer: when the globals change (a new build's messages,
-    date or image hosts), the loaded templates, and with them the macro modules evaluated with
-    the old globals, are dropped (``Renderer._globals_changed``); reloading them from here takes
-    milliseconds, compiling them again most of a second. A template whose source changed (an
-    override edited under ``mkdocs serve``) is compiled again."""
-
-    def __init__(self) -> None:
-        self._code: dict[str, tuple[str, CodeType]] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        kept = self._code.get(bucket.key)
-        if kept is not None and kept[0] == bucket.checksum:
-            bucket.code = kept[1]
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        if bucket.code is not None:
-            self._code[bucket.key] = (bucket.checksum, bucket.code)
-
-
 class _Environment(Environment):
     """Jinja's environment, whose templates share its globals as they are, a dict, rather than
     through a ChainMap over them: Jinja copies a template's globals into the context of every page
@@ -139,16 +118,22 @@ class _Environment(Environment):
 
 
 class Renderer:
-    def __init__(self, prefix: str, override_dirs: Sequence[Path] = (), *, root: Path | None = None) -> None:
+    def __init__(self, prefix: str, override_dirs: Sequence[Path] = (), *, root: Path | None = None,
+                 compiled: Path | None = None) -> None:
         """``root``: the folder that file paths on pages are shown from, the site's config
         folder (the plugin passes mkdocs.yml's), so a page reads the same wherever the build
-        ran and never names the build machine's folders; None: the working directory now."""
+        ran and never names the build machine's folders; None: the working directory now.
+        ``compiled``: a folder to keep the compiled templates in for the next build (the
+        plugin's cache); None: they are kept for this renderer's life only. Either way, when the
+        globals change (a new build's messages, date or image hosts), the loaded templates, and
+        with them the macro modules evaluated with the old globals, are dropped
+        (``_globals_changed``) and loaded again from the compiled code, not compiled again."""
         self.prefix = prefix
         self.glossary_uri = f"{prefix}/glossary/index.md"
         loader = FileSystemLoader([*map(str, override_dirs), str(resource_dir("templates") / "mltrl")])
         self.env = _Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
                                 trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                                finalize=isolate_bidi, bytecode_cache=_CompiledTemplates())
+                                finalize=isolate_bidi, bytecode_cache=TemplateCode(compiled))
         self.env.filters["markdown"] = _markdown_filter
         self.env.filters["terms"] = _terms_filter
         self.root = root or Path.cwd()
@@ -200,7 +185,7 @@ class Renderer:
 
     def _globals_changed(self) -> None:
         """Drop the loaded templates: the macro modules Jinja keeps were evaluated with the old globals
-        and filters (they are loaded again from ``_CompiledTemplates``, not compiled again)."""
+        and filters (they are loaded again from their compiled code, ``TemplateCode``, not compiled again)."""
         if self.env.cache is not None:
             self.env.cache.clear()
         self._shared.clear()

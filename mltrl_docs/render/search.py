@@ -11,11 +11,18 @@ card's own text), or nothing. The plugin hands the host's search that view and k
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 SEARCH_MARKS = ("<!--mltrl-search-->", "<!--/mltrl-search-->")
 """HTML comments around the parts of a page search indexes (templates write them through the
 ``search_from``/``search_to`` globals). Card text is escaped, so it can never write a comment."""
+
+
+_TERM_LINK = re.compile(r'<a class="mltrl-term"[^>]*+>')
+"""A glossary term's link as ``_term.html`` opens it: its definition twice (tooltip and screen
+readers). Search indexes the text, not the attributes, and its HTML parser takes most of its
+time on them: the view opens the link bare. (Card text is escaped: no '>' inside a tag.)"""
 
 
 class Search(StrEnum):
@@ -34,7 +41,8 @@ class Search(StrEnum):
 def search_view(html: str, search: Search) -> str | None:
     """The HTML the host's search should index for a page rendered as ``html``: the marked parts
     joined, or None (NONE: leave the page out). A PAGE page's frame marks its title and all of
-    its template's text; a MARKED page's template marks the parts that are its own."""
+    its template's text; a MARKED page's template marks the parts that are its own. Glossary
+    links are bare in it (``_TERM_LINK``): what search indexes of them is their text."""
     if search is Search.NONE:
         return None
     start, end = SEARCH_MARKS
@@ -47,7 +55,8 @@ def search_view(html: str, search: Search) -> str | None:
             break
         parts.append(html[at + len(start):close])
         at = html.find(start, close + len(end))
-    return "\n".join(parts)
+    view = "\n".join(parts)
+    return _TERM_LINK.sub("<a>", view) if 'class="mltrl-term"' in view else view
 
 
 def unmarked(html: str) -> str:

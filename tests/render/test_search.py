@@ -19,3 +19,24 @@ def test_a_page_kind_gives_search_all_some_or_none_of_it() -> None:
 def test_the_marks_are_not_published() -> None:
     assert unmarked(f"a{START}b{END}c") == "abc"
     assert unmarked("plain") == "plain"
+
+
+def test_glossary_links_are_bare_in_the_view_and_search_indexes_the_same_text() -> None:
+    """A term's link carries its definition twice; search reads the text, not the attributes, so
+    the view opens the link bare, and Material's parser finds the same sections and words."""
+    from material.plugins.search.plugin import Parser
+
+    term = ('<a class="mltrl-term" href="../glossary/#gate" data-definition="Gate: a review &amp; more" '
+            'aria-description="a review &amp; more">gated review</a>')
+    body = f'<h1 id="t">T</h1><p>Passed its {term} on <code>x</code>.</p><h2 id="u">U</h2><p>{term}s</p>'
+    view = search_view(f"{START}{body}{END}", Search.MARKED)
+    assert view is not None and "data-definition" not in view and view.count("<a>gated review</a>") == 2
+
+    def sections(html: str) -> list[tuple[str | None, str, str]]:
+        parser = Parser()
+        parser.feed(html)
+        parser.close()
+        return [(s.id, "".join(s.title), "".join(s.text)) for s in parser.data]
+
+    assert sections(view) == sections(body)
+    assert sections(view)[0] == (None, "T", "<p>Passed its gated review on <code>x</code>.</p>")
