@@ -102,6 +102,7 @@ def main() -> None:
         # Exit 1 is fine: the corpus' cards get gate warnings (it predates the gates); the
         # time is what counts.
         check = series([sys.executable, "-m", "mltrl_docs", "check", "."], root, args.runs, expect=(0, 1))
+        floor = series([sys.executable, str(Path(__file__).parent / "check_floor.py"), "dossiers"], root, args.runs)
         config = mkdocs_site(root)
         plain = series([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], root,
                        max(1, args.runs // 2))
@@ -115,8 +116,12 @@ def main() -> None:
     print("| command | fastest | median | peak RSS |")
     print("|---|---|---|---|")
     print(f"| `mltrl-docs check .` | {check['min']:.2f} s | {check['median']:.2f} s | {check['rss']} MiB |")
+    print(f"| floor: read, libyaml, markdown-it (`check_floor.py`) | {floor['min']:.2f} s | {floor['median']:.2f} s "
+          f"| {floor['rss']} MiB |")
     print(f"| baseline: plain `mkdocs build` of the same files | {plain['min']:.2f} s | {plain['median']:.2f} s "
           f"| {plain['rss']} MiB |")
+    print(f"\nRatio to the floor script (median): {check['median'] / floor['median']:.2f}x (issue 14's target: "
+          "at most 1.5x).")
     print(f"\nRatio to the baseline (median): {check['median'] / plain['median']:.2f}x the time, "
           f"{check['rss'] / plain['rss']:.2f}x the memory.")
 
