@@ -5,19 +5,25 @@ templates and the theme's (MkDocs compiles the theme's anew for every build, and
 ``mkdocs serve`` rebuild) is about a twentieth of a build. ``TemplateCode`` keeps each template's
 code in memory and, with a ``folder``, on disk: a second ``mkdocs build`` in the same checkout
 loads the code instead of compiling it. Jinja checks every entry against its template's source
-(a checksum) and against the Python that wrote it (a magic header), so an edited template, an
-upgraded theme or another Python is compiled again. The folder is a cache: a file that cannot
+(a checksum) and against the Python that wrote it (a magic header); the checksum here also covers
+the environment's compile options (``_options``), so an edited template, an upgraded theme or
+Jinja, another Python, or a site that turns on an extension (MkDocs adds i18n for a theme
+``locale``) or changes a delimiter is compiled again, never served code compiled under other
+options. The folder is a cache: a file that cannot
 be read or written is compiled or skipped, never an error.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
 from types import CodeType
+from typing import Any
 
-from jinja2 import BytecodeCache
+import jinja2
+from jinja2 import BytecodeCache, Environment
 from jinja2.bccache import Bucket
 
 
@@ -28,6 +34,20 @@ class TemplateCode(BytecodeCache):
         self._code: dict[str, tuple[str, CodeType]] = {}
         self.folder = folder
         """Where compiled code is kept between builds (None: in memory only)."""
+
+    def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str) -> Bucket:
+        """Jinja's bucket, keyed and checked by the options the code is compiled under as well.
+
+        In the key, so that two environments over one template (a site built with and without a
+        locale) keep their code side by side; in the checksum, so that no entry is ever loaded
+        under options other than its own.
+        """
+        options = _options(environment).encode("utf-8")
+        key = hashlib.sha1(self.get_cache_key(name, filename).encode("ascii") + b"\0" + options)
+        checksum = hashlib.sha1(source.encode("utf-8") + b"\0" + options)
+        bucket = Bucket(environment, key.hexdigest(), checksum.hexdigest())
+        self.load_bytecode(bucket)
+        return bucket
 
     def load_bytecode(self, bucket: Bucket) -> None:
         kept = self._code.get(bucket.key)
@@ -66,3 +86,33 @@ class TemplateCode(BytecodeCache):
     def _file(self, key: str) -> Path:
         assert self.folder is not None
         return self.folder / f"{key}.jinja"
+
+
+def _options(environment: Environment) -> str:
+    """Everything in an environment that changes the code Jinja compiles from one source.
+
+    Read at each lookup, not once: MkDocs and themes add extensions to an environment after
+    making it. Callables are named by module and qualified name (a repr holds an address).
+    """
+    options: list[object] = [
+        jinja2.__version__,
+        sorted(environment.extensions),
+        environment.block_start_string, environment.block_end_string,
+        environment.variable_start_string, environment.variable_end_string,
+        environment.comment_start_string, environment.comment_end_string,
+        environment.line_statement_prefix, environment.line_comment_prefix,
+        environment.trim_blocks, environment.lstrip_blocks,
+        environment.keep_trailing_newline, environment.newline_sequence,
+        environment.optimized, environment.is_async,
+        _named(environment.autoescape), _named(environment.finalize),
+        _named(environment.code_generator_class),
+        getattr(environment, "newstyle_gettext", None),  # i18n's calls are compiled one way or the other
+    ]
+    return repr(options)
+
+
+def _named(value: Any) -> object:
+    """A callable by its module and qualified name; any other value as it is."""
+    if callable(value):
+        return f"{getattr(value, '__module__', '?')}.{getattr(value, '__qualname__', type(value).__qualname__)}"
+    return value

@@ -74,3 +74,49 @@ def test_without_a_folder_the_code_is_kept_in_memory_only(tmp_path: Path, monkey
     monkeypatch.setattr(env, "compile", lambda *args, **kwargs: compiled.append("again"))
     assert env.get_template("page.html").render(x=5) == "<p>5</p>" and compiled == []
     assert list(tmp_path.rglob("*.jinja")) == []
+
+
+
+_OPTIONS: list[dict[str, object]] = [
+    {"extensions": ["jinja2.ext.i18n"]},
+    {"trim_blocks": True},
+    {"lstrip_blocks": True},
+    {"keep_trailing_newline": True},
+    {"newline_sequence": "\r\n"},
+    {"variable_start_string": "[[", "variable_end_string": "]]"},
+    {"autoescape": True},
+    {"finalize": lambda value: "" if value is None else value},
+    {"optimized": False},
+]
+
+
+@pytest.mark.parametrize("options", _OPTIONS, ids=lambda options: ",".join(options))
+@pytest.mark.parametrize("folder", [True, False], ids=["on disk", "in memory"])
+def test_environments_that_differ_in_one_compile_option_never_share_code(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: dict[str, object], folder: bool) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    source = "{% if x %}\n  <b>{{ x }}</b> [[ x ]]\n{% endif %}\n{{ y }}\n"
+    (templates / "page.html").write_text(source, encoding="utf-8")
+    cache = TemplateCode(tmp_path / "cache" if folder else None)
+    compiled: list[str] = []
+
+    def render(**extra: object) -> str:
+        env = _env(templates, None, compiled, monkeypatch)
+        for option, value in extra.items():  # as MkDocs does: options set on a made environment
+            if option == "extensions":
+                for extension in value:  # type: ignore[attr-defined]
+                    env.add_extension(extension)
+            else:
+                setattr(env, option, value)
+        env.bytecode_cache = cache
+        return env.get_template("page.html").render(x="<", y=None)
+
+    plain, varied = render(), render(**options)
+    assert compiled == ["page.html", "page.html"]  # the second environment compiled its own code
+    assert varied == Environment(**options).from_string(source).render(x="<", y=None)  # type: ignore[arg-type]
+    if folder:
+        cache = TemplateCode(tmp_path / "cache")  # a later build: code from disk only
+    compiled.clear()
+    assert (render(), render(**options)) == (plain, varied)
+    assert compiled == []  # each environment's code kept beside the other's
