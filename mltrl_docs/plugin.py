@@ -51,7 +51,7 @@ from mltrl_docs.render.html import Renderer, UrlFor
 from mltrl_docs.render.kept import Kept
 from mltrl_docs.render.navigation import NavSection, navigation
 from mltrl_docs.render.outline import Heading, Permalink, outline
-from mltrl_docs.render.pages import OPTIONAL_PAGES, SitePage, evidence_files, site_pages
+from mltrl_docs.render.pages import OPTIONAL_PAGES, SitePage, evidence_files, site_pages, unshown
 from mltrl_docs.render.reuse import Rendered
 from mltrl_docs.render.search import search_view, unmarked
 from mltrl_docs.render.site import (
@@ -297,8 +297,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
                                  sorted(self.published.items()), sorted(self.pages), _permalink(config),
                                  self.config.prefix, self.config.custom_templates, self.settings.repositories))
             self.rendered.keep(set(self.pages))
+            shipped = not self.config.custom_templates
             self.reused = {uri: shown for uri, page in self.pages.items()
-                           if (shown := self.rendered.get(uri, page)) is not None}
+                           if (shown := self.rendered.get(uri, page, unshown(page, shipped))) is not None}
         if self.reused:
             log.info(f"mltrl: {len(self.reused)} of {len(self.pages)} pages unchanged since the last build, not "
                      "rendered again")
@@ -339,6 +340,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         if not self.pages:
             return nav
+        for uri, shown in self.pages.items():  # known now: `--dirty` reads only the pages it builds again
+            if (file := files.get_file_from_path(uri)) is not None and file.page is not None:
+                file.page.title = str(escape(shown.title))  # as front_matter gives it (themes print it unescaped)
         nav.items.append(_section(NavSection(self.messages.text("nav.dossier"), self.nav_entries), files))
         return nav
 

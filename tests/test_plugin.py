@@ -879,10 +879,18 @@ def test_a_dirty_rebuild_writes_only_the_generated_pages_that_changed(site_with,
     # another project, and the stylesheets and script, are as they were.
     assert "readiness.json" in written
     assert not {"P12.2/requirements.csv", "P12.2/badge.svg", "mltrl.css", "mltrl-print.css", "mltrl.js"} & written
-    assert "R11.1/L2-2026-06-08/index.html" in written and "index.html" in written  # the card and the portfolio
+    assert "R11.1/L2-2026-06-08/index.html" in written and "R11.1/index.html" in written  # the card, its dossier
+    # The organisation's pages show no body (render.pages.BODIES_UNSHOWN): an edit to one is not theirs.
+    assert not {"index.html", "history/index.html", "levels/index.html", "teams/index.html",
+                "requirements/index.html"} & written, written
     assert "P12.2/index.html" not in written and "P12.2/L8-2026-07-06/index.html" not in written
     assert "glossary/index.html" not in written  # it shows which cards use each term, and that did not change
     assert "One more line." in (site / "R11.1" / "L2-2026-06-08" / "index.html").read_text(encoding="utf-8")
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(root / "fresh")]
+    fresh = subprocess.run(command, capture_output=True, text=True, timeout=300,
+                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})  # a new process: nothing reused
+    assert fresh.returncode == 0, fresh.stderr[-2000:]
+    assert _pages(root / "served") == _pages(root / "fresh")  # what was not written again is still right
 
 
 def test_serve_compiles_the_themes_templates_once(site_with, monkeypatch: pytest.MonkeyPatch) -> None:

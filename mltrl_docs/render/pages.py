@@ -23,7 +23,7 @@ from mltrl_docs.gates import ProjectGates
 from mltrl_docs.glossary import Entry, Glossary, fold
 from mltrl_docs.messages import Messages, english
 from mltrl_docs.metrics import Measure, Tally, measurer, portfolio_metrics, tally
-from mltrl_docs.model import Card, Dossier, Project, RequirementKind, RequirementStatus
+from mltrl_docs.model import Attachment, Card, Dossier, Project, RequirementKind, RequirementStatus
 from mltrl_docs.production import Line, ProductionLines, Tenure, production_lines
 from mltrl_docs.references import is_hidden, real_path
 from mltrl_docs.render.acceptance import card_results
@@ -65,6 +65,7 @@ from mltrl_docs.render.kept import Kept
 from mltrl_docs.render.matrix import recent_columns, requirement_matrix, risk_matrix
 from mltrl_docs.render.metrics_chart import metrics_chart
 from mltrl_docs.render.readiness import COUNTS, Comparison, rows
+from mltrl_docs.render.reuse import SHOWN, Unshown
 from mltrl_docs.render.search import Search
 from mltrl_docs.render.timeline import timeline
 from mltrl_docs.teams import Holders, Kind, holder_metrics, holders
@@ -98,6 +99,26 @@ class SitePage:
         """The title as (before, unbroken part, after), for the page's h1."""
         before, found, after = self.title.partition(self.unbroken) if self.unbroken else (self.title, "", "")
         return before, found, after
+
+
+BODIES_UNSHOWN = frozenset({
+    "portfolio.html", "history.html", "findings.html", "levels.html", "metrics.html", "requirements.html",
+    "teams.html", "team.html", "owner.html", "glossary.html", "glossary_teams.html", "changes.html",
+    "readiness.html",
+})
+"""The shipped templates that show nothing of a card's or an attachment's body but what their
+context worked out of it (findings, metrics, changes, checklist answers, term usage): under
+``mkdocs serve``, an edit to a body renders the project's own pages again, not these
+(``render.reuse``). ``tests/render/test_pages.py`` renders each with every body changed to prove it."""
+
+_BODIES: Unshown = frozenset({(Card, "body"), (Attachment, "body")})
+
+
+def unshown(page: SitePage, templates_shipped: bool = True) -> Unshown:
+    """What of its context ``page`` never shows (``render.reuse``): the bodies on the pages of
+    ``BODIES_UNSHOWN``, as long as the shipped templates render them (``templates_shipped``;
+    a site's own templates may show anything)."""
+    return _BODIES if templates_shipped and page.template in BODIES_UNSHOWN else SHOWN
 
 
 def project_uri(prefix: str, project: Project) -> str:

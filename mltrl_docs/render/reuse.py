@@ -5,7 +5,9 @@ cards, their gate results, findings, history) and to what every page shares (the
 labels, glossary, build date, the set of pages links may point to). When both are the same
 as in the last build, so is the page. ``same`` compares them by value, the way the cards'
 equality does not: a card, project or report is compared field by field (most cards are the
-very objects of the last build, reused by ``FileCache``, and compare at once).
+very objects of the last build, reused by ``FileCache``, and compare at once). A page may leave
+out of the comparison what its template never shows (``Unshown``: an organisation page shows no
+card's body, so an edit to one body renders that card's pages again, not the portfolio's).
 """
 
 from __future__ import annotations
@@ -17,14 +19,21 @@ from typing import Generic, TypeVar
 
 R = TypeVar("R")
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
+Unshown = frozenset[tuple[type, str]]
+"""Fields a page never shows, as (dataclass, field name): left out when its context is compared."""
+
+SHOWN: Unshown = frozenset()
+"""Nothing left out: every value of the context is compared."""
+
+_FIELDS: dict[tuple[type, Unshown], tuple[str, ...]] = {}
 
 
-def same(a: object, b: object) -> bool:
+def same(a: object, b: object, unshown: Unshown = SHOWN) -> bool:
     """``a`` and ``b`` hold the same values: dataclasses field by field (whatever their own
-    equality; a field declared ``compare=False``, such as a cache, is not a value), sequences
-    and mappings item by item in order, anything else by ``==``. False may be wrong (a mapping
-    built in another order), which costs a rendering; True never is."""
+    equality; a field declared ``compare=False``, such as a cache, is not a value, nor is a field
+    in ``unshown``), sequences and mappings item by item in order, anything else by ``==``. False
+    may be wrong (a mapping built in another order), which costs a rendering; True never is,
+    for whatever does not read the ``unshown`` fields."""
     if a is b:
         return True
     kind = type(a)
@@ -37,17 +46,18 @@ def same(a: object, b: object) -> bool:
             return False
         if a == b:  # at C speed; True only when every item is equal (or the very same object)
             return True
-        return all(same(x, y) for x, y in zip(a, b, strict=True))
+        return all(same(x, y, unshown) for x, y in zip(a, b, strict=True))
     if isinstance(a, Mapping):  # item by item in order: keys may be objects equal only to themselves
         assert isinstance(b, Mapping)
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a.items(), b.items(), strict=True))
+        return len(a) == len(b) and all(same(x, y, unshown) for x, y in zip(a.items(), b.items(), strict=True))
     if dataclasses.is_dataclass(a):
         if _compares_values(kind) and a == b:
             return True
-        names = _FIELDS.get(kind)
+        names = _FIELDS.get((kind, unshown))
         if names is None:
-            names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(a) if f.compare)
-        return all(same(getattr(a, name), getattr(b, name)) for name in names)
+            names = _FIELDS[(kind, unshown)] = tuple(f.name for f in dataclasses.fields(a)
+                                                     if f.compare and (kind, f.name) not in unshown)
+        return all(same(getattr(a, name), getattr(b, name), unshown) for name in names)
     if isinstance(a, (set, frozenset)):
         return a == b
     return bool(a == b)
@@ -80,10 +90,11 @@ class Rendered(Generic[R]):
             self._entries.clear()
         self._shared = shared
 
-    def get(self, uri: str, page: object) -> R | None:
-        """The result for ``page`` at ``uri`` when it is the same page as last time."""
+    def get(self, uri: str, page: object, unshown: Unshown = SHOWN) -> R | None:
+        """The result for ``page`` at ``uri`` when it is the same page as last time, but for
+        what the page never shows (``unshown``)."""
         entry = self._entries.get(uri)
-        return entry.result if entry is not None and same(entry.page, page) else None
+        return entry.result if entry is not None and same(entry.page, page, unshown) else None
 
     def put(self, uri: str, page: object, result: R) -> None:
         self._entries[uri] = _Entry(page, result)

@@ -238,3 +238,44 @@ def test_tags_reach_the_page_list_and_show_as_escaped_chips(write_card, tmp_path
     assert chips in out["dossier/A/index.md"] and chips in out[f"dossier/A/{card_stem(current)}.md"]
     assert "<b>bold" not in out["dossier/A/index.md"] and "retired-tag" not in out["dossier/A/index.md"]
     assert "Tags" not in text(out["dossier/index.md"])
+
+
+def test_the_pages_that_show_no_card_body_render_the_same_whatever_the_bodies(tmp_path: Path) -> None:
+    """``BODIES_UNSHOWN``, proved: every body of the example changed in place (a paragraph added
+    under the first section of each card and attachment, where no rule looks for it), each such page whose context
+    compares the same but for the bodies renders to the very same HTML; and those that do are
+    most of them (their findings, metrics and changes are worked out of the bodies, so a change
+    there shows in their contexts, not only in the bodies)."""
+    import shutil
+
+    from mltrl_docs.dossier import build_site
+    from mltrl_docs.render.pages import BODIES_UNSHOWN, unshown
+    from mltrl_docs.render.reuse import same
+    from mltrl_docs.settings import load_settings
+
+    shutil.copytree(Path(__file__).parents[2] / "site_example", tmp_path / "site")
+    settings, _ = load_settings(tmp_path / "site" / "mltrl-docs.yml")
+    assert settings is not None
+
+    def pages() -> dict[str, SitePage]:
+        dossier = build_site(settings)
+        return {page.uri: page for page in site_pages(dossier, "dossier")}
+
+    before = pages()
+    bodies = [p for p in (tmp_path / "site" / "dossiers").rglob("*.md")
+              if p.read_text(encoding="utf-8").startswith("---")]  # cards and attachments
+    for card in bodies:
+        text = card.read_text(encoding="utf-8")
+        head, rule, rest = text.partition("\n## ")
+        heading, newline, section = rest.partition("\n")
+        card.write_text(f"{head}{rule}{heading}{newline}\nA paragraph every body gained.\n{section}", encoding="utf-8")
+    after = pages()
+    renderer = Renderer("dossier")
+    kept = [uri for uri, page in after.items() if page.template in BODIES_UNSHOWN
+            and uri in before and same(before[uri], page, unshown(page))]
+    for uri in kept:
+        assert renderer.render(before[uri], lambda u: u, {}) == renderer.render(after[uri], lambda u: u, {}), uri
+    templates = {after[uri].template for uri in kept if not same(before[uri], after[uri])}  # a body held differs
+    assert {"portfolio.html", "history.html", "levels.html", "requirements.html", "teams.html", "team.html",
+            "owner.html", "findings.html", "metrics.html"} <= templates, templates
+    assert all(unshown(page, templates_shipped=False) == frozenset() for page in after.values())

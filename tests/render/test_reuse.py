@@ -57,3 +57,24 @@ def test_rendered_forgets_every_page_when_what_they_share_changed() -> None:
     rendered.put("p.md", Held("page"), "<p>1</p>")
     rendered.begin(Held("other labels"))
     assert rendered.get("p.md", Held("page")) is None
+
+
+@dataclass(frozen=True, eq=False)
+class Shelf:
+    """A value holding others, as a project holds its cards."""
+
+    label: str
+    held: tuple[Held, ...] = ()
+
+
+def test_what_a_page_never_shows_is_left_out_of_the_comparison_and_nothing_else() -> None:
+    unshown = frozenset({(Held, "items")})
+    before, after = Shelf("s", (Held("a", (1,)),)), Shelf("s", (Held("a", (2,)),))
+    assert not same(before, after) and same(before, after, unshown)
+    assert not same(before, Shelf("s", (Held("b", (1,)),)), unshown)  # the other fields still count
+    assert not same(before, Shelf("t", (Held("a", (1,)),)), unshown)
+    rendered: Rendered[str] = Rendered()
+    rendered.begin(Held("labels"))
+    rendered.put("p.md", before, "<p>1</p>")
+    assert rendered.get("p.md", after) is None
+    assert rendered.get("p.md", after, unshown) == "<p>1</p>"
