@@ -116,6 +116,7 @@ AUDITED: dict[tuple[str, str], str] = {
         "run on one heading's attributes; each alternative is one run ended by its own delimiter",
     ("render/outline.py", r"<[^<>]*>"): "one run per match, ended by the next '<' or '>'",
     ("render/search.py", r'<a class="mltrl-term"[^>]*+>'): "a literal start, then one possessive run to the next '>'",
+    ("bundle/model.py", r"[\x00-\x1f\x7f]"): "one character class, no repetition",
     ("render/outline.py", r"[^\w\s-]+"): "one run per match",
     ("render/outline.py", r"[\s-]+"): "one run per match",
     ("ids.py", r"[A-Za-z0-9][A-Za-z0-9._-]*"): "fullmatch at one start, one run",

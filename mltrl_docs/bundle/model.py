@@ -10,6 +10,7 @@ never read or written before it passed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -37,6 +38,9 @@ def readiness_uri(prefix: str) -> str:
     return f"{prefix}/{READINESS_FILE}"
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def path_problem(path: str) -> str | None:
     """Why ``path`` cannot name a file of a bundle (None: it can): a bundle path is relative, with
     forward slashes and plain segments, so that it can never name a file outside the folder it
@@ -45,7 +49,7 @@ def path_problem(path: str) -> str | None:
         return "the path is empty"
     if len(path) > MAX_PATH:
         return f"the path is longer than {MAX_PATH} characters"
-    if any(ord(char) < 32 or ord(char) == 127 for char in path):
+    if _CONTROL.search(path):
         return "the path holds a control character"
     if "\\" in path:
         return "the path holds a backslash (bundle paths use '/')"

@@ -142,6 +142,8 @@ def origin(settings_folder: Path, repository: Repository | None = None) -> Origi
 def _namer(root: Path, imports: Imports) -> Namer:
     """Names each path once: a card's folder, evidence files and commits are named again and again."""
     named: dict[Path, str | None] = {}
+    top = os.path.abspath(root)
+    under = os.path.join(top, "")  # most files lie under the root: their name is the rest of the path
 
     def name(path: Path) -> str | None:
         if path in named:
@@ -152,7 +154,9 @@ def _namer(root: Path, imports: Imports) -> Namer:
             outer = name(bundle.file)
             shown = None if outer is None or inside is None else f"{outer}/{inside}"
         else:
-            shown = Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
+            absolute = os.path.abspath(path)
+            shown = (absolute[len(under):] if absolute.startswith(under)
+                     else os.path.relpath(absolute, top)).replace(os.sep, "/")
             shown = None if path_problem(shown) else shown
         named[path] = shown
         return shown
