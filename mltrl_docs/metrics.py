@@ -357,12 +357,15 @@ def _org_series(series: Iterable[tuple[str, tuple[VerifiedPoint, ...]]]) -> tupl
     events = sorted(((point.date, project_id, (point.verified, point.listed))
                      for project_id, points in series for point in points), key=lambda e: (e[0], e[1]))
     latest: dict[str, tuple[int, int]] = {}
+    verified = listed = 0  # the sums over ``latest``, kept as it changes: linear in the cards, not cards x projects
     points: list[VerifiedPoint] = []
     for index, (date, project_id, counts) in enumerate(events):
+        before = latest.get(project_id, (0, 0))
         latest[project_id] = counts
+        verified += counts[0] - before[0]
+        listed += counts[1] - before[1]
         if index + 1 == len(events) or events[index + 1][0] != date:
-            points.append(VerifiedPoint(date, sum(v for v, _ in latest.values()),
-                                        sum(n for _, n in latest.values()), len(latest)))
+            points.append(VerifiedPoint(date, verified, listed, len(latest)))
     return tuple(points)
 
 

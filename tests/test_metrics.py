@@ -293,3 +293,28 @@ def test_a_measurer_measures_each_project_once_and_again_only_when_its_cards_cha
     again = Dossier({**portfolio.projects, "A": edited}, portfolio.glossary, portfolio.sources)
     assert portfolio_metrics(again, TODAY, measure=measurer(TODAY, memo=memo)) == portfolio_metrics(again, TODAY)
     assert memo.hits == 2
+
+
+def test_the_org_series_sums_each_projects_latest_counts_at_every_date() -> None:
+    """``_org_series`` keeps its sums as the projects' counts change (linear in the cards); checked
+    against summing every project's latest counts afresh at each date."""
+    import random
+
+    from mltrl_docs.metrics import VerifiedPoint, _org_series
+
+    rng = random.Random(3)
+    start = dt.date(2024, 1, 1)
+    series = [(f"P{p}", tuple(VerifiedPoint(start + dt.timedelta(days=rng.randint(0, 40)), v, v + rng.randint(0, 3), 1)
+                              for v in sorted(rng.randint(0, 6) for _ in range(rng.randint(1, 6)))))
+              for p in range(12)]
+    series = [(pid, tuple(sorted(points, key=lambda point: point.date))) for pid, points in series]
+    expected = []
+    for date in sorted({point.date for _, points in series for point in points}):
+        latest = {}
+        for pid, points in sorted(series):
+            for point in points:  # the project's last card on or before the date, in the order given
+                if point.date <= date:
+                    latest[pid] = point
+        expected.append(VerifiedPoint(date, sum(p.verified for p in latest.values()),
+                                      sum(p.listed for p in latest.values()), len(latest)))
+    assert _org_series(series) == tuple(expected)
