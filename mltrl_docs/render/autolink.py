@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from html import escape, unescape
 from unicodedata import normalize
 
@@ -60,20 +61,31 @@ def _trie_pattern(names: Iterable[str]) -> str:
     return "".join(parts)
 
 
-def _compile(names: list[str]) -> re.Pattern[str]:
+def _compile(names: tuple[str, ...]) -> re.Pattern[str]:
     """The matcher's expression. Compiling recurses once per nested group (up to MAX_NAME),
     so called from deep in a stack it could run out: then only names of half the length are
-    linked, and so on down to none."""
+    linked, and so on down to none (that narrower expression is not kept)."""
     limit = MAX_NAME
     while True:
-        kept = [name for name in names if len(name) <= limit]
-        pattern = _trie_pattern(kept) if kept else r"(?!x)x"
+        kept = tuple(name for name in names if len(name) <= limit)
         try:
-            return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.IGNORECASE)
+            return _compiled(kept) if limit == MAX_NAME else _expression(kept)
         except RecursionError:
             if not kept:
                 raise
             limit //= 2
+
+
+@lru_cache(maxsize=128)
+def _compiled(names: tuple[str, ...]) -> re.Pattern[str]:
+    """``_expression``, kept by its names: every ``mkdocs serve`` rebuild asks again for the same
+    glossary's (writing the trie was a twentieth of a rebuild at 1,000 cards)."""
+    return _expression(names)
+
+
+def _expression(names: tuple[str, ...]) -> re.Pattern[str]:
+    pattern = _trie_pattern(names) if names else r"(?!x)x"
+    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.IGNORECASE)
 
 
 class TermMatcher:
@@ -83,7 +95,7 @@ class TermMatcher:
         self.entries: dict[str, Entry] = dict(scope.names)
         """By folded name, as the scope has them."""
         names = set(self.entries) | set(_spellings(self.entries))
-        self.pattern = _compile(sorted(name for name in names if 0 < len(name) <= MAX_NAME))
+        self.pattern = _compile(tuple(sorted(name for name in names if 0 < len(name) <= MAX_NAME)))
 
     def find(self, text: str) -> Iterator[tuple[re.Match[str], Entry]]:
         """Names in ``text``, which must already be plain and NFC (see ``plain``)."""

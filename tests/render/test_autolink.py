@@ -17,6 +17,7 @@ from mltrl_docs.findings import Position
 from mltrl_docs.glossary import Entry, LinkMode, Scope, build_glossary, fold
 from mltrl_docs.load import load_glossary
 from mltrl_docs.model import GlossaryTerm
+from mltrl_docs.render import autolink
 from mltrl_docs.render.autolink import MAX_NAME, TermLinker, TermMatcher
 from mltrl_docs.render.html import Renderer, on_page
 from mltrl_docs.render.markdown import Relink, to_html
@@ -309,6 +310,7 @@ def test_names_that_branch_and_end_at_every_character_up_to_the_bound() -> None:
 
 def test_compiling_deep_in_the_stack_links_shorter_names_instead_of_failing() -> None:
     """re.compile recurses per nested group; with little stack left, names are cut shorter."""
+    autolink._compiled.cache_clear()  # the full expression, kept from a call with stack to spare, would be reused
     scope = _scope("a" * MAX_NAME, *("a" * k + "b" for k in range(MAX_NAME)), "ok")
 
     def depth() -> int:
@@ -323,6 +325,15 @@ def test_compiling_deep_in_the_stack_links_shorter_names_instead_of_failing() ->
     matcher = matcher_at(sys.getrecursionlimit() - depth() - 120)
     text = "ok aab " + "a" * MAX_NAME
     assert TermLinker(matcher, lambda e, t: f"[{t}]", "every").link(text) == "[ok] [aab] " + "a" * MAX_NAME
+    again = TermMatcher(scope)  # with stack to spare: every name, the narrower expression not kept
+    assert TermLinker(again, lambda e, t: f"[{len(t)}]", "every").link(text) == f"[2] [3] [{MAX_NAME}]"
+
+
+def test_a_glossary_asked_for_again_is_not_compiled_again() -> None:
+    """Every `mkdocs serve` rebuild makes new matchers for the same glossary: its expression is kept."""
+    scope = _scope("switchback", "gate review")
+    assert TermMatcher(scope).pattern is TermMatcher(scope).pattern
+    assert TermMatcher(_scope("switchback")).pattern is not TermMatcher(scope).pattern
 
 
 @pytest.mark.parametrize("definition", ["Has \x00term\x00 in it.",
