@@ -39,6 +39,7 @@ from mkdocs.utils import get_relative_url
 
 from mltrl_docs.bundle.model import NO_IMPORTS, Imports, readiness_uri
 from mltrl_docs.bundle.site import build_portal
+from mltrl_docs.bundle.write import BundleMemo
 from mltrl_docs.csp import CONTENT_MARKS
 from mltrl_docs.filecache import FileCache
 from mltrl_docs.findings import FAIL_ON, Finding, Severity, failing
@@ -165,6 +166,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         self.kept: Kept | None = None
         """Under `mkdocs serve`: what the pages' contexts were made of in the last build (each card's
         change, in words, and the glossary terms it uses), reused for the cards that are the same."""
+        self.bundled: BundleMemo | None = None
+        """Under `mkdocs serve`: what the site's last readiness.json read and wrote, reused for the
+        files and cards that are the same (``bundle.write.BundleMemo``)."""
         self.nav_entries: tuple[NavSection | str, ...] = ()
         """The "Dossier" section's entries (``render.navigation``): page URIs and sections."""
         self.rendered: Rendered[_Shown] = Rendered()
@@ -197,6 +201,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         self.files = FileCache() if self.serving else None
         self.judged = GateMemo() if self.serving else None
         self.kept = Kept() if self.serving else None
+        self.bundled = BundleMemo() if self.serving else None
         self.contents = {} if self.serving else None
         self.rendered = Rendered()
 
@@ -269,7 +274,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             _log(problem)
             found.append(problem)
         # compare: the site's own readiness.json (made once, also published under exports) against a previous bundle.
-        readiness, compared = site_readiness(self.settings, dossier, self.config.pages, self.imports)
+        readiness, compared = site_readiness(self.settings, dossier, self.config.pages, self.imports, self.bundled)
         for finding in compared.findings if compared is not None else ():
             _log(finding)
             found.append(finding)

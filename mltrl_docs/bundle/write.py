@@ -53,13 +53,15 @@ class Origin:
 
 def bundle_of(checked: CheckedDossier, origin: Origin, *, max_bytes: int, imports: Imports = NO_IMPORTS,
               repositories: Mapping[Path, Repository] | None = None,
-              glossaries: Iterable[Path] = ()) -> dict[str, Any]:
+              glossaries: Iterable[Path] = (), memo: BundleMemo | None = None) -> dict[str, Any]:
     """The bundle of ``checked``: every file under ``origin.root`` named by its path from there
     (an imported bundle's files under ``<bundle file>/``); cited files bigger than ``max_bytes``
     or outside the root are listed as left out, with why. ``repositories``: the sources' own
-    repositories (the settings' ``sources:`` mapping form); ``glossaries``: the site's glossary files."""
+    repositories (the settings' ``sources:`` mapping form); ``glossaries``: the site's glossary files;
+    ``memo``: what the last bundle of the same site read (``mkdocs serve``)."""
     name = _namer(origin.root, imports)
-    writer = _Writer(name, max_bytes)
+    memo = memo if memo is not None else BundleMemo()
+    writer = _Writer(name, max_bytes, memo)
     dossier = checked.dossier
     repositories = {**(repositories or {}), **imports.repositories}
     sources = []
@@ -87,6 +89,7 @@ def bundle_of(checked: CheckedDossier, origin: Origin, *, max_bytes: int, import
                 break
     for path in glossaries:
         writer.page(path, None, "glossary")
+    memo.sweep()
     history = checked.provenance
     card_paths = {card["path"] for card in cards}
     return {
@@ -120,9 +123,77 @@ def bundle_of(checked: CheckedDossier, origin: Origin, *, max_bytes: int, import
     }
 
 
-def dumps(bundle: Mapping[str, Any]) -> bytes:
-    """The bundle's bytes: sorted keys, no spaces, UTF-8, one line and a newline."""
-    return (json.dumps(bundle, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+def dumps(bundle: Mapping[str, Any], memo: BundleMemo | None = None) -> bytes:
+    """The bundle's bytes: sorted keys, no spaces, UTF-8, one line and a newline. With ``memo``,
+    each card as the last bundle wrote it while its entry is the same (the same bytes either way)."""
+    if memo is None:
+        return (_json(bundle) + "\n").encode()
+    parts = [f"{_json(key)}:{memo.cards_json(value) if key == 'cards' else _json(value)}" for key, value
+             in sorted(bundle.items())]
+    return ("{" + ",".join(parts) + "}\n").encode()
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+class BundleMemo:
+    """What the last bundle of a site read and wrote, for the next: ``mkdocs serve`` writes the
+    site's ``readiness.json`` again on every rebuild, where most cards and files are as they were.
+    Each file's entry is kept by its bytes (read again and compared whole, as ``FileCache`` does),
+    each card's JSON by its entry (compared by value), each card's cited files by the card (the
+    very object the last build loaded). What a bundle no longer holds is dropped (``sweep``)."""
+
+    def __init__(self) -> None:
+        self._contents: dict[Path, tuple[bytes, dict[str, Any]]] = {}
+        self._cards: dict[str, tuple[dict[str, Any], str]] = {}
+        self._cited: dict[Path, tuple[Card | InvalidCard, tuple[tuple[str, Path], ...]]] = {}
+        self._used: set[Path] = set()
+
+    def content(self, path: Path, data: bytes, read: Callable[[bytes], dict[str, Any]]) -> dict[str, Any]:
+        """``read(data)``, or the last bundle's for the same bytes."""
+        self._used.add(path)
+        kept = self._contents.get(path)
+        if kept is not None and kept[0] == data:
+            return kept[1]
+        found = read(data)
+        self._contents[path] = (data, found)
+        return found
+
+    def cited(self, card: Card | InvalidCard) -> tuple[tuple[str, Path], ...]:
+        """The files ``card`` cites, each once: (target as written, resolved path)."""
+        self._used.add(card.path)
+        kept = self._cited.get(card.path)
+        if kept is not None and kept[0] is card:
+            return kept[1]
+        found: dict[Path, str] = {}
+        for cited in card.cited():
+            ref = cited.reference
+            if not ref.is_url and ref.resolved is not None:
+                found.setdefault(ref.resolved, ref.target)
+        files = tuple((target, path) for path, target in found.items())
+        self._cited[card.path] = (card, files)
+        return files
+
+    def cards_json(self, cards: list[dict[str, Any]]) -> str:
+        """The ``cards`` list as JSON, each card's part kept while its entry is the same."""
+        parts: list[str] = []
+        kept: dict[str, tuple[dict[str, Any], str]] = {}
+        for entry in cards:
+            last = self._cards.get(entry["path"])
+            text = last[1] if last is not None and last[0] == entry else _json(entry)
+            kept[entry["path"]] = (entry, text)
+            parts.append(text)
+        self._cards = kept
+        return "[" + ",".join(parts) + "]"
+
+    def sweep(self) -> None:
+        """End a bundle: forget the files and cards it did not read."""
+        for gone in self._contents.keys() - self._used:
+            del self._contents[gone]
+        for gone in self._cited.keys() - self._used:
+            del self._cited[gone]
+        self._used = set()
 
 
 def origin(settings_folder: Path, repository: Repository | None = None) -> Origin:
@@ -166,9 +237,10 @@ def _namer(root: Path, imports: Imports) -> Namer:
 class _Writer:
     """The files of a bundle while it is written, each once, by bundle path."""
 
-    def __init__(self, name: Namer, max_bytes: int) -> None:
+    def __init__(self, name: Namer, max_bytes: int, memo: BundleMemo) -> None:
         self.name = name
         self.max_bytes = max_bytes
+        self.memo = memo
         self.pages: dict[str, dict[str, Any]] = {}
         self.files: dict[str, dict[str, Any]] = {}
         self.omitted: dict[tuple[str, str | None], dict[str, Any]] = {}
@@ -191,15 +263,7 @@ class _Writer:
             return f"cannot be read: {exc.strerror or exc}", None
         if len(data) > self.max_bytes:
             return f"larger than limits.file_bytes (the limit is {self.max_bytes:,} bytes)", None
-        try:
-            text = data.decode("utf-8")
-            encoding, content = ("utf-8", text) if "\x00" not in text else ("base64", "")
-        except UnicodeDecodeError:
-            encoding, content = "base64", ""
-        if encoding == "base64":
-            content = base64.b64encode(data).decode("ascii")
-        return {"encoding": encoding, "content": content, "size": len(data),
-                "sha256": hashlib.sha256(data).hexdigest()}
+        return self.memo.content(path, data, _content)
 
     def card(self, card: Card | InvalidCard, project: Project, checked: CheckedDossier) -> list[dict[str, Any]]:
         shown = self.name(card.path)
@@ -219,19 +283,14 @@ class _Writer:
                          requirements=[_requirement(card, r, checked) for r in card.requirements])
         else:
             entry.update(status=None, earned_level=None, current=False, approved=False, requirements=[])
-        seen: set[Path] = set()  # a card's criteria mostly cite the same one or two files
-        for cited in card.cited():
-            ref = cited.reference
-            if ref.is_url or ref.resolved is None or ref.resolved in seen:
+        for written, path in self.memo.cited(card):  # a card's criteria mostly cite the same one or two files
+            if not path.is_file():
                 continue
-            seen.add(ref.resolved)
-            if not ref.resolved.is_file():
-                continue
-            target = self.name(ref.resolved)
+            target = self.name(path)
             if target is None:
-                self.omit(ref.target, shown, None, "outside the folder the bundle is made from")
+                self.omit(written, shown, None, "outside the folder the bundle is made from")
             elif target not in self.files and target not in self.pages and target != shown:
-                content = self.content(ref.resolved)
+                content = self.content(path)
                 if isinstance(content, tuple):
                     self.omit(target, shown, content[1], content[0])
                 else:
@@ -251,6 +310,18 @@ class _Writer:
             return
         self.pages[shown] = {**found, "path": shown, "project": project, "kind": kind}
         self.named.add(shown)
+
+
+def _content(data: bytes) -> dict[str, Any]:
+    """A file's ``encoding``, ``content``, ``size`` and ``sha256``, from its bytes."""
+    try:
+        text = data.decode("utf-8")
+        encoding, content = ("utf-8", text) if "\x00" not in text else ("base64", "")
+    except UnicodeDecodeError:
+        encoding, content = "base64", ""
+    if encoding == "base64":
+        content = base64.b64encode(data).decode("ascii")
+    return {"encoding": encoding, "content": content, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
 def _repository(own: Repository | None, folder: Path, shown: str) -> dict[str, Any] | None:

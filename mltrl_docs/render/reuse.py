@@ -28,12 +28,18 @@ SHOWN: Unshown = frozenset()
 _FIELDS: dict[tuple[type, Unshown], tuple[str, ...]] = {}
 
 
-def same(a: object, b: object, unshown: Unshown = SHOWN) -> bool:
+Compared = dict[tuple[int, int, Unshown], tuple[bool, object, object]]
+"""Dataclasses already compared in one build, by the two objects' ids (``same``'s ``compared``):
+a project is held by each of its pages' contexts, by the history's every event, by its team's
+and owner's pages, and compared once. The objects are kept with the answer, so no id is reused."""
+
+
+def same(a: object, b: object, unshown: Unshown = SHOWN, compared: Compared | None = None) -> bool:
     """``a`` and ``b`` hold the same values: dataclasses field by field (whatever their own
     equality; a field declared ``compare=False``, such as a cache, is not a value, nor is a field
     in ``unshown``), sequences and mappings item by item in order, anything else by ``==``. False
     may be wrong (a mapping built in another order), which costs a rendering; True never is,
-    for whatever does not read the ``unshown`` fields."""
+    for whatever does not read the ``unshown`` fields. ``compared``: the answers of this build so far."""
     if a is b:
         return True
     kind = type(a)
@@ -46,18 +52,25 @@ def same(a: object, b: object, unshown: Unshown = SHOWN) -> bool:
             return False
         if a == b:  # at C speed; True only when every item is equal (or the very same object)
             return True
-        return all(same(x, y, unshown) for x, y in zip(a, b, strict=True))
+        return all(same(x, y, unshown, compared) for x, y in zip(a, b, strict=True))
     if isinstance(a, Mapping):  # item by item in order: keys may be objects equal only to themselves
         assert isinstance(b, Mapping)
-        return len(a) == len(b) and all(same(x, y, unshown) for x, y in zip(a.items(), b.items(), strict=True))
+        return len(a) == len(b) and all(same(x, y, unshown, compared)
+                                        for x, y in zip(a.items(), b.items(), strict=True))
     if dataclasses.is_dataclass(a):
         if _compares_values(kind) and a == b:
             return True
+        key = (id(a), id(b), unshown)
+        if compared is not None and (known := compared.get(key)) is not None:
+            return known[0]
         names = _FIELDS.get((kind, unshown))
         if names is None:
             names = _FIELDS[(kind, unshown)] = tuple(f.name for f in dataclasses.fields(a)
                                                      if f.compare and (kind, f.name) not in unshown)
-        return all(same(getattr(a, name), getattr(b, name), unshown) for name in names)
+        answer = all(same(getattr(a, name), getattr(b, name), unshown, compared) for name in names)
+        if compared is not None:
+            compared[key] = (answer, a, b)
+        return answer
     if isinstance(a, (set, frozenset)):
         return a == b
     return bool(a == b)
@@ -82,6 +95,7 @@ class Rendered(Generic[R]):
     def __init__(self) -> None:
         self._entries: dict[str, _Entry[R]] = {}
         self._shared: object = None
+        self._compared: Compared = {}
 
     def begin(self, shared: object) -> None:
         """Start a build whose pages all share ``shared`` (labels, glossary, build date, the
@@ -89,15 +103,17 @@ class Rendered(Generic[R]):
         if not same(shared, self._shared):
             self._entries.clear()
         self._shared = shared
+        self._compared = {}
 
     def get(self, uri: str, page: object, unshown: Unshown = SHOWN) -> R | None:
         """The result for ``page`` at ``uri`` when it is the same page as last time, but for
         what the page never shows (``unshown``)."""
         entry = self._entries.get(uri)
-        return entry.result if entry is not None and same(entry.page, page, unshown) else None
+        return entry.result if entry is not None and same(entry.page, page, unshown, self._compared) else None
 
     def put(self, uri: str, page: object, result: R) -> None:
         self._entries[uri] = _Entry(page, result)
+        self._compared = {}  # the pages are compared: let go of the last build's objects
 
     def keep(self, uris: set[str]) -> None:
         """Forget the pages a build no longer has."""

@@ -14,7 +14,7 @@ from html import escape
 from pathlib import Path
 
 from mltrl_docs.bundle.model import NO_IMPORTS, Imports
-from mltrl_docs.bundle.write import bundle_of, dumps, origin
+from mltrl_docs.bundle.write import BundleMemo, bundle_of, dumps, origin
 from mltrl_docs.changes import since_setting
 from mltrl_docs.dossier import CheckedDossier
 from mltrl_docs.findings import Finding
@@ -71,23 +71,28 @@ def front_matter(page: SitePage, extra: tuple[str, ...] = ()) -> str:
     return "\n".join(lines)
 
 
-def readiness_json(settings: Settings, dossier: CheckedDossier, imports: Imports = NO_IMPORTS) -> bytes:
+def readiness_json(settings: Settings, dossier: CheckedDossier, imports: Imports = NO_IMPORTS,
+                   memo: BundleMemo | None = None) -> bytes:
     """The site's ``readiness.json``: the bundle of the whole site, its local projects and those
-    its bundles (``imports``) brought, as ``mltrl-docs bundle`` writes one repository's."""
+    its bundles (``imports``) brought, as ``mltrl-docs bundle`` writes one repository's.
+    ``memo``: what the last one read and wrote (``mkdocs serve``), reused where it still holds."""
     folder = settings.file.parent if settings.file is not None else Path.cwd()  # no mltrl-docs.yml: where it runs
     return dumps(bundle_of(dossier, origin(folder), max_bytes=settings.limits.file_bytes,
                            imports=imports, repositories=settings.repositories,
-                           glossaries=[*settings.glossary, *(g for b in imports.bundles for g in b.glossaries)]))
+                           glossaries=[*settings.glossary, *(g for b in imports.bundles for g in b.glossaries)],
+                           memo=memo), memo)
 
 
 def site_readiness(settings: Settings, dossier: CheckedDossier, include: Collection[str],
-                   imports: Imports = NO_IMPORTS) -> tuple[bytes | None, Comparison | None]:
+                   imports: Imports = NO_IMPORTS, memo: BundleMemo | None = None,
+                   ) -> tuple[bytes | None, Comparison | None]:
     """The site's ``readiness.json``, made once when the site publishes it (page kind ``exports``)
     or compares itself with a previous bundle (``compare``), and that comparison (None without
-    ``compare``): what every writer of the site (the plugin, ``render.folder``) needs of it."""
+    ``compare``): what every writer of the site (the plugin, ``render.folder``) needs of it;
+    ``memo``: as ``readiness_json`` takes it."""
     if "exports" not in include and settings.compare is None:
         return None, None
-    readiness = readiness_json(settings, dossier, imports)
+    readiness = readiness_json(settings, dossier, imports, memo)
     return readiness, site_comparison(settings, readiness)
 
 

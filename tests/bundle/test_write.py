@@ -130,3 +130,55 @@ def test_schema_command_writes_the_bundle_schema(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert json.loads((tmp_path / "bundle.schema.json").read_text(encoding="utf-8"))["$id"] == \
         "urn:mltrl-docs:schema:bundle:1"
+
+
+def test_a_bundle_made_with_the_last_ones_memo_is_the_bundle_made_afresh(tmp_path: Path) -> None:
+    """``BundleMemo`` (the site's readiness.json on every ``mkdocs serve`` rebuild): after an edit to
+    a card, an evidence file its requirement cites, a file it no longer cites and a card removed,
+    the bytes are those of a bundle made with no memo; unchanged cards are not encoded again."""
+    from mltrl_docs.bundle.write import BundleMemo
+    from mltrl_docs.dossier import build_site
+    from mltrl_docs.render.site import readiness_json
+    from mltrl_docs.settings import load_settings
+
+    site = team_site(tmp_path / "team", "P1.1")
+    cards = site / "dossiers" / "p1.1"
+    memo = BundleMemo()
+    encoded: list[str] = []
+
+    def both() -> bytes:
+        settings, _ = load_settings(site / "mltrl-docs.yml")
+        assert settings is not None
+        checked = build_site(settings)
+        afresh = readiness_json(settings, checked)
+        kept = readiness_json(settings, checked, memo=memo)
+        assert kept == afresh
+        return kept
+
+    first = json.loads(both())
+    import mltrl_docs.bundle.write as write
+    real = write._json
+
+    def counting(value: object) -> str:
+        if isinstance(value, dict) and "requirements" in value:
+            encoded.append(value["path"])
+        return real(value)
+
+    write._json = counting  # type: ignore[assignment]
+    try:
+        both()
+        assert encoded == []  # (the plain dumps encodes the bundle whole) every card as the memo has it
+        assert first["cards"]
+        (cards / "evidence" / "psi.csv").write_text("slice,psi\nall,0.12\n", encoding="utf-8")
+        current = sorted(cards.glob("L1-*.md"))[0]
+        current.write_text(current.read_text(encoding="utf-8") + "\nA line more.\n", encoding="utf-8")
+        data = json.loads(both())
+        assert encoded == [path for path in (c["path"] for c in data["cards"]) if path.endswith(current.name)]
+        assert [f["content"] for f in data["files"] if f["path"].endswith("/psi.csv")] == ["slice,psi\nall,0.12\n"]
+        current.write_text(current.read_text(encoding="utf-8").replace("evidence: [evidence/psi.csv]", "evidence: []"),
+                           encoding="utf-8")
+        assert not json.loads(both())["files"]
+        sorted(cards.glob("L0-*.md"))[0].unlink()
+        assert len(json.loads(both())["cards"]) == len(first["cards"]) - 1
+    finally:
+        write._json = real  # type: ignore[assignment]
