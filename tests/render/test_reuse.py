@@ -78,3 +78,16 @@ def test_what_a_page_never_shows_is_left_out_of_the_comparison_and_nothing_else(
     rendered.put("p.md", before, "<p>1</p>")
     assert rendered.get("p.md", after) is None
     assert rendered.get("p.md", after, unshown) == "<p>1</p>"
+
+
+def test_two_objects_are_compared_once_per_build() -> None:
+    """A project is held by many pages' contexts: ``compared`` answers it again without a walk."""
+    from mltrl_docs.render.reuse import SHOWN, Compared
+
+    before, after = Shelf("s", (Held("a", (1,)),)), Shelf("s", (Held("a", (1,)),))
+    compared: Compared = {}
+    assert same(before, after, compared=compared)
+    assert compared[(id(before), id(after), SHOWN)][0] is True
+    assert compared[(id(before.held[0]), id(after.held[0]), SHOWN)][0] is True
+    compared[(id(before), id(after), SHOWN)] = (False, before, after)  # the recorded answer is the one given
+    assert not same(before, after, compared=compared) and same(before, after)
