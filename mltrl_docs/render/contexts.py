@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from mltrl_docs.body import Body
 from mltrl_docs.checklist import Checklist
 from mltrl_docs.dossier import CheckedDossier
 from mltrl_docs.findings import Finding, Severity
@@ -291,6 +292,9 @@ class PacketContext(DossierContext):
 class CardContext(PageContext):
     project: Project
     card: Card
+    body: Body
+    """The card's body, which the page shows; held here as well as on the card, so that comparing
+    the page's context (``render.reuse``) can leave out the bodies of the cards it only links to."""
     previous: Card | None
     next: Card | None
     findings: tuple[Finding, ...]

@@ -1,8 +1,9 @@
 """What ``site_pages`` keeps from one ``mkdocs serve`` build for the next.
 
 After an edit to one card, most of what the pages' contexts are made of is what the last build
-worked out from the same cards: each card's change from its baseline, that change in words, and
-the glossary terms each card's text uses (a scan of every card's text). ``Kept`` holds them
+worked out from the same cards: each card's change from its baseline, that change in words, the
+glossary terms each card's text uses (a scan of every card's text), and each project's metrics,
+timeline, requirement matrix and moves between levels in words. ``Kept`` holds them
 (``memo.Memo``), checks once per build that what they were said with (the messages, the
 glossary) is still the same, and drops what a build no longer asks for.
 """
@@ -18,6 +19,9 @@ from mltrl_docs.messages import Messages
 from mltrl_docs.metrics import ProjectMetrics
 from mltrl_docs.render.autolink import ScopeMatchers
 from mltrl_docs.render.changes import ChangeView
+from mltrl_docs.render.matrix import RequirementMatrix
+from mltrl_docs.render.timeline import Timeline
+from mltrl_docs.render.transitions import Move
 
 
 class Kept:
@@ -31,6 +35,12 @@ class Kept:
         each build makes its glossary's entries anew)."""
         self.metrics: Memo[str, ProjectMetrics | None] = Memo()
         """By project id: its metrics (``metrics.measurer``)."""
+        self.timelines: Memo[str, Timeline] = Memo()
+        """By project id: its timeline (labels in the messages: forgotten when they change)."""
+        self.matrices: Memo[str, RequirementMatrix] = Memo()
+        """By project id: its requirement matrix (from its cards and their evidence)."""
+        self.moves: Memo[str, dict[Path, Move]] = Memo()
+        """By project id: how it came to each card's level, in words (forgotten when they change)."""
         self._messages: Messages | None = None
         self._glossary: tuple[object, ...] | None = None
         self._matchers: ScopeMatchers | None = None
@@ -40,6 +50,8 @@ class Kept:
         if self._messages is None or not (self._messages.language == messages.language
                                           and self._messages.table == messages.table):
             self.views.clear()
+            self.timelines.clear()
+            self.moves.clear()
         self._messages = messages
 
     def matchers(self, glossary: Glossary) -> ScopeMatchers:
@@ -58,3 +70,6 @@ class Kept:
         self.views.sweep()
         self.terms.sweep()
         self.metrics.sweep()
+        self.timelines.sweep()
+        self.matrices.sweep()
+        self.moves.sweep()

@@ -8,11 +8,12 @@ static-site host expects them; the host decides the final URLs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from mltrl_docs.bundle.model import readiness_uri
 from mltrl_docs.changes import DEFAULT_DAYS, ChangeReport, Since
@@ -21,6 +22,7 @@ from mltrl_docs.dossier import CheckedDossier, findings_by_project
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.gates import ProjectGates
 from mltrl_docs.glossary import Entry, Glossary, fold
+from mltrl_docs.memo import Memo
 from mltrl_docs.messages import Messages, english
 from mltrl_docs.metrics import Measure, Tally, measurer, portfolio_metrics, tally
 from mltrl_docs.model import Attachment, Card, Dossier, Project, RequirementKind, RequirementStatus
@@ -70,6 +72,8 @@ from mltrl_docs.render.search import Search
 from mltrl_docs.render.timeline import timeline
 from mltrl_docs.teams import Holders, Kind, holder_metrics, holders
 
+V = TypeVar("V")
+
 
 @dataclass(frozen=True, slots=True)
 class SitePage:
@@ -104,11 +108,12 @@ class SitePage:
 BODIES_UNSHOWN = frozenset({
     "portfolio.html", "history.html", "findings.html", "levels.html", "metrics.html", "requirements.html",
     "teams.html", "team.html", "owner.html", "glossary.html", "glossary_teams.html", "changes.html",
-    "readiness.html",
+    "readiness.html", "card.html",
 })
 """The shipped templates that show nothing of a card's or an attachment's body but what their
-context worked out of it (findings, metrics, changes, checklist answers, term usage): under
-``mkdocs serve``, an edit to a body renders the project's own pages again, not these
+context worked out of it (findings, metrics, changes, checklist answers, term usage) or holds on
+its own (a card page's ``body``, compared as any other field): under ``mkdocs serve``, an edit to
+a body renders the card's page, the next card's (its changes) and the project's pages again, not these
 (``render.reuse``). ``tests/render/test_pages.py`` renders each with every body changed to prove it."""
 
 _BODIES: Unshown = frozenset({(Card, "body"), (Attachment, "body")})
@@ -119,6 +124,11 @@ def unshown(page: SitePage, templates_shipped: bool = True) -> Unshown:
     ``BODIES_UNSHOWN``, as long as the shipped templates render them (``templates_shipped``;
     a site's own templates may show anything)."""
     return _BODIES if templates_shipped and page.template in BODIES_UNSHOWN else SHOWN
+
+
+def _kept(memo: Memo[str, V] | None, key: str, inputs: tuple[object, ...], work: Callable[[], V]) -> V:
+    """``work()``, or what the last build worked out from the same ``inputs`` (``render.kept``)."""
+    return work() if memo is None else memo.get(key, inputs, work)
 
 
 def project_uri(prefix: str, project: Project) -> str:
@@ -251,7 +261,8 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
     known = frozenset(dossier.projects)
     for project in projects:
         project_gates = gates.projects.get(project.id)
-        card_moves = moves(project.cards, m)
+        card_moves = _kept(kept.moves if kept else None, project.id, (project.cards,),
+                           partial(moves, project.cards, m))
         provenance = dossier.provenance
         histories = {card.path: found for card in project.cards if (found := provenance.file(card.path)) is not None}
         decisions = {card.path: provenance.decisions(card) for card in project.cards}
@@ -261,8 +272,12 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
         context = DossierContext(
             project, known, project_gates, lines[project.id], approved, current_checklist(project),
             coupling_graph(project_gates.readiness, dossier.dossier) if project_gates else None,
-            tuple(by_project[project.id]), timeline(project.cards, dossier.today, m),
-            requirement_matrix(project.cards, dossier.evidence),
+            tuple(by_project[project.id]),
+            _kept(kept.timelines if kept else None, project.id, (project.cards, dossier.today),
+                  partial(timeline, project.cards, dossier.today, m)),
+            _kept(kept.matrices if kept else None, project.id,
+                  (project.cards, dossier.evidence.applied, tuple(map(dossier.evidence.of_card, project.cards))),
+                  partial(requirement_matrix, project.cards, dossier.evidence)),
             risk_matrix(project.current) if project.current else None,
             current_tally(dossier, project), card_moves, histories, decisions,
             changes.current(project),
@@ -280,9 +295,10 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
             pages.append(SitePage(
                 card_uri(prefix, card), m.text("page.card.title", project=project.id, level=card.level.number,
                                                date=card.date),
-                "card.html", CardContext(project, card, previous, following, tuple(by_file.get(card.path, ())),
-                                         gates.earned.get(card.path), gates.approved.get(card.path, False),
-                                         card_moves[card.path], card_results(card, dossier.evidence, m),
+                "card.html", CardContext(project, card, card.body, previous, following,
+                                         tuple(by_file.get(card.path, ())), gates.earned.get(card.path),
+                                         gates.approved.get(card.path, False), card_moves[card.path],
+                                         card_results(card, dossier.evidence, m),
                                          CardHistory.of(histories.get(card.path)), decisions[card.path],
                                          changes.of(card), people.only((card.team,), card.owners)),
                 source=card.path, link_terms=True, project=project.id, tags=card.tags, unbroken=m.date(card.date),

@@ -240,16 +240,22 @@ def test_tags_reach_the_page_list_and_show_as_escaped_chips(write_card, tmp_path
     assert "Tags" not in text(out["dossier/index.md"])
 
 
-def test_the_pages_that_show_no_card_body_render_the_same_whatever_the_bodies(tmp_path: Path) -> None:
-    """``BODIES_UNSHOWN``, proved: every body of the example changed in place (a paragraph added
-    under the first section of each card and attachment, where no rule looks for it), each such page whose context
-    compares the same but for the bodies renders to the very same HTML; and those that do are
-    most of them (their findings, metrics and changes are worked out of the bodies, so a change
-    there shows in their contexts, not only in the bodies)."""
+def _gain_a_paragraph(path: Path) -> None:
+    """A paragraph under the file's first section, where no rule looks for it."""
+    text = path.read_text(encoding="utf-8")
+    head, rule, rest = text.partition("\n## ")
+    heading, newline, section = rest.partition("\n")
+    path.write_text(f"{head}{rule}{heading}{newline}\nA paragraph the body gained.\n{section}", encoding="utf-8")
+
+
+def _kept_alike(tmp_path: Path, edit: Callable[[Path], None]) -> tuple[dict[str, SitePage], set[str]]:
+    """The example's pages after ``edit(dossiers folder)``, and the URIs of those among them whose
+    context compares the same as before but for what the page never shows (``unshown``), each
+    checked to render to the very same HTML as before: ``BODIES_UNSHOWN``, proved for that edit."""
     import shutil
 
     from mltrl_docs.dossier import build_site
-    from mltrl_docs.render.pages import BODIES_UNSHOWN, unshown
+    from mltrl_docs.render.pages import unshown
     from mltrl_docs.render.reuse import same
     from mltrl_docs.settings import load_settings
 
@@ -258,24 +264,44 @@ def test_the_pages_that_show_no_card_body_render_the_same_whatever_the_bodies(tm
     assert settings is not None
 
     def pages() -> dict[str, SitePage]:
-        dossier = build_site(settings)
-        return {page.uri: page for page in site_pages(dossier, "dossier")}
+        return {page.uri: page for page in site_pages(build_site(settings), "dossier")}
 
     before = pages()
-    bodies = [p for p in (tmp_path / "site" / "dossiers").rglob("*.md")
-              if p.read_text(encoding="utf-8").startswith("---")]  # cards and attachments
-    for card in bodies:
-        text = card.read_text(encoding="utf-8")
-        head, rule, rest = text.partition("\n## ")
-        heading, newline, section = rest.partition("\n")
-        card.write_text(f"{head}{rule}{heading}{newline}\nA paragraph every body gained.\n{section}", encoding="utf-8")
+    edit(tmp_path / "site" / "dossiers")
     after = pages()
     renderer = Renderer("dossier")
-    kept = [uri for uri, page in after.items() if page.template in BODIES_UNSHOWN
-            and uri in before and same(before[uri], page, unshown(page))]
+    kept = {uri for uri, page in after.items() if uri in before and unshown(page)
+            and same(before[uri], page, unshown(page)) and not same(before[uri], page)}  # a body it holds differs
     for uri in kept:
         assert renderer.render(before[uri], lambda u: u, {}) == renderer.render(after[uri], lambda u: u, {}), uri
-    templates = {after[uri].template for uri in kept if not same(before[uri], after[uri])}  # a body held differs
-    assert {"portfolio.html", "history.html", "levels.html", "requirements.html", "teams.html", "team.html",
-            "owner.html", "findings.html", "metrics.html"} <= templates, templates
     assert all(unshown(page, templates_shipped=False) == frozenset() for page in after.values())
+    return after, kept
+
+
+def test_the_pages_that_show_no_body_render_the_same_whatever_the_bodies(tmp_path: Path) -> None:
+    """Every body of the example changed (cards and attachments): the organisation's pages that
+    compare the same but for the bodies are most of them (their findings, metrics and changes are
+    worked out of the bodies, so a change there shows in their contexts, not only in the bodies)."""
+    def every_body(dossiers: Path) -> None:
+        for path in dossiers.rglob("*.md"):
+            if path.read_text(encoding="utf-8").startswith("---"):
+                _gain_a_paragraph(path)
+
+    after, kept = _kept_alike(tmp_path, every_body)
+    assert {"portfolio.html", "history.html", "levels.html", "requirements.html", "teams.html", "team.html",
+            "owner.html", "findings.html", "metrics.html"} <= {after[uri].template for uri in kept}
+
+
+def test_a_card_page_shows_its_own_body_and_not_its_siblings(tmp_path: Path) -> None:
+    """One card's body changed: the pages of the project's other cards, which hold the edited card
+    in their project, compare the same but for it and render the same; the card's own page does
+    not (its ``body``), nor does the next card's (its changes since the edited one)."""
+    folder = "cloud-mask"
+    def second_card(dossiers: Path) -> None:
+        _gain_a_paragraph(sorted((dossiers / folder).glob("L*.md"))[1])
+
+    after, kept = _kept_alike(tmp_path, second_card)
+    cards = sorted(uri for uri, page in after.items() if page.template == "card.html"
+                   and page.source is not None and page.source.parent.name == folder)
+    assert len(cards) >= 5, cards
+    assert cards[1] not in kept and cards[0] in kept and len(set(cards[3:]) & kept) >= 2, (cards, kept)
