@@ -22,3 +22,19 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def settle() -> None:
+    """Collect what is garbage now, then leave every object alive out of later collections
+    (``gc.freeze``): what a long-running process keeps from then on (``mkdocs serve``: modules,
+    compiled templates, the readings and renderings kept for the next rebuild) is a heap the
+    collector would otherwise walk whole about once per rebuild (a seventh of a rebuild at
+    1,000 cards). Objects freed by their count are freed as before; a cycle among the objects
+    frozen here that becomes garbage later stays, a bounded cost paid once."""
+    gc.collect()
+    gc.freeze()
+
+
+def unsettle() -> None:
+    """Give what ``settle`` froze back to the collector (the process goes on without the server)."""
+    gc.unfreeze()

@@ -44,6 +44,7 @@ from mltrl_docs.csp import CONTENT_MARKS
 from mltrl_docs.filecache import FileCache
 from mltrl_docs.findings import FAIL_ON, Finding, Severity, failing
 from mltrl_docs.gates import GateMemo
+from mltrl_docs.gcpause import settle, unsettle
 from mltrl_docs.messages import Messages, english, load_messages
 from mltrl_docs.references import real_path
 from mltrl_docs.render.compiled import TemplateCode
@@ -186,6 +187,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         """The findings that fail the build (option ``fail_on``), even without --strict."""
         self.serving = False
         """Running under ``mkdocs serve``: failing findings are reported, the site still served."""
+        self.builds = 0
+        """Builds this instance began (``mkdocs serve`` keeps it across rebuilds)."""
         self.theme_code = TemplateCode()
         """The theme's compiled templates, kept across ``mkdocs serve`` rebuilds and, in the
         cache beside mkdocs.yml, for the next build (``on_env``)."""
@@ -198,6 +201,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         """Defined so that MkDocs keeps this instance across `mkdocs serve` rebuilds; notes
         whether it serves (where ``fail_on`` reports instead of failing)."""
         self.serving = command == "serve"
+        self.builds = 0
         self.files = FileCache() if self.serving else None
         self.judged = GateMemo() if self.serving else None
         self.kept = Kept() if self.serving else None
@@ -208,6 +212,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
+        if self.serving and self.builds == 1:  # the first rebuild: what is alive now is kept for good
+            settle()
+        self.builds += 1
         path = Path(config.config_file_path).parent / self.config.settings
         if not path.is_file():
             raise PluginError(f"mltrl: settings file {path} does not exist (plugin option 'settings')")
@@ -448,7 +455,10 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         return Path(self._unpacked.name)
 
     def on_shutdown(self) -> None:
-        """The unpacked bundles go when MkDocs is done (``mkdocs serve`` keeps the last build's)."""
+        """The unpacked bundles go when MkDocs is done (``mkdocs serve`` keeps the last build's),
+        and what ``settle`` kept out of collections is given back to the collector."""
+        if self.builds > 1 and self.serving:
+            unsettle()
         if self._unpacked is not None:
             self._unpacked.cleanup()
             self._unpacked = None

@@ -94,6 +94,16 @@ def card_text(body: str = BODY, **fields: Any) -> str:
     return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True) + "---\n" + body
 
 
+@pytest.fixture(autouse=True)
+def _collector_unfrozen() -> Iterator[None]:
+    """A serve rebuild run in this process freezes what is alive (gcpause.settle) until the server
+    shuts down, which a test's rebuilds never do: thaw it, so one test's objects are not kept for all."""
+    yield
+    import gc
+
+    gc.unfreeze()
+
+
 @pytest.fixture
 def write(tmp_path: Path) -> Callable[..., Path]:
     """write('p/card.md', text) -> the absolute path, parents created."""

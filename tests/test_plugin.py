@@ -893,6 +893,26 @@ def test_a_dirty_rebuild_writes_only_the_generated_pages_that_changed(site_with,
     assert _pages(root / "served") == _pages(root / "fresh")  # what was not written again is still right
 
 
+def test_serve_leaves_what_it_keeps_out_of_later_collections_until_it_shuts_down(site_with) -> None:
+    """From its first rebuild, `mkdocs serve` freezes what is alive (gcpause.settle): the collector
+    no longer walks the readings and renderings kept for the next rebuild at every rebuild. When
+    the server shuts down, they are the collector's again."""
+    import gc
+
+    from mkdocs.config import load_config
+
+    root = site_with({})
+    config = root / "mkdocs.yml"
+    gc.unfreeze()
+    _serve_build(config, root / "served", first=True)
+    assert gc.get_freeze_count() == 0  # the first build's objects are not all kept: not yet
+    _serve_build(config, root / "served")
+    assert gc.get_freeze_count() > 0
+    plugin = load_config(str(config)).plugins["mltrl"]  # the instance serve keeps (it has on_startup)
+    plugin.on_shutdown()
+    assert gc.get_freeze_count() == 0
+
+
 def test_serve_compiles_the_themes_templates_once(site_with, monkeypatch: pytest.MonkeyPatch) -> None:
     """MkDocs makes a new Jinja environment for every rebuild; the plugin keeps the theme's compiled
     templates, checked against their source, so a rebuild compiles only what changed."""
