@@ -259,7 +259,7 @@ NEW_TEXT = (".mltrl-role, .mltrl-line, .mltrl-mark-production, .mltrl-source, .m
             ".mltrl-metrics th, .mltrl-metrics th *, .mltrl-metrics td, .mltrl-metrics td > :not(.mltrl-level), "
             ".mltrl-mc-legend, .mltrl-mc-legend *, .mltrl-mchart text, "
             ".mltrl-change-mark, .mltrl-change-baseline, .mltrl-change-counts, .mltrl-change-facts li, "
-            ".mltrl-diff-line, .mltrl-diff-sign, .mltrl-change-section summary, .mltrl-changes-kind, "
+            ".mltrl-diff > *, .mltrl-diff > * > b, .mltrl-change-section summary, .mltrl-changes-kind, "
             ".mltrl-changes-what p, .mltrl-changes-note em")
 """Text the new views added: on screen and on paper, in either scheme, it contrasts with its ground
 by at least 4.5:1 (WCAG AA for text)."""
@@ -399,17 +399,19 @@ def _lists_changes_and_filters(page, width: int) -> None:
 
 def _shows_the_cards_changes(page, width: int) -> None:
     """P04.3's newest card against its approved level-4 card: every kind of change in words, and each section's
-    diff (opened here, so that the checks that follow see it) marks each line by a sign and a class."""
+    diff (opened here, so that the checks that follow see it) marks each line by a sign and its element."""
     section = page.locator("section.mltrl-change")
     assert section.locator("h2#changes-since-approved").count() == 1
     assert "Compared with the level-4 card of 2025-09-08" in section.inner_text()
     marks = section.locator("table.mltrl-change-requirements .mltrl-change-mark").all_inner_texts()
     assert {mark.split()[-1] for mark in marks} == {"added", "changed"} and all(m[0] in "+±" for m in marks)
     page.evaluate("document.querySelectorAll('details.mltrl-change-section').forEach(d => { d.open = true; })")
-    lines = section.locator(".mltrl-diff-line")
-    signs = lines.evaluate_all("ls => ls.map(l => [l.className.split('mltrl-diff-')[2], l.firstChild.textContent])")
-    expected = {"added": "+", "removed": "-", "context": " ", "hunk": "@@"}
-    assert signs and all(expected[kind] == sign for kind, sign in signs), signs[:5]
+    lines = section.locator(".mltrl-diff > *")
+    signs = lines.evaluate_all("ls => ls.map(l => [l.tagName.toLowerCase() + (l.className ? '.' + l.className : ''),"
+                               " l.firstChild.tagName, l.firstChild.textContent])")
+    expected = {"ins": "+", "del": "-", "span": " ", "span.mltrl-diff-hunk": "@@"}
+    assert signs and all(expected[kind] == sign and first == "B" for kind, first, sign in signs), signs[:5]
+    assert {"ins", "del", "span.mltrl-diff-hunk"} <= {kind for kind, _, _ in signs}
 
 
 SHOWS = {"metrics": _shows_metrics, "production": _shows_production_and_reviews, "levels": _lists_p043_twice,
@@ -809,15 +811,15 @@ LONG_LINE = "x" * 1000
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_diff_line_longer_than_the_screen_stays_inside_its_frame(browser, long_line_site: Site, width: int) -> None:
     """A section's diff keeps its lines whole: the longest scrolls sideways in the diff's own frame, inside the
-    text column, and the page never does. The added line is marked by its sign and its class."""
+    text column, and the page never does. The added line is an ins, marked by its sign."""
     visit = open_page(browser, long_line_site, "dossier/R11.1/L2-2026-06-08/", width=width, height=900, wait=False)
     try:
         page = visit.page
         page.evaluate("document.querySelectorAll('details.mltrl-change-section').forEach(d => { d.open = true; })")
-        line = page.locator(".mltrl-diff-line", has_text=LONG_LINE)
+        line = page.locator(".mltrl-diff > ins", has_text=LONG_LINE)
         assert line.count() == 1
-        assert line.get_attribute("class") == "mltrl-diff-line mltrl-diff-added"
-        assert line.locator(".mltrl-diff-sign").inner_text() == "+"
+        assert line.locator("b").inner_text() == "+"
+        assert line.evaluate("l => getComputedStyle(l).textDecorationLine") == "none"  # no underline across it
         frame = page.locator(".mltrl-diff-frame", has=line)
         assert frame.evaluate("f => f.scrollWidth > f.clientWidth + 100")  # the line is wider than its frame ...
         column = page.locator(COLUMN).first.bounding_box()
