@@ -189,6 +189,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         """Running under ``mkdocs serve``: failing findings are reported, the site still served."""
         self.builds = 0
         """Builds this instance began (``mkdocs serve`` keeps it across rebuilds)."""
+        self._said: dict[tuple[Finding, str], str] = {}
+        """The last build's findings as logged, by finding and working folder (their paths' base)."""
         self.theme_code = TemplateCode()
         """The theme's compiled templates, kept across ``mkdocs serve`` rebuilds and, in the
         cache beside mkdocs.yml, for the next build (``on_env``)."""
@@ -271,8 +273,13 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             self.renderer.stamp(AsOf(stamp.date, (*stamp.sources, *self.imports.revisions())))
             if self._shown_path is not None:  # a bundle's file: named by the bundle, not where it is unpacked
                 self.renderer.show_paths(partial(self.imports.shown, display=self._shown_path))
-        for finding in dossier.findings:
-            _log(self.imports.located(finding))
+        said, self._said = self._said, {}
+        where = os.getcwd()  # findings name their files from it
+        for finding in dossier.findings:  # a rebuild says them all again; mostly in the very same words
+            located = self.imports.located(finding)
+            line = said.get((located, where)) or text_line(located).replace("\n    ", " ")
+            self._said[(located, where)] = line
+            _LOGGED[located.severity](line)
         for finding in dossier.provenance.findings:  # what git could not tell: a note, never a failure
             log.info(text_line(finding).replace("\n    ", " "))
         # changes.since: a value that names no day is an error, as strict as any card's error.
@@ -617,8 +624,10 @@ def _anchor_link(heading: Heading) -> AnchorLink:
     return link
 
 
+_LOGGED = {Severity.ERROR: log.error, Severity.WARNING: log.warning, Severity.INFO: log.info}
+"""Each severity's logger call: MkDocs' logger, so `--strict` counts errors and warnings."""
+
+
 def _log(finding: Finding) -> None:
-    """Through MkDocs' logger, so `--strict` counts errors and warnings."""
-    emit = {Severity.ERROR: log.error, Severity.WARNING: log.warning, Severity.INFO: log.info}
-    emit[finding.severity](text_line(finding).replace("\n    ", " "))
+    _LOGGED[finding.severity](text_line(finding).replace("\n    ", " "))
 

@@ -893,6 +893,27 @@ def test_a_dirty_rebuild_writes_only_the_generated_pages_that_changed(site_with,
     assert _pages(root / "served") == _pages(root / "fresh")  # what was not written again is still right
 
 
+def test_a_serve_rebuild_logs_the_findings_as_a_fresh_build_does(site_with, caplog) -> None:
+    """A rebuild logs every finding again, with the line the last build wrote for the same finding,
+    and a finding an edit moved at its new line."""
+    import logging
+
+    root = site_with({})
+    config, card = root / "mkdocs.yml", root / "site_example" / "dossiers" / "mvbo" / "L4-2026-02-16.md"
+    caplog.set_level(logging.INFO)
+    _serve_build(config, root / "served", first=True)
+    first = [r.getMessage() for r in caplog.records if "[evidence-contradicts]" in r.getMessage()]
+    caplog.clear()
+    _serve_build(config, root / "served")
+    assert [r.getMessage() for r in caplog.records if "[evidence-contradicts]" in r.getMessage()] == first != []
+    card.write_text("\n".join(["---", "# moved", *card.read_text(encoding="utf-8").split("\n")[1:]]),
+                    encoding="utf-8")
+    caplog.clear()
+    _serve_build(config, root / "served")
+    moved = [r.getMessage() for r in caplog.records if "[evidence-contradicts]" in r.getMessage()]
+    assert moved == [line.replace(":69:", ":70:") for line in first]
+
+
 def test_serve_leaves_what_it_keeps_out_of_later_collections_until_it_shuts_down(site_with) -> None:
     """From its first rebuild, `mkdocs serve` freezes what is alive (gcpause.settle): the collector
     no longer walks the readings and renderings kept for the next rebuild at every rebuild. When
