@@ -51,6 +51,7 @@ from mltrl_docs.render.compiled import TemplateCode
 from mltrl_docs.render.exports import export_files
 from mltrl_docs.render.html import Renderer, UrlFor
 from mltrl_docs.render.kept import Kept
+from mltrl_docs.render.narrow import narrow
 from mltrl_docs.render.navigation import NavSection, navigation
 from mltrl_docs.render.outline import Heading, Permalink, outline
 from mltrl_docs.render.pages import OPTIONAL_PAGES, SitePage, evidence_files, site_pages, unshown
@@ -376,8 +377,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             # toc extension gives hand-written pages.
             shaped = outline(self.renderer.render(generated, url_for, self.published, marked=True),
                              _permalink(config))
-            shown = _Shown(unmarked(shaped.html), shaped.toc, shaped.anchors,
-                           search_view(shaped.html, generated.search))
+            view = search_view(shaped.html, generated.search)
+            shown = _Shown(narrow(unmarked(shaped.html)), shaped.toc, shaped.anchors,
+                           narrow(view) if view is not None else None)
             if self.serving:  # kept for the next rebuild
                 self.rendered.put(generated.uri, generated, shown)
         page.toc = TableOfContents([_anchor_link(heading) for heading in shown.toc])
