@@ -18,7 +18,9 @@ headings and code (which has no text tokens), as the page's other prose is.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, MutableMapping, Sequence
+from collections.abc import Callable, Collection, Iterator, MutableMapping, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -99,10 +101,23 @@ def _aligned_cell(self: Any, tokens: Sequence[Token], idx: int, options: Any, en
     ``style`` attribute: a strict Content-Security-Policy refuses inline styles, and themes
     (Material) leave cells with ``align`` to it."""
     token = tokens[idx]
-    style = token.attrs.pop("style", None)
-    if style in _ALIGNMENTS:
-        token.attrSet("align", _ALIGNMENTS[str(style)])
-    return self.renderToken(tokens, idx, options, env)
+    with _attributes_kept(token):
+        style = token.attrs.pop("style", None)
+        if style in _ALIGNMENTS:
+            token.attrSet("align", _ALIGNMENTS[str(style)])
+        return self.renderToken(tokens, idx, options, env)
+
+
+@contextmanager
+def _attributes_kept(token: Token) -> Iterator[None]:
+    """A rule may set a token's attributes for the page it renders (a link relative to that
+    page): they are put back after, since the same parsed tokens render on other pages too
+    (``_parsed``)."""
+    attrs = dict(token.attrs)
+    try:
+        yield
+    finally:
+        token.attrs = attrs
 
 
 def _relinked(href: str, env: dict[str, Any]) -> str | None:
@@ -116,13 +131,14 @@ def _link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: 
     token = tokens[idx]
     href = str(token.attrGet("href") or "")
     target = _relinked(href, env)
-    if target is None:
-        token.attrs.pop("href", None)
-        token.attrSet("class", "mltrl-unpublished")
-        token.attrSet("title", f"{href} (a file in the repository, not published on this site)")
-    else:
-        token.attrSet("href", target)
-    return self.renderToken(tokens, idx, options, env)
+    with _attributes_kept(token):
+        if target is None:
+            token.attrs.pop("href", None)
+            token.attrSet("class", "mltrl-unpublished")
+            token.attrSet("title", f"{href} (a file in the repository, not published on this site)")
+        else:
+            token.attrSet("href", target)
+        return self.renderToken(tokens, idx, options, env)
 
 
 def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
@@ -133,8 +149,9 @@ def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict
     target = _relinked(src, env)
     if target is None:
         return _alt_text(self, token, f"{src} (not published)", options, env)
-    token.attrSet("src", target)
-    return self.image(tokens, idx, options, env)
+    with _attributes_kept(token):
+        token.attrSet("src", target)
+        return self.image(tokens, idx, options, env)
 
 
 def _alt_text(self: Any, token: Token, title: str, options: Any, env: dict[str, Any]) -> str:
@@ -146,9 +163,21 @@ def _alt_text(self: Any, token: Token, title: str, options: Any, env: dict[str, 
 
 _renderer = _md()
 
+PARSED = 64
+"""How many texts' parses are kept (``_parsed``): a project's card bodies, each shown on its card
+page, its dossier page and its review packet, which a build renders one after the other."""
+
+
+@lru_cache(maxsize=PARSED)
+def _parsed(markdown: str) -> list[Token]:
+    """``markdown``'s tokens, parsed once for every page that shows it: the rules above render
+    them for each page without changing them. (Parsing is most of markdown-it's work.)"""
+    return _renderer.parse(markdown, {})
+
 
 def to_html(markdown: str, relink: Relink | None = None, image_hosts: Collection[str] = (),
             terms: TermLinker | None = None) -> str:
     """Safe HTML for Markdown written by any team; images load only from the site itself and
     from ``image_hosts``; glossary terms linked by ``terms`` (the page's linker), if given."""
-    return _renderer.render(markdown, {"relink": relink, "image_hosts": image_hosts, "terms": terms})
+    env = {"relink": relink, "image_hosts": image_hosts, "terms": terms}
+    return _renderer.renderer.render(_parsed(markdown), _renderer.options, env)

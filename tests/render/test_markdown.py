@@ -49,3 +49,25 @@ def test_table_alignment_is_an_align_attribute_never_an_inline_style() -> None:
     html = to_html("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |")
     assert "style=" not in html
     assert html.count('align="center"') == 2 and html.count('align="right"') == 2 and html.count('align="left"') == 2
+
+
+def test_a_text_parsed_once_renders_for_each_page_with_that_pages_links() -> None:
+    """A card body is shown on its card page, its dossier page and its packet: parsed once
+    (``_parsed``), rendered for each page from the same tokens, each with its own relative links,
+    as if parsed afresh; the rules that set a link or an image for one page leave the tokens as
+    they were."""
+    from mltrl_docs.render import markdown as rendering
+
+    text = ("See [the report](evidence/report.md), [gone](evidence/gone.md) and ![plot](plot.png).\n\n"
+            "| a | b |\n|:-:|--:|\n| 1 | 2 |\n")
+    rendering._parsed.cache_clear()
+    near = to_html(text, relink=lambda href: None if "gone" in href else f"../files/{href}")
+    far = to_html(text, relink=lambda href: None if "gone" in href else f"../../files/{href}")
+    assert rendering._parsed.cache_info().hits == 1
+    assert 'href="../files/evidence/report.md"' in near and 'src="../files/plot.png"' in near
+    assert 'href="../../files/evidence/report.md"' in far and 'src="../../files/plot.png"' in far
+    assert "../files" not in far.replace("../../files", "")
+    rendering._parsed.cache_clear()
+    assert to_html(text, relink=lambda href: None if "gone" in href else f"../../files/{href}") == far
+    assert near.count('align="center"') == far.count('align="center"') == 2 and "style=" not in far
+    assert near.count('class="mltrl-unpublished"') == far.count('class="mltrl-unpublished"') == 1
