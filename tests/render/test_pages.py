@@ -305,3 +305,17 @@ def test_a_card_page_shows_its_own_body_and_not_its_siblings(tmp_path: Path) -> 
                    and page.source is not None and page.source.parent.name == folder)
     assert len(cards) >= 5, cards
     assert cards[1] not in kept and cards[0] in kept and len(set(cards[3:]) & kept) >= 2, (cards, kept)
+
+
+def test_an_attachments_body_is_shown_on_its_own_page_and_worked_out_elsewhere(tmp_path: Path) -> None:
+    """An ethics checklist's body changed (a paragraph, its answers as they were): the project's
+    card pages, which hold it in their project, compare the same but for it and render the same;
+    its own page shows it, and the dossier page counts its answers (worked out, in its context)."""
+    def checklist(dossiers: Path) -> None:
+        _gain_a_paragraph(dossiers / "neuropath" / "ethics.md")
+
+    after, kept = _kept_alike(tmp_path, checklist)
+    cards = {uri for uri, page in after.items() if page.template == "card.html"
+             and page.source is not None and page.source.parent.name == "neuropath"}
+    assert cards and cards <= kept
+    assert not any(after[uri].template == "attachment.html" for uri in kept)
