@@ -115,7 +115,9 @@ AUDITED: dict[tuple[str, str], str] = {
     ("render/outline.py", r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"""):
         "run on one heading's attributes; each alternative is one run ended by its own delimiter",
     ("render/outline.py", r"<[^<>]*>"): "one run per match, ended by the next '<' or '>'",
-    ("render/search.py", r'<a class="mltrl-term"[^>]*+>'): "a literal start, then one possessive run to the next '>'",
+    ("render/search.py", r"<([A-Za-z][A-Za-z0-9]*+)(\s[^<>]*+)>"):
+        "a literal '<', then two possessive runs over disjoint classes, then '>'",
+    ("render/search.py", r'\sid="([^"]*+)"'): "a literal start, then one possessive run to the next quote",
     ("bundle/model.py", r"[\x00-\x1f\x7f]"): "one character class, no repetition",
     ("render/outline.py", r"[^\w\s-]+"): "one run per match",
     ("render/outline.py", r"[\s-]+"): "one run per match",

@@ -19,10 +19,16 @@ SEARCH_MARKS = ("<!--mltrl-search-->", "<!--/mltrl-search-->")
 ``search_from``/``search_to`` globals). Card text is escaped, so it can never write a comment."""
 
 
-_TERM_LINK = re.compile(r'<a class="mltrl-term"[^>]*+>')
-"""A glossary term's link as ``_term.html`` opens it: its definition twice (tooltip and screen
-readers). Search indexes the text, not the attributes, and its HTML parser takes most of its
-time on them: the view opens the link bare. (Card text is escaped: no '>' inside a tag.)"""
+_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9]*+)(\s[^<>]*+)>")
+"""A start tag with attributes. Search indexes a page's text and, of the attributes, reads only a
+heading's ``id`` (where a section starts) and ``data-search-exclude``; its HTML parser spends most
+of its time on the rest (a glossary link carries its definition twice, a level its phase and
+meaning): the view opens every other tag bare. (Text is escaped: no '<' or '>' inside a tag.)"""
+
+_HEADING_ID = re.compile(r'\sid="([^"]*+)"')
+"""A heading's id, as the templates and markdown-it write it (double quotes, escaped)."""
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 class Search(StrEnum):
@@ -41,8 +47,8 @@ class Search(StrEnum):
 def search_view(html: str, search: Search) -> str | None:
     """The HTML the host's search should index for a page rendered as ``html``: the marked parts
     joined, or None (NONE: leave the page out). A PAGE page's frame marks its title and all of
-    its template's text; a MARKED page's template marks the parts that are its own. Glossary
-    links are bare in it (``_TERM_LINK``): what search indexes of them is their text."""
+    its template's text; a MARKED page's template marks the parts that are its own. Its tags are
+    bare but for what search reads of them (``_TAG``)."""
     if search is Search.NONE:
         return None
     start, end = SEARCH_MARKS
@@ -55,8 +61,18 @@ def search_view(html: str, search: Search) -> str | None:
             break
         parts.append(html[at + len(start):close])
         at = html.find(start, close + len(end))
-    view = "\n".join(parts)
-    return _TERM_LINK.sub("<a>", view) if 'class="mltrl-term"' in view else view
+    return _TAG.sub(_bare, "\n".join(parts))
+
+
+def _bare(tag: re.Match[str]) -> str:
+    """The start tag as search reads it: a heading with its id, any tag excluded from search as it
+    is, any other without its attributes."""
+    name, attributes = tag.group(1), tag.group(2)
+    if "data-search-exclude" in attributes:
+        return tag.group()
+    if name.lower() in _HEADINGS and (found := _HEADING_ID.search(attributes)) is not None:
+        return f'<{name} id="{found.group(1)}">'
+    return f"<{name}>"
 
 
 def unmarked(html: str) -> str:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from mltrl_docs.render.search import SEARCH_MARKS, Search, search_view, unmarked
 
 START, END = SEARCH_MARKS
@@ -40,3 +44,40 @@ def test_glossary_links_are_bare_in_the_view_and_search_indexes_the_same_text() 
 
     assert sections(view) == sections(body)
     assert sections(view)[0] == (None, "T", "<p>Passed its gated review on <code>x</code>.</p>")
+
+
+def test_every_view_of_the_example_indexes_as_its_page_with_all_its_attributes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The view opens tags bare but for what search reads (a heading's id, data-search-exclude):
+    for every generated page of the example, Material's parser finds the same sections, titles
+    and text in it as in the view with every attribute, and reads fewer bytes."""
+    from material.plugins.search.plugin import Parser
+
+    from mltrl_docs.dossier import build_site
+    from mltrl_docs.render import search
+    from mltrl_docs.render.html import Renderer
+    from mltrl_docs.render.pages import site_pages
+    from mltrl_docs.settings import load_settings
+
+    settings, _ = load_settings(Path(__file__).parents[2] / "site_example" / "mltrl-docs.yml")
+    assert settings is not None
+    renderer = Renderer("dossier")
+    pages = [page for page in site_pages(build_site(settings), "dossier") if page.search is not Search.NONE]
+
+    def sections(html: str) -> list[tuple[str | None, str, str]]:
+        parser = Parser()
+        parser.feed(html)
+        parser.close()
+        return [(s.id, "".join(s.title), "".join(s.text)) for s in parser.data]
+
+    bare = whole = 0
+    for page in pages:
+        html = renderer.render(page, lambda uri: uri, {}, marked=True)
+        view = search_view(html, page.search)
+        with monkeypatch.context() as patch:
+            patch.setattr(search, "_bare", lambda tag: tag.group())
+            full = search_view(html, page.search)
+        assert view is not None and full is not None
+        assert sections(view) == sections(full), page.uri
+        bare, whole = bare + len(view), whole + len(full)
+    assert len(pages) > 30 and bare < 0.9 * whole
