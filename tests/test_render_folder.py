@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+import re
 import shutil
 import subprocess
 import sys
@@ -67,10 +68,18 @@ def merge(site_config: Path, rendered: Path, site_dir: Path, *, copy_docs: bool 
 
 def content(page: Path) -> str | None:
     """A built page's generated content (between the plugin's marks), or None for a hand-written
-    page. Zensical drops Material's ``data-search-exclude`` attribute (it reads it for its search)."""
+    page. Zensical drops Material's ``data-search-exclude`` attribute (it reads it for its search).
+    The plugin hands MkDocs its pages narrow (render.narrow: a character beyond Latin-1 as its
+    reference), which reads the same: the references are read as their characters."""
     html = page.read_text(encoding="utf-8")
     start, end = html.find(MARKS[0]), html.find(MARKS[1])
-    return html[start:end].strip().replace(" data-search-exclude", "") if start >= 0 else None
+    if start < 0:
+        return None
+    return _WIDE_REFERENCE.sub(lambda ref: chr(int(ref.group(1))) if int(ref.group(1)) > 0xFF else ref.group(),
+                               html[start:end].strip().replace(" data-search-exclude", ""))
+
+
+_WIDE_REFERENCE = re.compile(r"&#([0-9]{3,7});")
 
 
 def generated(site: Path) -> dict[str, str]:
