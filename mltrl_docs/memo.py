@@ -54,3 +54,8 @@ class Memo(Generic[K, V]):
 
 def _same(kept: tuple[object, ...], inputs: tuple[object, ...]) -> bool:
     return len(kept) == len(inputs) and all(a is b or a == b for a, b in zip(kept, inputs, strict=True))
+
+
+def recall(memo: Memo[K, V] | None, key: K, inputs: tuple[object, ...], work: Callable[[], V]) -> V:
+    """``memo.get(key, inputs, work)``; without a memo (a single build, nothing to reuse), ``work()``."""
+    return work() if memo is None else memo.get(key, inputs, work)

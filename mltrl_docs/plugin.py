@@ -67,6 +67,7 @@ from mltrl_docs.render.site import (
     changes_since,
     folder_prefix,
     front_matter,
+    shown_title,
     site_readiness,
 )
 from mltrl_docs.render.views import MARK, Views, find_views, splice
@@ -278,11 +279,11 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         where = os.getcwd()  # findings name their files from it
         for finding in dossier.findings:  # a rebuild says them all again; mostly in the very same words
             located = self.imports.located(finding)
-            line = said.get((located, where)) or text_line(located).replace("\n    ", " ")
+            line = said.get((located, where)) or _line(located)
             self._said[(located, where)] = line
             _LOGGED[located.severity](line)
         for finding in dossier.provenance.findings:  # what git could not tell: a note, never a failure
-            log.info(text_line(finding).replace("\n    ", " "))
+            log.info(_line(finding))
         # changes.since: a value that names no day is an error, as strict as any card's error.
         since, problem = changes_since(self.settings, dossier, self.config.pages)
         if problem is not None:
@@ -362,7 +363,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             return nav
         for uri, shown in self.pages.items():  # known now: `--dirty` reads only the pages it builds again
             if (file := files.get_file_from_path(uri)) is not None and file.page is not None:
-                file.page.title = str(escape(shown.title))  # as front_matter gives it (themes print it unescaped)
+                file.page.title = shown_title(shown)
         nav.items.append(_section(NavSection(self.messages.text("nav.dossier"), self.nav_entries), files))
         return nav
 
@@ -631,5 +632,10 @@ _LOGGED = {Severity.ERROR: log.error, Severity.WARNING: log.warning, Severity.IN
 
 
 def _log(finding: Finding) -> None:
-    _LOGGED[finding.severity](text_line(finding).replace("\n    ", " "))
+    _LOGGED[finding.severity](_line(finding))
+
+
+def _line(finding: Finding) -> str:
+    """The finding as one log line (its hint after it, not below)."""
+    return text_line(finding).replace("\n    ", " ")
 

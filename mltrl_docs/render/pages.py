@@ -8,12 +8,11 @@ static-site host expects them; the host decides the final URLs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
 
 from mltrl_docs.bundle.model import readiness_uri
 from mltrl_docs.changes import DEFAULT_DAYS, ChangeReport, Since
@@ -22,7 +21,7 @@ from mltrl_docs.dossier import CheckedDossier, findings_by_project
 from mltrl_docs.findings import Finding, Severity
 from mltrl_docs.gates import ProjectGates
 from mltrl_docs.glossary import Entry, Glossary, fold
-from mltrl_docs.memo import Memo
+from mltrl_docs.memo import recall
 from mltrl_docs.messages import Messages, english
 from mltrl_docs.metrics import Measure, Tally, measurer, portfolio_metrics, tally
 from mltrl_docs.model import Attachment, Card, Dossier, Project, RequirementKind, RequirementStatus
@@ -71,8 +70,6 @@ from mltrl_docs.render.reuse import SHOWN, Unshown
 from mltrl_docs.render.search import Search
 from mltrl_docs.render.timeline import timeline
 from mltrl_docs.teams import Holders, Kind, holder_metrics, holders
-
-V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,11 +121,6 @@ def unshown(page: SitePage, templates_shipped: bool = True) -> Unshown:
     ``BODIES_UNSHOWN``, as long as the shipped templates render them (``templates_shipped``;
     a site's own templates may show anything)."""
     return _BODIES if templates_shipped and page.template in BODIES_UNSHOWN else SHOWN
-
-
-def _kept(memo: Memo[str, V] | None, key: str, inputs: tuple[object, ...], work: Callable[[], V]) -> V:
-    """``work()``, or what the last build worked out from the same ``inputs`` (``render.kept``)."""
-    return work() if memo is None else memo.get(key, inputs, work)
 
 
 def project_uri(prefix: str, project: Project) -> str:
@@ -261,8 +253,8 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
     known = frozenset(dossier.projects)
     for project in projects:
         project_gates = gates.projects.get(project.id)
-        card_moves = _kept(kept.moves if kept else None, project.id, (project.cards,),
-                           partial(moves, project.cards, m))
+        card_moves = recall(kept.moves if kept else None, project.id, (project.cards,),
+                            partial(moves, project.cards, m))
         provenance = dossier.provenance
         histories = {card.path: found for card in project.cards if (found := provenance.file(card.path)) is not None}
         decisions = {card.path: provenance.decisions(card) for card in project.cards}
@@ -273,9 +265,9 @@ def site_pages(dossier: CheckedDossier, prefix: str = "dossier",
             project, known, project_gates, lines[project.id], approved, current_checklist(project),
             coupling_graph(project_gates.readiness, dossier.dossier) if project_gates else None,
             tuple(by_project[project.id]),
-            _kept(kept.timelines if kept else None, project.id, (project.cards, dossier.today),
+            recall(kept.timelines if kept else None, project.id, (project.cards, dossier.today),
                   partial(timeline, project.cards, dossier.today, m)),
-            _kept(kept.matrices if kept else None, project.id,
+            recall(kept.matrices if kept else None, project.id,
                   (project.cards, dossier.evidence.applied, tuple(map(dossier.evidence.of_card, project.cards))),
                   partial(requirement_matrix, project.cards, dossier.evidence)),
             risk_matrix(project.current) if project.current else None,
@@ -447,7 +439,7 @@ def term_usage(dossier: Dossier, glossary: Glossary, prefix: str,
         matcher = matchers.of(project.id)
         for card in project.cards:
             used = partial(_anchors_used, matcher, card)
-            anchors = used() if kept is None else kept.terms.get(card.path, (card, project.id), used)
+            anchors = recall(kept.terms if kept else None, card.path, (card, project.id), used)
             for anchor in anchors:
                 usage.setdefault(by_anchor[anchor], {}).setdefault(project.id, []).append(
                     TermUse(card_uri(prefix, card), card.level.number))

@@ -64,11 +64,17 @@ def front_matter(page: SitePage, extra: tuple[str, ...] = ()) -> str:
     titles unescaped (nav, ``<title>``, search): a card title like "<img onerror=...>" must reach
     them as text, and so must a tag (Material's tags plugin prints each name as it is).
     ``extra``: further lines, each a ``key: value`` written as YAML already."""
-    lines = ["---", f"title: {yaml_scalar(escape(page.title))}"]
+    lines = ["---", f"title: {yaml_scalar(shown_title(page))}"]
     if page.tags:
         lines.append("tags: [" + ", ".join(yaml_scalar(escape(tag)) for tag in page.tags) + "]")
     lines += [*extra, "---", ""]
     return "\n".join(lines)
+
+
+def shown_title(page: SitePage) -> str:
+    """The page's title as the host's theme gets it: escaped, since themes print it unescaped
+    (``front_matter`` writes it; the plugin gives it to the nav before MkDocs reads a page)."""
+    return str(escape(page.title))
 
 
 def readiness_json(settings: Settings, dossier: CheckedDossier, imports: Imports = NO_IMPORTS,
