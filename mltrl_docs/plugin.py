@@ -7,7 +7,8 @@ card: every page carries the nav, so a nav of thousands of cards makes the site
 quadratic); ``on_page_content`` replaces each generated page's HTML with the
 core's rendering, which never passes through Python-Markdown (card text is
 rendered with raw HTML off), and gives the page the table of contents and heading
-permalinks a hand-written page gets from the toc extension (``render.outline``);
+permalinks a hand-written page gets from the toc extension (``render.outline``), and
+(in ``mkdocs build``) holds it compressed until ``on_page_context`` (``held``);
 ``on_page_markdown`` replaces the views a hand-written page asks for (``render.views``: a
 query's answer as a table, list, count or chart) by their HTML; ``on_serve`` watches cards
 outside ``docs_dir``.
@@ -45,6 +46,7 @@ from mltrl_docs.filecache import FileCache
 from mltrl_docs.findings import FAIL_ON, Finding, Severity, failing
 from mltrl_docs.gates import GateMemo
 from mltrl_docs.gcpause import settle, unsettle
+from mltrl_docs.held import Held
 from mltrl_docs.messages import Messages, english, load_messages
 from mltrl_docs.references import real_path
 from mltrl_docs.render.compiled import TemplateCode
@@ -133,6 +135,10 @@ class _Generated(File):
         return not self.unchanged or not os.path.isfile(self.abs_dest_path)
 
 
+HELD = "<!-- mltrl: held compressed by the plugin until MkDocs builds this page (mltrl_docs.held) -->"
+"""A held page's content outside the events that read it: on_page_context and on_post_page."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Shown:
     """What a generated page's rendering gives MkDocs: its HTML, outline and search view."""
@@ -185,6 +191,10 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         """Page URI -> the HTML the host's search indexes of it, where that is not the whole page."""
         self._published_content: dict[str, str] = {}
         """Page URI -> its content, while the host's search reads the search view instead."""
+        self.held: Held | None = Held()
+        """A `mkdocs build`'s generated pages between their render and their build (``held``);
+        None under `mkdocs serve`, whose rebuilds reuse the last rendering (``rendered``) and
+        would compress every page again each time."""
         self.failing: list[Finding] = []
         """The findings that fail the build (option ``fail_on``), even without --strict."""
         self.serving = False
@@ -212,6 +222,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         self.bundled = BundleMemo() if self.serving else None
         self.contents = {} if self.serving else None
         self.rendered = Rendered()
+        self.held = None if self.serving else Held()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -309,6 +320,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         self.published = {page.source: page.uri for page in self.pages.values() if page.source is not None}
         self.reused = {}
         self._contents_now = {}
+        if self.held is not None:
+            self.held.clear()
         if self.serving:
             # What every page shows besides its own context: when it is as in the last build, a page
             # whose context is the same is not rendered again (render.reuse).
@@ -367,7 +380,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         nav.items.append(_section(NavSection(self.messages.text("nav.dossier"), self.nav_entries), files))
         return nav
 
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    def _show_page(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         generated = self.pages.get(page.file.src_uri)
         if generated is None or self.renderer is None:
             return html
@@ -399,6 +412,18 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         start, end = CONTENT_MARKS
         return f"<!--{start}-->{shown.html}<!--{end}-->"
 
+    @event_priority(-100)  # after every other plugin's on_page_content: the page as they all left it is held
+    def _hold_page(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        """A generated page waits for its build compressed (``held``), not as the HTML MkDocs would
+        keep to the end of the build; its search view waits with it."""
+        uri = page.file.src_uri
+        if self.held is None or uri not in self.pages:
+            return html
+        self.held.hold(uri, html, self.search_views.pop(uri, None))
+        return HELD
+
+    on_page_content = CombinedEvent(_show_page, _hold_page)
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         """A hand-written page's views (``render.views``) become their HTML; a view that cannot be
         shown becomes an error box, and its finding, located in the page's file, is logged and
@@ -420,6 +445,15 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             self.failing += failing(findings, self.config.fail_on)
         return splice(markdown, blocks, shown)
 
+    @event_priority(200)  # before any other plugin's on_page_context: each reads the page whole
+    def _unhold_page(self, context: dict[str, object], *, page: Page, config: MkDocsConfig,
+                     nav: Navigation) -> None:
+        shown = self.held.shown(page.file.src_uri) if self.held is not None else None
+        if shown is not None:
+            page.content, search = shown
+            if search is not None:
+                self.search_views[page.file.src_uri] = search
+
     @event_priority(100)  # before the host's search plugin (priority 0) reads page.content
     def _show_search_view(self, context: dict[str, object], *, page: Page, config: MkDocsConfig,
                           nav: Navigation) -> None:
@@ -437,7 +471,14 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         if published is not None:
             page.content = published
 
-    on_page_context = CombinedEvent(_show_search_view, _restore_content)
+    on_page_context = CombinedEvent(_unhold_page, _show_search_view, _restore_content)
+
+    @event_priority(-100)  # after every other plugin's on_post_page: the page is written
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        """A built page is held again: MkDocs keeps page.content to the end of the build."""
+        if self.held is not None and page.file.src_uri in self.held:
+            page.content = HELD
+        return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """The site is written (so it can be looked at), then the findings ``fail_on`` names fail

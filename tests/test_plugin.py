@@ -988,3 +988,64 @@ def test_generated_pages_are_handed_to_mkdocs_narrow(example_site: Path) -> None
     content = page[page.index("<!--mltrl-content-->"):page.index("<!--/mltrl-content-->")]
     assert "&#8594;" in content and "→" not in content and max(map(ord, content)) <= 0xFF
     assert "→" in html.unescape(content)
+
+
+_HELD_PROBE = '''
+from mkdocs.plugins import event_priority
+
+seen = {}
+
+
+def on_config(config):
+    if HOLD is False:
+        config.plugins["mltrl"].held = None
+
+
+def on_env(env, config, files):
+    for file in files.documentation_pages():
+        if file.src_uri.startswith("dossier/"):
+            seen.setdefault(file.src_uri, {})["env"] = file.page.content
+
+
+@event_priority(150)  # before the search plugin is handed a card page's search view
+def on_page_context(context, page, config, nav):
+    seen.setdefault(page.file.src_uri, {})["context"] = page.content
+
+
+def on_post_page(output, page, config):
+    seen.setdefault(page.file.src_uri, {})["post_page"] = page.content
+
+
+@event_priority(-200)
+def on_post_build(config):
+    pages = [page for page in seen.values() if "context" in page]
+    assert pages
+    for uri, page in seen.items():
+        if not uri.startswith("dossier/"):
+            continue
+        assert "mltrl-content" in page["context"] and page["context"] == page["post_page"], uri
+        assert ("held compressed" in page["env"]) is HOLD, uri
+    for file in config.plugins["mltrl"].pages:
+        held = config.plugins["mltrl"].held
+        assert (held is not None and file in held) is HOLD
+'''
+
+
+def test_generated_pages_wait_for_their_build_compressed_and_other_plugins_see_them_whole(site_with,
+                                                                                          tmp_path: Path) -> None:
+    """Between its render and its build a generated page is held compressed (mltrl_docs.held), not as
+    the HTML MkDocs keeps to the end of a build; every event that reads a page's content sees it
+    whole, and the site is the same, byte for byte, as a build that holds nothing."""
+    root = site_with({})
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    sites = {}
+    for hold in (True, False):
+        probe = root / f"probe_{hold}.py"
+        probe.write_text(f"HOLD = {hold}\n" + _HELD_PROBE, encoding="utf-8")
+        (root / f"mkdocs-{hold}.yml").write_text(config + f"hooks: [{probe.name}]\n", encoding="utf-8")
+        result = mkdocs_build(root / f"mkdocs-{hold}.yml", root / f"site-{hold}", strict=False)
+        assert result.returncode == 0, result.stderr
+        sites[hold] = {p.relative_to(root / f"site-{hold}"): p.read_bytes()
+                       for p in (root / f"site-{hold}").rglob("*") if p.is_file()}
+    assert sites[True].keys() == sites[False].keys()
+    assert [path for path in sites[True] if sites[True][path] != sites[False][path]] == []
