@@ -143,29 +143,30 @@ class YamlDocument:
 class Positions(Mapping[DataPath, Position]):
     """Where each field of a document is written: its key's position, or its value's where it
     has no key (a list item). Kept for as long as the card (findings point at fields long after
-    loading), so kept as plain ``(line, column)`` tuples: Python's garbage collector stops
-    tracking those, while it walks every ``Position`` (a NamedTuple) in every full collection,
-    and a dossier of 3,000 cards holds some 300,000 of them."""
+    loading), so kept small: each position one int (``_packed``), not a ``Position`` (a
+    NamedTuple, which the garbage collector walks in every full collection) or a tuple, and each
+    path the one tuple every card read at that path shares (``_shared``): cards have the same
+    shape, and a dossier of 3,000 cards holds some 200,000 positions."""
 
     __slots__ = ("_at",)
 
-    def __init__(self, at: dict[DataPath, tuple[int, int]]) -> None:
+    def __init__(self, at: dict[DataPath, int]) -> None:
         self._at = at
 
     @classmethod
     def of(cls, document: YamlDocument) -> Positions:
-        at = {path: (place.line, place.column) for path, place in document.keys.items()}
+        at = {_shared(path): _packed(place) for path, place in document.keys.items()}
         for path, place in document.values.items():
             if path not in at:
-                at[path] = (place.line, place.column)
+                at[_shared(path)] = _packed(place)
         return cls(at)
 
     def __getitem__(self, path: DataPath) -> Position:
-        return Position(*self._at[path])
+        return _unpacked(self._at[path])
 
     def get(self, path: DataPath, default: Position | None = None) -> Position | None:  # type: ignore[override]
         place = self._at.get(path)
-        return default if place is None else Position(*place)
+        return default if place is None else _unpacked(place)
 
     def __contains__(self, path: object) -> bool:
         return path in self._at
@@ -177,7 +178,34 @@ class Positions(Mapping[DataPath, Position]):
         return len(self._at)
 
     def __repr__(self) -> str:
-        return f"Positions({self._at!r})"
+        return f"Positions({ {path: tuple(self[path]) for path in self._at}!r})"
+
+
+_COLUMN_BITS = 32
+"""A packed position: its line above these bits, its column in them (a column of a line of
+4 GiB would be the first one not to fit)."""
+_COLUMN_MASK = (1 << _COLUMN_BITS) - 1
+_PATHS: dict[DataPath, DataPath] = {}
+"""Each path a card's field was read at, kept once for every card read at it."""
+MAX_SHARED_PATHS = 100_000
+"""Paths kept in ``_PATHS`` at most: free-form fields (``x-...``) may each add their own."""
+
+
+def _packed(place: Position) -> int:
+    return place.line << _COLUMN_BITS | place.column
+
+
+def _unpacked(packed: int) -> Position:
+    return _position((packed >> _COLUMN_BITS, packed & _COLUMN_MASK))
+
+
+def _shared(path: DataPath) -> DataPath:
+    kept = _PATHS.get(path)
+    if kept is not None:
+        return kept
+    if len(_PATHS) < MAX_SHARED_PATHS:
+        _PATHS[path] = path
+    return path
 
 
 class YamlSyntaxError(Exception):

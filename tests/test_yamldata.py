@@ -39,6 +39,19 @@ def test_kept_positions_are_each_fields_key_else_its_value_and_untracked_by_the_
     assert not any(gc.is_tracked(place) for place in kept._at.values())
 
 
+def test_kept_positions_share_their_paths_across_cards_and_keep_any_line_and_column() -> None:
+    """Cards have the same shape: two cards' positions keep one tuple per path between them,
+    and each position is one int, for any line and column a file can have."""
+    first = Positions.of(read_yaml("id: A\nrequirements:\n  - {id: '1'}\n"))
+    second = Positions.of(read_yaml("\nid: B\nrequirements:\n  - {id: '2'}\n", first_line=40))
+    assert all(path in second and next(p for p in second if p == path) is path for path in first)
+    assert second[("requirements", 0, "id")] == Position(43, 6)
+    wide = " " * 70_000 + "x: 1\n"
+    far = Positions.of(read_yaml("{" + wide + "}", first_line=5_000_000))
+    assert far[("x",)] == Position(5_000_000, 70_002)
+    assert all(isinstance(place, int) for place in far._at.values())
+
+
 def test_positions_of_keys_and_values_are_one_based_and_offset() -> None:
     doc = read_yaml("a: 1\nlist:\n  - x\n  - {k: v}\n", first_line=2)
     assert doc.data == {"a": 1, "list": ["x", {"k": "v"}]}
