@@ -343,6 +343,46 @@ def test_long_and_prefix_chained_names_never_crash(size: int, shape: str) -> Non
                  "every")
 
 
+TRICKY = ["ς", "σ", "Σ", "ſ", "s", "K", "k", "µ", "μ", "ß", "ẞ", "İ", "ı", "i", "I", "ﬁ", "ǅ", "ǆ", "Ꭰ", "ꭰ", "é",
+          "e\u0301", "Å", "Ω", "ω", " ", "-", "_", "x"]
+"""Letters whose cases and foldings disagree ('ς' and 'σ', 'ſ' and 's', the Kelvin sign, the micro
+sign, Cherokee, whose lower case folds to upper case), and some that fold longer."""
+
+
+def _case_insensitive(matcher: TermMatcher, text: str) -> list[tuple[int, int, Entry]]:
+    """What the matcher's case-insensitive expression finds in ``text`` as written."""
+    found = []
+    for match in matcher.pattern.finditer(text):
+        entry = matcher.entries.get(fold(match.group()))
+        if entry is not None:
+            found.append((match.start(), match.end(), entry))
+    return found
+
+
+@budget(0.5)
+@given(st.lists(st.lists(st.sampled_from(TRICKY), min_size=1, max_size=4).map("".join), min_size=1, max_size=4,
+                unique_by=fold).filter(lambda names: all(n.strip() for n in names)),
+       st.lists(st.tuples(st.integers(0, 3), st.sampled_from([str, str.upper, str.lower, str.title, str.swapcase,
+                                                              str.casefold])), max_size=6),
+       st.sampled_from([" ", ", ", "-", "x", "\n"]))
+@example(["σίσυφος"], [(0, str.upper), (0, str)], " ")
+@example(["ſtar", "Kelvin", "µm"], [(0, str), (1, str.lower), (2, str.upper)], " ")
+@example(["Åİ"], [(0, str.lower)], " ")
+def test_a_text_is_found_in_as_it_is_found_case_insensitively(names: list[str], picks: list, separator: str) -> None:
+    """The matcher scans text case-folded with names case-folded (fast): every name its
+    case-insensitive expression finds in the text as written, it finds at the same place (or a
+    name overlapping it); and all it finds are names. (It finds a few more: 'Åİ' written in lower
+    case, 'åi̇', folds to the name, but its dotted i is two characters the case-insensitive
+    expression compares with the one 'İ'.)"""
+    glossary, _ = build_glossary([term(n, i) for i, n in enumerate(names)], {}, False)
+    matcher = TermMatcher(glossary.org)
+    text = unicodedata.normalize("NFC", separator.join(case(names[i % len(names)]) for i, case in picks))
+    found = list(matcher.find(text))
+    assert all(matcher.entries.get(fold(text[start:end])) is entry for start, end, entry in found)
+    for start, end, entry in _case_insensitive(matcher, text):
+        assert (start, end, entry) in found or any(s < end and start < e for s, e, _ in found), (text, start, end)
+
+
 def test_entity_words_are_generated() -> None:
     """The name generator includes the character-reference names the linker must not break."""
     assert {"amp", "gt", "quot"} <= set(ENTITY_WORDS)
