@@ -76,16 +76,24 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> None:
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> None:
     kept = _captured["pages"].get(page.file.src_uri)
     if kept is not None:
-        kept.update(content=html, toc=page.toc, meta=dict(page.meta),
-                    anchors=set(page.present_anchor_ids or ()))
+        kept.update(toc=page.toc, meta=dict(page.meta), anchors=set(page.present_anchor_ids or ()))
+
+
+@event_priority(150)  # after the plugin gives a held page back (200): its HTML as MkDocs writes it
+def _content(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation) -> None:
+    kept = _captured["pages"].get(page.file.src_uri)
+    if kept is not None:
+        kept["content"] = page.content
 
 
 @event_priority(50)  # after the plugin gives search its view (100), before search reads it (0)
-def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation) -> None:
+def _search_input(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation) -> None:
     kept = _captured["pages"].get(page.file.src_uri)
     if kept is not None and page.content != kept["content"]:
         kept["search"] = page.content
 
+
+on_page_context = CombinedEvent(_content, _search_input)
 
 
 def on_post_build(config: MkDocsConfig) -> None:
