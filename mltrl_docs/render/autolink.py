@@ -103,7 +103,7 @@ class TermMatcher:
         """By folded name, as the scope has them."""
         names = set(self.entries) | set(_spellings(self.entries))
         self._names = tuple(sorted(name for name in names if 0 < len(name) <= MAX_NAME))
-        self.folded = _compile(tuple(sorted({name.casefold() for name in self._names} - {""})), fold_case=False)
+        self.folded = _compile(tuple(sorted({name.casefold() for name in self._names})), fold_case=False)
         """The names case-folded, matched in case-folded text as they are."""
 
     @cached_property
