@@ -46,6 +46,7 @@ from mltrl_docs.filecache import FileCache
 from mltrl_docs.findings import FAIL_ON, Finding, Severity, failing
 from mltrl_docs.gates import GateMemo
 from mltrl_docs.gcpause import settle, unsettle
+from mltrl_docs.heap import give_back
 from mltrl_docs.held import Held
 from mltrl_docs.messages import Messages, english, load_messages
 from mltrl_docs.references import real_path
@@ -480,7 +481,14 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             page.content = HELD
         return output
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    @event_priority(-100)  # after every other plugin's on_post_build: the build's work is done
+    def _give_back_heap(self, *, config: MkDocsConfig) -> None:
+        """Under `mkdocs serve`, what the build freed goes back to the system (``heap``): the
+        server's memory stays what its pages and caches need, rebuild after rebuild."""
+        if self.serving:
+            give_back()
+
+    def _fail(self, *, config: MkDocsConfig) -> None:
         """The site is written (so it can be looked at), then the findings ``fail_on`` names fail
         the build; ``mkdocs serve`` says so and keeps serving."""
         if not self.failing:
@@ -494,6 +502,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             return
         raise PluginError(what + "; fix them, lower a gate rule's severity under 'gates:' in "
                           f"{self.config.settings}, or set fail_on: never to publish anyway")
+
+    on_post_build = CombinedEvent(_fail, _give_back_heap)
 
     def _bundle_folder(self) -> Path | None:
         """A new empty folder for this build's bundles (the last build's is removed); None without bundles."""

@@ -210,9 +210,9 @@ def test_serve_reports_what_would_fail_a_build_and_keeps_serving(write, tmp_path
         caplog.clear()
         if fails:
             with pytest.raises(PluginError, match=r"the build fails on 1 error in the dossier"):
-                plugin.on_post_build(config=config)
+                plugin._fail(config=config)
         else:
-            plugin.on_post_build(config=config)
+            plugin._fail(config=config)
             assert "serving the site anyway" in caplog.text
 
 
@@ -933,6 +933,28 @@ def test_serve_leaves_what_it_keeps_out_of_later_collections_until_it_shuts_down
     plugin = load_config(str(config)).plugins["mltrl"]  # the instance serve keeps (it has on_startup)
     plugin.on_shutdown()
     assert gc.get_freeze_count() == 0
+
+
+def test_serve_gives_what_each_build_freed_back_to_the_system(site_with, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After each `mkdocs serve` build, once every plugin is done with it (the host's search index
+    is written), the freed heap goes back to the system (``heap``); a `mkdocs build` ends anyway."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    import mltrl_docs.plugin
+
+    root = site_with({})
+    config = root / "mkdocs.yml"
+    given: list[bool] = []
+    monkeypatch.setattr(mltrl_docs.plugin, "give_back",
+                        lambda: given.append((root / "served" / "search" / "search_index.json").is_file()) or True)
+    _serve_build(config, root / "served", first=True)
+    _serve_build(config, root / "served", dirty=True)
+    assert given == [True, True]
+    loaded = load_config(str(config), site_dir=str(root / "built"))
+    loaded.plugins.on_startup(command="build", dirty=False)
+    build(loaded)
+    assert given == [True, True]
 
 
 def test_serve_compiles_the_themes_templates_once(site_with, monkeypatch: pytest.MonkeyPatch) -> None:

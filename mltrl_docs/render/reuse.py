@@ -109,7 +109,10 @@ class Rendered(Generic[R]):
         """The result for ``page`` at ``uri`` when it is the same page as last time, but for
         what the page never shows (``unshown``)."""
         entry = self._entries.get(uri)
-        return entry.result if entry is not None and same(entry.page, page, unshown, self._compared) else None
+        if entry is None or not same(entry.page, page, unshown, self._compared):
+            return None
+        entry.page = page  # the same: the last build's objects need not outlive this build's
+        return entry.result
 
     def put(self, uri: str, page: object, result: R) -> None:
         self._entries[uri] = _Entry(page, result)
