@@ -453,6 +453,12 @@ def _section_diffs(before: Body | None, after: Body) -> tuple[SectionDiff, ...]:
     return tuple(section_diffs(before, after))
 
 
+def forget_diffs() -> None:
+    """Let go of the remembered section diffs and the bodies they were made from: a build that
+    will not run again (``mkdocs build``) has no use for them once its pages are rendered."""
+    _section_diffs.cache_clear()
+
+
 def section_diffs(before: Body | None, after: Body) -> Iterator[SectionDiff]:
     """Each section added, removed or changed from ``before`` (None: an empty body) to ``after``."""
     for was, now in _pair(_parts(before), _parts(after), lambda part: part.key):

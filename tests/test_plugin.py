@@ -1013,9 +1013,13 @@ def test_generated_pages_are_handed_to_mkdocs_narrow(example_site: Path) -> None
 
 
 _HELD_PROBE = '''
+import os
+
 from mkdocs.plugins import event_priority
 
-seen = {}
+from mltrl_docs.changes import _section_diffs
+
+seen, generated, written = {}, [], []
 
 
 def on_config(config):
@@ -1024,9 +1028,14 @@ def on_config(config):
 
 
 def on_env(env, config, files):
+    generated.extend(config.plugins["mltrl"].pages)
     for file in files.documentation_pages():
         if file.src_uri.startswith("dossier/"):
             seen.setdefault(file.src_uri, {})["env"] = file.page.content
+    for file in files:
+        copied = file.abs_src_path is not None and file.abs_src_path != file.abs_dest_path  # evidence, as it is
+        if file.generated_by == "mltrl" and not file.is_documentation_page() and not copied:
+            written.append(file.abs_src_path is not None and os.path.isfile(file.abs_dest_path))
 
 
 @event_priority(150)  # before the search plugin is handed a card page's search view
@@ -1047,9 +1056,11 @@ def on_post_build(config):
             continue
         assert "mltrl-content" in page["context"] and page["context"] == page["post_page"], uri
         assert ("held compressed" in page["env"]) is HOLD, uri
-    for file in config.plugins["mltrl"].pages:
-        held = config.plugins["mltrl"].held
-        assert (held is not None and file in held) is HOLD
+    plugin = config.plugins["mltrl"]
+    assert generated and all((plugin.held is not None and uri in plugin.held) is HOLD for uri in generated)
+    # Held, the build lets go of the dossier once every page is rendered, and writes its files at once.
+    assert (plugin.pages == {} and plugin.views is None and _section_diffs.cache_info().currsize == 0) is HOLD
+    assert written and set(written) == {HOLD}
 '''
 
 
@@ -1057,7 +1068,9 @@ def test_generated_pages_wait_for_their_build_compressed_and_other_plugins_see_t
                                                                                           tmp_path: Path) -> None:
     """Between its render and its build a generated page is held compressed (mltrl_docs.held), not as
     the HTML MkDocs keeps to the end of a build; every event that reads a page's content sees it
-    whole, and the site is the same, byte for byte, as a build that holds nothing."""
+    whole, and the site is the same, byte for byte, as a build that holds nothing. A build that
+    holds also lets go of the dossier once every page is rendered (on_env), and writes its files
+    (exports, assets) into the site at once rather than keep them to the end."""
     root = site_with({})
     config = (root / "mkdocs.yml").read_text(encoding="utf-8")
     sites = {}
