@@ -1018,6 +1018,7 @@ import os
 from mkdocs.plugins import event_priority
 
 from mltrl_docs.changes import _section_diffs
+from mltrl_docs.render.markdown import _parsed
 
 seen, generated, written = {}, [], []
 
@@ -1027,8 +1028,11 @@ def on_config(config):
         config.plugins["mltrl"].held = None
 
 
-def on_env(env, config, files):
+def on_nav(nav, config, files):
     generated.extend(config.plugins["mltrl"].pages)
+
+
+def on_env(env, config, files):
     for file in files.documentation_pages():
         if file.src_uri.startswith("dossier/"):
             seen.setdefault(file.src_uri, {})["env"] = file.page.content
@@ -1059,7 +1063,8 @@ def on_post_build(config):
     plugin = config.plugins["mltrl"]
     assert generated and all((plugin.held is not None and uri in plugin.held) is HOLD for uri in generated)
     # Held, the build lets go of the dossier once every page is rendered, and writes its files at once.
-    assert (plugin.pages == {} and plugin.views is None and _section_diffs.cache_info().currsize == 0) is HOLD
+    assert (plugin.pages == {} and plugin.views is None and _section_diffs.cache_info().currsize == 0
+            and _parsed.cache_info().currsize == 0) is HOLD
     assert written and set(written) == {HOLD}
 '''
 

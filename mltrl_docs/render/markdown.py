@@ -175,6 +175,11 @@ def _parsed(markdown: str) -> list[Token]:
     return _renderer.parse(markdown, {})
 
 
+def forget_parses() -> None:
+    """Let go of the kept parses: a build whose pages are all rendered reads no text again."""
+    _parsed.cache_clear()
+
+
 def to_html(markdown: str, relink: Relink | None = None, image_hosts: Collection[str] = (),
             terms: TermLinker | None = None) -> str:
     """Safe HTML for Markdown written by any team; images load only from the site itself and
