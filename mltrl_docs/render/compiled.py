@@ -106,9 +106,17 @@ def _options(environment: Environment) -> str:
         environment.optimized, environment.is_async,
         _named(environment.autoescape), _named(environment.finalize),
         _named(environment.code_generator_class),
+        _generator_options(environment),
         getattr(environment, "newstyle_gettext", None),  # i18n's calls are compiled one way or the other
     ]
     return repr(options)
+
+
+def _generator_options(environment: Environment) -> object:
+    """What a code generator of the environment's own says its code depends on besides the
+    options above (``compile_options``, as ``render.direct.DirectCalls`` has); None otherwise."""
+    options = getattr(environment.code_generator_class, "compile_options", None)
+    return options(environment) if callable(options) else None
 
 
 def _named(value: Any) -> object:

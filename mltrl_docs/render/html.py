@@ -31,6 +31,7 @@ from mltrl_docs.references import resolve_path
 from mltrl_docs.render import pages
 from mltrl_docs.render.autolink import ScopeMatchers, TermLinker
 from mltrl_docs.render.compiled import TemplateCode
+from mltrl_docs.render.direct import DirectCalls
 from mltrl_docs.render.markdown import Relink, to_html
 from mltrl_docs.render.pages import SitePage
 from mltrl_docs.render.search import SEARCH_MARKS, unmarked
@@ -112,6 +113,8 @@ class _Environment(Environment):
     through a ChainMap over them: Jinja copies a template's globals into the context of every page
     and macro module, and checks them at every import, which a ChainMap answers in Python, key by
     key. The globals change only through ``Renderer``, which then drops the loaded templates."""
+
+    code_generator_class = DirectCalls  # templates call the plain global functions directly
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         return ChainMap(d, self.globals) if d else self.globals
