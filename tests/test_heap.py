@@ -18,12 +18,13 @@ def _resident() -> int:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim; elsewhere nothing is done")
 def test_memory_freed_between_live_blocks_goes_back_to_the_system() -> None:
-    before = _resident()
-    blocks = [bytes(bytearray(8000)) for _ in range(8000)]  # 64 MB from the C heap (past pymalloc's 512 bytes)
-    kept = blocks[::64]  # one block in 64 stays: free() alone cannot shrink the heap past them
+    """64 MB written and freed, one block in 64 kept alive between them: free() alone cannot give
+    it back (it shrinks only the top of the heap), and the pages stay resident, whatever the heap
+    held before (a process that freed memory earlier hands it out again first)."""
+    blocks = [bytes(bytearray(8000)) for _ in range(8000)]  # from the C heap: past pymalloc's 512 bytes
+    kept = blocks[::64]
     del blocks
-    freed_but_resident = _resident() - before
-    assert freed_but_resident > 32 * 2**20
+    freed_but_resident = _resident()
     assert give_back() is True
-    assert _resident() - before < freed_but_resident / 4
+    assert freed_but_resident - _resident() > 32 * 2**20  # most of the 63 MB freed
     assert len(kept) == 125
