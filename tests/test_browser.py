@@ -10,6 +10,7 @@ Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -375,7 +376,7 @@ def _shows_roles_and_dates(page, width: int) -> None:
     assert reviewers.locator(".mltrl-role").all_inner_texts() == ["product", "product", "qa"]
     assert "Grace Mwangi product: approved (asked 2025-09-20, decided 2025-10-06)" in reviewers.inner_text()
     # A tooltip names the term's source too.
-    assert page.locator(".mltrl-body a.mltrl-term[data-definition*=' Source: ']").count() >= 1
+    assert page.locator(".mltrl-body a.mltrl-term[data-source*=' Source: ']").count() >= 1
 
 
 def _lists_changes_and_filters(page, width: int) -> None:
@@ -505,12 +506,16 @@ def test_a_term_near_the_edge_keeps_its_definition_on_a_phone(browser, schemes: 
     try:
         page = visit.page
         assert not scrolls_sideways(page)  # hidden definitions take no room
-        term = page.locator(".mltrl-body a.mltrl-term[data-definition*=' Source: ']").first
+        term = page.locator(".mltrl-body a.mltrl-term[data-source*=' Source: ']").first
         term.scroll_into_view_if_needed()
         term.hover()
         tip = page.evaluate("""t => { const s = getComputedStyle(t, '::after'); return {visibility: s.visibility,
             position: s.position, left: parseFloat(s.left), right: parseFloat(s.right)}; }""", term.element_handle())
         assert tip == {"visibility": "visible", "position": "fixed", "left": 10.0, "right": 10.0}, tip
+        # The tooltip is put together from the term, its definition (written once) and its source.
+        said = page.evaluate("t => getComputedStyle(t, '::after').content", term.element_handle())
+        parts = [term.get_attribute(name) or "" for name in ("data-term", "aria-description", "data-source")]
+        assert all(parts) and said == json.dumps("".join(parts), ensure_ascii=False), (said, parts)
         visit.screenshot("new-term-tooltip-390", full_page=False)
         assert visit.problems() == {}
     finally:

@@ -13,7 +13,7 @@ How the German example is checked for English labels (``test_german_pages_say_no
 2. The text looked at is every page under ``dossier/``: the text of the page's ``<article>`` (the
    theme's own chrome is the theme's business), joined across inline elements, and the attributes
    readers get as text: aria-label, aria-description, title, alt, placeholder, data-label,
-   data-definition, and the data-mltrl-* labels mltrl.js writes from (it has no English of its own).
+   data-term, data-source, and the data-mltrl-* labels mltrl.js writes from (it has no English of its own).
 3. Card data stays as the cards wrote it, in English, and is full of such fragments ("level", "in
    production", "verified"). Text alone cannot tell a card's words from a label a template wrote (both
    are the same in an English and a German build), so the German example is built with every value a
@@ -67,7 +67,7 @@ OPEN, CLOSE = "\ue000", "\ue001"
 MARKED = re.compile(f"[{OPEN}{CLOSE}]")
 """The marks around every printed value in a marked build."""
 ATTRIBUTES = frozenset({"aria-label", "aria-description", "title", "alt", "placeholder", "data-label",
-                        "data-definition"})
+                        "data-term", "data-source"})
 """Attributes whose value readers get as text (besides the data-mltrl-* labels of mltrl.js)."""
 WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:['’-][A-Za-zÀ-ÿ]+)*")
 """A word, as fragments and card-data context count them ("card's", "level-9", "in-review")."""
