@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -206,6 +207,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         """Builds this instance began (``mkdocs serve`` keeps it across rebuilds)."""
         self._said: dict[tuple[Finding, str], str] = {}
         """The last build's findings as logged, by finding and working folder (their paths' base)."""
+        self._unrepeated = 0
+        """This build's findings not logged again: the last build logged them in the same words."""
         self.theme_code = TemplateCode()
         """The theme's compiled templates, kept across ``mkdocs serve`` rebuilds and, in the
         cache beside mkdocs.yml, for the next build (``on_env``)."""
@@ -291,11 +294,21 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
                 self.renderer.show_paths(partial(self.imports.shown, display=self._shown_path))
         said, self._said = self._said, {}
         where = os.getcwd()  # findings name their files from it
-        for finding in dossier.findings:  # a rebuild says them all again; mostly in the very same words
+        # A `mkdocs serve` rebuild says what is new; what the last build said in the same words
+        # is counted, not said again (with --strict, MkDocs counts the warnings: all said again).
+        again: Counter[Severity] = Counter()
+        repeat = not self.serving or config.strict or not said
+        for finding in dossier.findings:
             located = self.imports.located(finding)
             line = said.get((located, where)) or _line(located)
+            if not repeat and (located, where) in said:
+                again[located.severity] += 1
+            else:
+                _LOGGED[located.severity](line)
             self._said[(located, where)] = line
-            _LOGGED[located.severity](line)
+        self._unrepeated = sum(again.values())
+        if not repeat:
+            _said_again(again, len(said.keys() - self._said.keys()))
         for finding in dossier.provenance.findings:  # what git could not tell: a note, never a failure
             log.info(_line(finding))
         # changes.since: a value that names no day is an error, as strict as any card's error.
@@ -508,8 +521,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             return
         tally = " and ".join(counted(n, WORDS[s]) for s in FAIL_ON[self.config.fail_on]
                              if (n := sum(f.severity is s for f in self.failing)))
+        listed = "listed above" if not self._unrepeated else "listed above or, unchanged, in an earlier build's log"
         what = (f"mltrl: the build fails on {tally} in the dossier "
-                f"(listed above; plugin option fail_on: {self.config.fail_on})")
+                f"({listed}; plugin option fail_on: {self.config.fail_on})")
         if self.serving:
             log.error(what + "; serving the site anyway, as `mkdocs serve` does")
             return
@@ -712,6 +726,17 @@ _LOGGED = {Severity.ERROR: log.error, Severity.WARNING: log.warning, Severity.IN
 
 def _log(finding: Finding) -> None:
     _LOGGED[finding.severity](_line(finding))
+
+
+def _said_again(again: Counter[Severity], gone: int) -> None:
+    """One line for what a `mkdocs serve` rebuild did not log again, and what it no longer finds."""
+    if not again and not gone:
+        return
+    parts = [f"{counted(sum(again.values()), 'finding')} as in the last build, not said again ("
+             + ", ".join(counted(again[s], WORDS[s]) for s in Severity if again[s]) + ")"] if again else []
+    if gone:
+        parts.append(f"{counted(gone, 'finding')} of the last build gone")
+    log.info("mltrl: " + "; ".join(parts) + ". `mltrl-docs check` or `mkdocs build` lists them all")
 
 
 def _line(finding: Finding) -> str:

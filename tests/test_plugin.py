@@ -213,7 +213,11 @@ def test_serve_reports_what_would_fail_a_build_and_keeps_serving(write, tmp_path
                 plugin._fail(config=config)
         else:
             plugin._fail(config=config)
-            assert "serving the site anyway" in caplog.text
+            assert "serving the site anyway" in caplog.text and "(listed above;" in caplog.text
+            plugin.on_files(Files([]), config=config)  # a rebuild: the same error, not said again
+            caplog.clear()
+            plugin._fail(config=config)
+            assert "(listed above or, unchanged, in an earlier build's log;" in caplog.text
 
 
 def test_missing_or_broken_settings_stop_the_build_with_a_clear_error(write, tmp_path: Path) -> None:
@@ -894,25 +898,41 @@ def test_a_dirty_rebuild_writes_only_the_generated_pages_that_changed(site_with,
     assert _pages(root / "served") == _pages(root / "fresh")  # what was not written again is still right
 
 
-def test_a_serve_rebuild_logs_the_findings_as_a_fresh_build_does(site_with, caplog) -> None:
-    """A rebuild logs every finding again, with the line the last build wrote for the same finding,
-    and a finding an edit moved at its new line."""
+def test_a_serve_rebuild_says_the_new_findings_and_counts_the_ones_it_said_before(site_with, caplog) -> None:
+    """A rebuild logs the findings the last build did not say in the same words (a finding an
+    edit moved is said at its new line) and counts the rest in one line, with those gone; with
+    --strict (MkDocs counts the warnings it logs), it says them all again, as a fresh build does."""
     import logging
 
     root = site_with({})
     config, card = root / "mkdocs.yml", root / "site_example" / "dossiers" / "mvbo" / "L4-2026-02-16.md"
     caplog.set_level(logging.INFO)
+
+    def said(rule: str = r"[\w-]+") -> list[str]:
+        return [m for r in caplog.records if re.search(rf"\[{rule}\]", m := r.getMessage())]
+
     _serve_build(config, root / "served", first=True)
-    first = [r.getMessage() for r in caplog.records if "[evidence-contradicts]" in r.getMessage()]
+    first, everything = said("evidence-contradicts"), said()
+    assert first and "not said again" not in caplog.text
     caplog.clear()
     _serve_build(config, root / "served")
-    assert [r.getMessage() for r in caplog.records if "[evidence-contradicts]" in r.getMessage()] == first != []
+    assert said() == []
+    summary = [r.getMessage() for r in caplog.records if "not said again" in r.getMessage()]
+    assert summary == [f"mltrl_docs: mltrl: {len(everything)} findings as in the last build, not said again ("
+                       + re.search(r"\((.*)\)", summary[0]).group(1)
+                       + "). `mltrl-docs check` or `mkdocs build` lists them all"]
+    assert "gone" not in summary[0]
     card.write_text("\n".join(["---", "# moved", *card.read_text(encoding="utf-8").split("\n")[1:]]),
                     encoding="utf-8")
     caplog.clear()
     _serve_build(config, root / "served")
-    moved = [r.getMessage() for r in caplog.records if "[evidence-contradicts]" in r.getMessage()]
-    assert moved == [line.replace(":69:", ":70:") for line in first]
+    assert said("evidence-contradicts") == [line.replace(":69:", ":70:") for line in first]
+    assert re.search(rf"; {len(first)} findings? of the last build gone\. ", caplog.text)
+    caplog.clear()
+    strict = root / "strict.yml"
+    strict.write_text(config.read_text(encoding="utf-8") + "strict: true\n", encoding="utf-8")
+    _serve_build(strict, root / "served")
+    assert len(said()) == len(everything) and "not said again" not in caplog.text
 
 
 def test_serve_leaves_what_it_keeps_out_of_later_collections_until_it_shuts_down(site_with) -> None:
