@@ -29,6 +29,8 @@ class FileCache:
     def __init__(self) -> None:
         self._entries: dict[tuple[Path, Hashable], tuple[bytes, object]] = {}
         self._used: set[tuple[Path, Hashable]] = set()
+        self._data: dict[Path, bytes] = {}
+        """Each file's bytes as this build last read them (``data``)."""
         self.hits = 0
         """How many reads this build reused (for the plugin's log and the tests)."""
         self.misses = 0
@@ -39,7 +41,10 @@ class FileCache:
         key = (path, how)
         data = _bytes(path)
         self._used.add(key)
-        if data is not None:
+        if data is None:
+            self._data.pop(path, None)
+        else:
+            self._data[path] = data
             cached = self._entries.get(key)
             if cached is not None and cached[0] == data:
                 self.hits += 1
@@ -52,10 +57,18 @@ class FileCache:
             self._entries.pop(key, None)
         return result
 
+    def data(self, path: Path) -> bytes | None:
+        """The bytes of ``path`` as this build read them (until the next build's ``sweep``), for
+        whatever else publishes the file (the site's readiness.json): each file read once."""
+        return self._data.get(path)
+
     def sweep(self) -> None:
         """End a build: forget the files it did not read, and reset the counts."""
         for key in self._entries.keys() - self._used:
             del self._entries[key]
+        read = {path for path, _ in self._used}
+        for path in self._data.keys() - read:
+            del self._data[path]
         self._used.clear()
         self.hits = self.misses = 0
 

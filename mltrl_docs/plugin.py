@@ -135,8 +135,13 @@ class _Generated(File):
     unchanged = False
     """A page's rendering is the last build's (``render.reuse``); a file's content is."""
 
+    _modified: bool | None = None
+
     def is_modified(self) -> bool:
-        return not self.unchanged or not os.path.isfile(self.abs_dest_path)
+        """Asked by MkDocs as it reads the page and again as it writes it: answered once."""
+        if self._modified is None:
+            self._modified = not self.unchanged or not os.path.isfile(self.abs_dest_path)
+        return self._modified
 
 
 HELD = "<!-- mltrl: held compressed by the plugin until MkDocs builds this page (mltrl_docs.held) -->"
@@ -225,7 +230,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         self.files = FileCache() if self.serving else None
         self.judged = GateMemo() if self.serving else None
         self.kept = Kept() if self.serving else None
-        self.bundled = BundleMemo() if self.serving else None
+        self.bundled = BundleMemo(self.files.data) if self.files is not None else None
         self.contents = {} if self.serving else None
         self.rendered = Rendered()
         self.held = None if self.serving else Held()
@@ -363,14 +368,15 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
                 files.append(self._file(config, uri, content))
             assert readiness is not None  # site_readiness makes it for exports
             files.append(self._file(config, readiness_uri(self.config.prefix.strip("/")), readiness))
+        folders: dict[Path, str] = {}  # most cards share their folder with others
         for page in self.pages.values():
             generated = _Generated.generated(config, page.uri, content=front_matter(page),
                                              inclusion=InclusionLevel.NOT_IN_NAV)
             if isinstance(generated, _Generated):  # File.generated makes its own class; typed as File
                 generated.unchanged = page.uri in self.reused
             if page.source is not None:  # a bundle's card is edited in its own repository (on_page_content), or nowhere
-                generated.edit_uri = (_edit_uri(page.source, config.docs_dir) if self.imports.owner(page.source) is None
-                                      else None)
+                generated.edit_uri = (_edit_uri(page.source, config.docs_dir, folders)
+                                      if self.imports.owner(page.source) is None else None)
             files.append(generated)
         for uri in ASSETS:
             files.append(self._file(config, uri, asset_text(uri)))
@@ -661,12 +667,16 @@ def _drop_sources(files: Files, sources: tuple[Path, ...], docs_dir: str) -> Non
                  "plugin only (cards as escaped pages, evidence by the evidence rules)")
 
 
-def _edit_uri(source: Path, docs_dir: str) -> str:
+def _edit_uri(source: Path, docs_dir: str, folders: dict[Path, str]) -> str:
     """The card's path relative to docs_dir: MkDocs joins it to `repo_url` + `edit_uri`, and
     the URL join resolves '../', so the theme's edit button opens the card's own file
     wherever it lives in the repository. Percent-encoded: themes print ``page.edit_url``
-    unescaped into an ``href``, so a quote in a file or folder name must not reach them."""
-    return quote(Path(os.path.relpath(source, docs_dir)).as_posix(), safe="/")
+    unescaped into an ``href``, so a quote in a file or folder name must not reach them.
+    ``folders``: each folder's part, worked out once per build."""
+    folder = folders.get(source.parent)
+    if folder is None:
+        folder = folders[source.parent] = quote(Path(os.path.relpath(source.parent, docs_dir)).as_posix(), safe="/")
+    return quote(source.name, safe="") if folder == "." else f"{folder}/{quote(source.name, safe='')}"
 
 
 def _permalink(config: MkDocsConfig) -> Permalink | None:

@@ -62,3 +62,20 @@ def test_a_dossier_loaded_again_reuses_every_unchanged_card(write_card, write, t
     assert again.projects["B"].current.title == "Renamed"
     assert [t.term for t in again.projects["A"].glossary] == ["drift"]
     assert found_again == found
+
+
+def test_the_bytes_a_build_read_are_there_for_what_else_publishes_the_file(tmp_path: Path) -> None:
+    """``data``: each file's bytes as this build read them, until a sweep of a build that did not read it."""
+    cache = FileCache()
+    for name in ("a", "b"):
+        (tmp_path / name).write_text(name, encoding="utf-8")
+        cache.read(tmp_path / name, None, lambda: 1)
+    (tmp_path / "a").write_text("a, later", encoding="utf-8")
+    assert cache.data(tmp_path / "a") == b"a" and cache.data(tmp_path / "gone") is None
+    cache.sweep()
+    cache.read(tmp_path / "a", "another way", lambda: 2)
+    cache.sweep()
+    assert cache.data(tmp_path / "a") == b"a, later" and cache.data(tmp_path / "b") is None
+    (tmp_path / "a").unlink()
+    cache.read(tmp_path / "a", None, lambda: 3)
+    assert cache.data(tmp_path / "a") is None

@@ -1109,3 +1109,17 @@ def test_generated_pages_wait_for_their_build_compressed_and_other_plugins_see_t
                        for p in (root / f"site-{hold}").rglob("*") if p.is_file()}
     assert sites[True].keys() == sites[False].keys()
     assert [path for path in sites[True] if sites[True][path] != sites[False][path]] == []
+
+
+def test_edit_uris_are_the_cards_paths_from_docs_dir_percent_encoded(tmp_path: Path) -> None:
+    """Each folder's part is worked out once per build; every card's edit URI is still its own path."""
+    from mltrl_docs.plugin import _edit_uri
+
+    docs = tmp_path / "docs"
+    folders: dict[Path, str] = {}
+    cases = {docs / "L1.md": "L1.md", docs / "a b" / 'L2 "x".md': "a%20b/L2%20%22x%22.md",
+             tmp_path / "cards" / "p#1" / "L3?.md": "../cards/p%231/L3%3F.md",
+             tmp_path / "cards" / "p#1" / "L4.md": "../cards/p%231/L4.md"}
+    for source, expected in cases.items():
+        assert _edit_uri(source, str(docs), folders) == expected
+    assert len(folders) == 3

@@ -144,7 +144,9 @@ class BundleMemo:
     each card's JSON by its entry (compared by value), each card's cited files by the card (the
     very object the last build loaded). What a bundle no longer holds is dropped (``sweep``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, known: Callable[[Path], bytes | None] | None = None) -> None:
+        self.known = known
+        """The bytes a file had when this build read it already (``FileCache.data``), else None."""
         self._contents: dict[Path, tuple[bytes, dict[str, Any]]] = {}
         self._cards: dict[str, tuple[dict[str, Any], str]] = {}
         self._cited: dict[Path, tuple[Card | InvalidCard, tuple[tuple[str, Path], ...]]] = {}
@@ -253,17 +255,24 @@ class _Writer:
 
     def content(self, path: Path) -> dict[str, Any] | tuple[str, int | None]:
         """A file's ``encoding``, ``content``, ``size`` and ``sha256``; or why it is left out, and its size."""
-        try:
-            size = path.stat().st_size
-            if size > self.max_bytes:
-                return f"larger than limits.file_bytes ({size:,} bytes; the limit is {self.max_bytes:,})", size
-            with path.open("rb") as file:
-                data = file.read(self.max_bytes + 1)
-        except OSError as exc:
-            return f"cannot be read: {exc.strerror or exc}", None
-        if len(data) > self.max_bytes:
-            return f"larger than limits.file_bytes (the limit is {self.max_bytes:,} bytes)", None
+        data = self.memo.known(path) if self.memo.known is not None else None  # as the build read it
+        if data is None:
+            try:
+                size = path.stat().st_size
+                if size > self.max_bytes:
+                    return self._too_large(size), size
+                with path.open("rb") as file:
+                    data = file.read(self.max_bytes + 1)
+            except OSError as exc:
+                return f"cannot be read: {exc.strerror or exc}", None
+            if len(data) > self.max_bytes:
+                return f"larger than limits.file_bytes (the limit is {self.max_bytes:,} bytes)", None
+        elif len(data) > self.max_bytes:
+            return self._too_large(len(data)), len(data)
         return self.memo.content(path, data, _content)
+
+    def _too_large(self, size: int) -> str:
+        return f"larger than limits.file_bytes ({size:,} bytes; the limit is {self.max_bytes:,})"
 
     def card(self, card: Card | InvalidCard, project: Project, checked: CheckedDossier) -> list[dict[str, Any]]:
         shown = self.name(card.path)

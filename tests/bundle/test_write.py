@@ -4,11 +4,13 @@ the same bytes for the same cards (issue 15, item 1)."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from jsonschema import Draft202012Validator
 
 from conftest import REPO, run_cli
@@ -130,6 +132,36 @@ def test_schema_command_writes_the_bundle_schema(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert json.loads((tmp_path / "bundle.schema.json").read_text(encoding="utf-8"))["$id"] == \
         "urn:mltrl-docs:schema:bundle:1"
+
+
+def test_a_bundle_reads_no_file_again_that_the_build_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the build's ``FileCache`` (``mkdocs serve``), the site's readiness.json takes each
+    card's and page's bytes as the build read them, and is the bundle made afresh."""
+    from mltrl_docs.bundle.write import BundleMemo
+    from mltrl_docs.dossier import build_site
+    from mltrl_docs.filecache import FileCache
+    from mltrl_docs.render.site import readiness_json
+    from mltrl_docs.settings import load_settings
+
+    site = team_site(tmp_path / "team", "P1.1")
+    settings, _ = load_settings(site / "mltrl-docs.yml")
+    assert settings is not None
+    cache = FileCache()
+    checked = build_site(settings, files=cache)
+    cache.sweep()
+    afresh = readiness_json(settings, checked)
+    opened: list[Path] = []
+    real = Path.open
+    monkeypatch.setattr(Path, "open", lambda self, *args, **kwargs: opened.append(self) or real(self, *args, **kwargs))
+    assert readiness_json(settings, checked, memo=BundleMemo(cache.data)) == afresh
+    cards = {card.path for project in checked.dossier.projects.values() for card in project.cards}
+    assert cards and all(cache.data(card) is not None for card in cards)
+    assert not cards & set(opened), opened
+    small = BundleMemo(cache.data)
+    settings = dataclasses.replace(settings, limits=dataclasses.replace(settings.limits, file_bytes=10))
+    omitted = json.loads(readiness_json(settings, checked, memo=small))["omitted"]
+    assert {o["path"].rsplit("/", 1)[-1] for o in omitted} >= {card.name for card in cards}
+    assert all("larger than limits.file_bytes (" in o["reason"] and o["size"] for o in omitted if o["size"])
 
 
 def test_a_bundle_made_with_the_last_ones_memo_is_the_bundle_made_afresh(tmp_path: Path) -> None:
