@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
+
+import pytest
 
 from mltrl_docs.dossier import load_dossier
 from mltrl_docs.filecache import FileCache
@@ -79,3 +82,32 @@ def test_the_bytes_a_build_read_are_there_for_what_else_publishes_the_file(tmp_p
     (tmp_path / "a").unlink()
     cache.read(tmp_path / "a", None, lambda: 3)
     assert cache.data(tmp_path / "a") is None
+
+
+def test_a_file_settled_before_its_reading_is_not_read_again_while_its_status_is_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The status (inode, size, times) stands for the bytes only when the file last changed well
+    before the reading (``SETTLED_NS``): a file changed just before it was read is read every
+    time, and any change after the reading gives it another status (its change time at least)."""
+    from mltrl_docs import filecache
+
+    path = tmp_path / "card.md"
+    path.write_text("one", encoding="utf-8")
+    cache, opened = FileCache(), []
+    real = open
+    monkeypatch.setattr("builtins.open", lambda file, *args, **kw: opened.append(file) or real(file, *args, **kw))
+    for _ in range(2):  # changed a moment ago: read each time
+        assert cache.read(path, None, lambda: 1) == 1
+    assert len(opened) == 2
+    monkeypatch.setattr(filecache, "SETTLED_NS", -10**18)  # as if it had changed long before
+    cache.read(path, None, lambda: 1)
+    opened.clear()
+    assert cache.read(path, None, lambda: 2) == 1 and opened == [] and cache.data(path) == b"one"
+    stamp = os.stat(path).st_mtime_ns
+    time.sleep(0.03)  # a later clock tick (the kernel stamps files with a clock of 1-10 ms ticks)
+    path.write_text("two", encoding="utf-8")
+    os.utime(path, ns=(stamp, stamp))  # the same size and date, other bytes: the change time tells
+    assert cache.read(path, None, lambda: 3) == 3 and opened == [path] and cache.data(path) == b"two"
+    path.unlink()
+    path.write_text("three", encoding="utf-8")  # another file by the same name
+    assert cache.read(path, None, lambda: 4) == 4 and cache.data(path) == b"three"

@@ -140,7 +140,7 @@ def _json(value: object) -> str:
 class BundleMemo:
     """What the last bundle of a site read and wrote, for the next: ``mkdocs serve`` writes the
     site's ``readiness.json`` again on every rebuild, where most cards and files are as they were.
-    Each file's entry is kept by its bytes (read again and compared whole, as ``FileCache`` does),
+    Each file's entry is kept by its bytes (compared whole; those the build read, as ``FileCache`` has them),
     each card's JSON by its entry (compared by value), each card's cited files by the card (the
     very object the last build loaded). What a bundle no longer holds is dropped (``sweep``)."""
 
