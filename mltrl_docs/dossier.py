@@ -149,7 +149,8 @@ def load_dossier(sources: Sequence[Path], glossary_files: Sequence[Path] = (),
                                 partial(load_glossary, project.glossary_file, project=project_id, limits=limits))
             project.glossary = [*project.glossary, *terms]
             findings += found
-    dossier = Dossier({project_id: project.frozen() for project_id, project in parts.items()},
+    frozen = _Parts.frozen if files is None else partial(_kept_project, files)
+    dossier = Dossier({project_id: frozen(project) for project_id, project in parts.items()},
                       tuple(site_terms), tuple(sources))
     findings += _no_card(no_card, dossier)
     return dossier, findings
@@ -218,6 +219,15 @@ class _Parts:
     def frozen(self) -> Project:
         return Project(self.id, self.folder, self.source, tuple(self.cards), tuple(self.invalid_cards),
                        tuple(self.attachments), tuple(self.glossary))
+
+
+def _kept_project(files: FileCache, parts: _Parts) -> Project:
+    """The last build's Project of the folder while it is made of the very same readings: what
+    is worked out from it in a `mkdocs serve` rebuild (a page's context, the history's events)
+    is then the same at once, not compared item by item (``render.reuse``)."""
+    made = parts.frozen()
+    inputs = (made.id, made.folder, made.source, made.cards, made.invalid_cards, made.attachments, made.glossary)
+    return files.made.get(("project", made.folder), inputs, lambda: made)
 
 
 def _read_afresh(path: Path, how: Hashable, reader: Callable[[], T]) -> T:

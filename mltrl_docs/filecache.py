@@ -21,7 +21,9 @@ import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
+
+from mltrl_docs.memo import Memo
 
 T = TypeVar("T")
 
@@ -57,6 +59,9 @@ class FileCache:
         self._used: set[tuple[Path, Hashable]] = set()
         self._readings: dict[Path, _Reading] = {}
         """Each file's bytes as last read, with its status then (``data``)."""
+        self.made: Memo[Hashable, Any] = Memo()
+        """What a build made of its readings (a project of its folder's cards), kept for the
+        next while made of the same ones: the very same object, rebuild after rebuild."""
         self.hits = 0
         """How many reads this build reused (for the plugin's log and the tests)."""
         self.misses = 0
@@ -94,6 +99,7 @@ class FileCache:
         for path in self._readings.keys() - read:
             del self._readings[path]
         self._used.clear()
+        self.made.sweep()
         self.hits = self.misses = 0
 
     def __len__(self) -> int:

@@ -62,9 +62,16 @@ def test_a_dossier_loaded_again_reuses_every_unchanged_card(write_card, write, t
     assert (cache.hits, cache.misses) == (3, 1)
     assert again.projects["A"].cards == first.projects["A"].cards
     assert again.projects["A"].cards[0] is first.projects["A"].cards[0]
+    assert again.projects["A"] is first.projects["A"]  # made of the same readings: the very same project
+    assert again.projects["B"] is not first.projects["B"]
     assert again.projects["B"].current.title == "Renamed"
     assert [t.term for t in again.projects["A"].glossary] == ["drift"]
     assert found_again == found
+    cache.sweep()
+    write("src/a/glossary.yml", "mltrl: 1\nterms:\n  - term: drift\n    definition: change in the inputs\n")
+    third, _ = load_dossier([tmp_path / "src"], files=cache)
+    assert third.projects["A"] is not first.projects["A"] and third.projects["B"] is again.projects["B"]
+    assert third.projects["A"].glossary[0].definition == "change in the inputs"
 
 
 def test_the_bytes_a_build_read_are_there_for_what_else_publishes_the_file(tmp_path: Path) -> None:
