@@ -19,6 +19,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from mltrl_docs import __version__
 from mltrl_docs.bundle.model import BUNDLE_VERSION, NO_IMPORTS, Imports, path_problem
 from mltrl_docs.dossier import CheckedDossier
 from mltrl_docs.findings import Finding
+from mltrl_docs.memo import Memo
 from mltrl_docs.model import Card, InvalidCard, Project
 from mltrl_docs.paths import relative
 from mltrl_docs.provenance import Commit, DecisionRecord, FileHistory
@@ -128,8 +130,8 @@ def dumps(bundle: Mapping[str, Any], memo: BundleMemo | None = None) -> bytes:
     each card as the last bundle wrote it while its entry is the same (the same bytes either way)."""
     if memo is None:
         return (_json(bundle) + "\n").encode()
-    parts = [f"{_json(key)}:{memo.cards_json(value) if key == 'cards' else _json(value)}" for key, value
-             in sorted(bundle.items())]
+    parts = [f"{_json(key)}:{memo.cards_json(value) if key == 'cards' else memo.part_json(key, value)}"
+             for key, value in sorted(bundle.items())]
     return ("{" + ",".join(parts) + "}\n").encode()
 
 
@@ -149,6 +151,9 @@ class BundleMemo:
         """The bytes a file had when this build read it already (``FileCache.data``), else None."""
         self._contents: dict[Path, tuple[bytes, dict[str, Any]]] = {}
         self._cards: dict[str, tuple[dict[str, Any], str]] = {}
+        self._parts: dict[str, tuple[object, str]] = {}
+        self.entries: Memo[Path, dict[str, Any]] = Memo()
+        """Each card's entry (``_card_entry``), kept while made of the same card, file and judgement."""
         self._cited: dict[Path, tuple[Card | InvalidCard, tuple[tuple[str, Path], ...]]] = {}
         self._used: set[Path] = set()
 
@@ -183,14 +188,25 @@ class BundleMemo:
         kept: dict[str, tuple[dict[str, Any], str]] = {}
         for entry in cards:
             last = self._cards.get(entry["path"])
-            text = last[1] if last is not None and last[0] == entry else _json(entry)
+            text = last[1] if last is not None and (last[0] is entry or last[0] == entry) else _json(entry)
             kept[entry["path"]] = (entry, text)
             parts.append(text)
         self._cards = kept
         return "[" + ",".join(parts) + "]"
 
+    def part_json(self, key: str, value: object) -> str:
+        """One of the bundle's other parts (findings, terms, provenance) as JSON: the last
+        bundle's text while the part is equal (comparing is much cheaper than encoding)."""
+        last = self._parts.get(key)
+        if last is not None and last[0] == value:
+            return last[1]
+        text = _json(value)
+        self._parts[key] = (value, text)
+        return text
+
     def sweep(self) -> None:
         """End a bundle: forget the files and cards it did not read."""
+        self.entries.sweep()
         for gone in self._contents.keys() - self._used:
             del self._contents[gone]
         for gone in self._cited.keys() - self._used:
@@ -283,15 +299,12 @@ class _Writer:
             self.omit(shown, None, found[1], found[0])
             return []
         self.named.add(shown)
-        entry: dict[str, Any] = {**found, "path": shown, "project": project.id, "valid": isinstance(card, Card),
-                                 "title": card.title, "level": card.level.number if card.level else None,
-                                 "date": card.date.isoformat() if card.date else None}
-        if isinstance(card, Card):
-            entry.update(status=card.status.value, earned_level=checked.gates.earned.get(card.path),
-                         current=card is project.current, approved=checked.gates.approved.get(card.path, False),
-                         requirements=[_requirement(card, r, checked) for r in card.requirements])
-        else:
-            entry.update(status=None, earned_level=None, current=False, approved=False, requirements=[])
+        gates, evidence = checked.gates, checked.evidence
+        entry = self.memo.entries.get(  # the same card, file and judgement: the last bundle's entry
+            card.path, (card, found, shown, project.id, card is project.current, gates.earned.get(card.path),
+                        gates.approved.get(card.path, False), evidence.applied,
+                        evidence.of_card(card) if isinstance(card, Card) else ()),
+            partial(_card_entry, card, project, checked, shown, found))
         for written, path in self.memo.cited(card):  # a card's criteria mostly cite the same one or two files
             if not path.is_file():
                 continue
@@ -319,6 +332,22 @@ class _Writer:
             return
         self.pages[shown] = {**found, "path": shown, "project": project, "kind": kind}
         self.named.add(shown)
+
+
+def _card_entry(card: Card | InvalidCard, project: Project, checked: CheckedDossier, shown: str,
+                found: dict[str, Any]) -> dict[str, Any]:
+    """A card's entry: its file (``found``), where it is shown, what it declares and what the
+    gates and its evidence made of it."""
+    entry: dict[str, Any] = {**found, "path": shown, "project": project.id, "valid": isinstance(card, Card),
+                             "title": card.title, "level": card.level.number if card.level else None,
+                             "date": card.date.isoformat() if card.date else None}
+    if isinstance(card, Card):
+        entry.update(status=card.status.value, earned_level=checked.gates.earned.get(card.path),
+                     current=card is project.current, approved=checked.gates.approved.get(card.path, False),
+                     requirements=[_requirement(card, r, checked) for r in card.requirements])
+    else:
+        entry.update(status=None, earned_level=None, current=False, approved=False, requirements=[])
+    return entry
 
 
 def _content(data: bytes) -> dict[str, Any]:

@@ -167,28 +167,38 @@ def test_a_bundle_reads_no_file_again_that_the_build_read(tmp_path: Path, monkey
 def test_a_bundle_made_with_the_last_ones_memo_is_the_bundle_made_afresh(tmp_path: Path) -> None:
     """``BundleMemo`` (the site's readiness.json on every ``mkdocs serve`` rebuild): after an edit to
     a card, an evidence file its requirement cites, a file it no longer cites and a card removed,
-    the bytes are those of a bundle made with no memo; unchanged cards are not encoded again."""
+    the bytes are those of a bundle made with no memo; unchanged cards are not made nor encoded again."""
     from mltrl_docs.bundle.write import BundleMemo
     from mltrl_docs.dossier import build_site
+    from mltrl_docs.filecache import FileCache
     from mltrl_docs.render.site import readiness_json
     from mltrl_docs.settings import load_settings
 
     site = team_site(tmp_path / "team", "P1.1")
     cards = site / "dossiers" / "p1.1"
-    memo = BundleMemo()
+    memo, files = BundleMemo(), FileCache()
     encoded: list[str] = []
+    made: list[str] = []
+    import mltrl_docs.bundle.write as write
 
     def both() -> bytes:
         settings, _ = load_settings(site / "mltrl-docs.yml")
         assert settings is not None
-        checked = build_site(settings)
+        checked = build_site(settings, files=files)  # as `mkdocs serve` reads: the same cards, the same objects
+        files.sweep()
         afresh = readiness_json(settings, checked)
-        kept = readiness_json(settings, checked, memo=memo)
+        made.clear()
+        entry = write._card_entry
+        write._card_entry = lambda card, *rest: made.append(card.path.name) or entry(card, *rest)  # type: ignore
+        try:
+            kept = readiness_json(settings, checked, memo=memo)
+        finally:
+            write._card_entry = entry  # type: ignore[assignment]
         assert kept == afresh
         return kept
 
     first = json.loads(both())
-    import mltrl_docs.bundle.write as write
+    assert len(made) == len(first["cards"]) > 1
     real = write._json
 
     def counting(value: object) -> str:
@@ -200,12 +210,14 @@ def test_a_bundle_made_with_the_last_ones_memo_is_the_bundle_made_afresh(tmp_pat
     try:
         both()
         assert encoded == []  # (the plain dumps encodes the bundle whole) every card as the memo has it
+        assert made == []  # nor made again
         assert first["cards"]
         (cards / "evidence" / "psi.csv").write_text("slice,psi\nall,0.12\n", encoding="utf-8")
         current = sorted(cards.glob("L1-*.md"))[0]
         current.write_text(current.read_text(encoding="utf-8") + "\nA line more.\n", encoding="utf-8")
         data = json.loads(both())
         assert encoded == [path for path in (c["path"] for c in data["cards"]) if path.endswith(current.name)]
+        assert current.name in made and len(made) < len(first["cards"])
         assert [f["content"] for f in data["files"] if f["path"].endswith("/psi.csv")] == ["slice,psi\nall,0.12\n"]
         current.write_text(current.read_text(encoding="utf-8").replace("evidence: [evidence/psi.csv]", "evidence: []"),
                            encoding="utf-8")
