@@ -32,6 +32,7 @@ import json
 import os
 import platform
 import queue
+import random
 import shlex
 import signal
 import socket
@@ -65,6 +66,9 @@ logs nothing, and a benchmark waiting for it waits forever."""
 DETECTED = "Detected file changes"
 SERVING = "Serving on"
 REBUILD_FAILED = "An error happened during the rebuild"
+POLL = 0.5
+"""Seconds between two looks of `mkdocs serve`'s file watcher (``LiveReloadServer``'s
+``polling_interval``): a change waits up to this long to be seen."""
 
 AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Material search indexing", ("/material/plugins/search/", "/mkdocs/contrib/search/")),
@@ -330,6 +334,7 @@ def edit_cards(root: Path) -> list[Path]:
 def serve_session(config: Path, root: Path, dirty: bool, edits: int, timeout: float) -> dict[str, float]:
     """Start ``mkdocs serve``, wait for its first build, then time ``edits`` appends to a card."""
     cards = edit_cards(root)
+    stagger = random.Random(7)  # the same waits for every server
     results: list[Edit] = []
     spurious = 0
     idle_cpu = idle_time = 0.0
@@ -339,7 +344,10 @@ def serve_session(config: Path, root: Path, dirty: bool, edits: int, timeout: fl
         rss_first, _ = memory(server.process.pid)
         for number in range(edits):
             cpu, start = cpu_time(server.process.pid), time.perf_counter()
-            lines = server.quiet(2.0)  # let the file watcher settle; note rebuilds nobody asked for
+            # Let the file watcher settle, and note rebuilds nobody asked for. The wait varies over one
+            # of the watcher's polls (0.5 s): a fixed one locks each edit to the same point of the poll
+            # cycle, and a server's "change detected" to whatever that point happened to be.
+            lines = server.quiet(2.0 + stagger.uniform(0.0, POLL))
             idle_cpu += cpu_time(server.process.pid) - cpu
             idle_time += time.perf_counter() - start
             if any(DETECTED in line for line in lines):
@@ -465,9 +473,10 @@ def report_builds(results: dict[int, dict[str, dict[str, float]]]) -> None:
 def report_serve(cards: int, edits: int, sessions: dict[str, dict[str, float]], cold: dict[str, float]) -> None:
     print(f"\n`mkdocs serve` at {cards:,} cards, {edits} edits each (one line appended to a card's body, two cards "
           "in turn). Edit to reload: from the write to the server's \"Reloading browsers\" (the rebuild is "
-          "written), split into the time to the file watcher's \"Detected file changes\" (it polls every 0.5 s) "
-          "and the rebuild from there (with MkDocs' 0.1 s wait for more changes). CPU while idle: what the "
-          "server used in the 2 s before each edit (MkDocs' file "
+          "written), split into the time to the file watcher's \"Detected file changes\" (it polls every 0.5 s; "
+          "each edit comes 2 to 2.5 s after the last reload, the same waits for every server, so that no server's "
+          "edits all fall at one point of the poll) and the rebuild from there (with MkDocs' 0.1 s wait for more "
+          "changes). CPU while idle: what the server used in the 2-2.5 s before each edit (MkDocs' file "
           "watcher polls every watched file twice a second). RSS of the server after its first build and after "
           "the last edit.\n")
     print("| server | first build | edit to reload, median (fastest-slowest) | change detected, median "
