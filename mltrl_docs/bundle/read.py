@@ -21,8 +21,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from mltrl_docs.bundle.model import (
     BUNDLE_VERSION,
     READ_VERSIONS,
@@ -103,6 +101,8 @@ def _no_constant(name: str) -> Any:
 
 
 def _schema_checked(file: Path, value: dict[str, Any]) -> tuple[dict[str, Any] | None, list[Finding]]:
+    from jsonschema import Draft202012Validator  # here: a site without bundles never loads jsonschema (~3 MiB)
+
     errors = sorted(Draft202012Validator(load_schema(SCHEMA_NAME)).iter_errors(value),
                     key=lambda e: [str(p) for p in e.absolute_path])
     findings: list[Finding] = []

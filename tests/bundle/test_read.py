@@ -5,6 +5,8 @@ one is reported at the bundle file and its JSON path, and never hides the rest o
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -168,3 +170,12 @@ def test_diff_lists_a_bundles_cards_named_by_the_bundle(tmp_path: Path, good: di
     assert result.exit_code == 0, result.output
     assert f"  bundles/team.json: {good['cards'][1]['path']}: level 1, approved" in result.output
     assert "mltrl-docs-" not in result.output  # never the folder it is unpacked in
+
+
+def test_a_site_without_bundles_does_not_load_jsonschema() -> None:
+    """jsonschema (~3 MiB with its dependencies) explains why a bundle or an invalid card fails;
+    the plugin alone, and a valid card, never need it (fastjsonschema accepts valid files)."""
+    code = "import sys, mltrl_docs.plugin, mltrl_docs.bundle.read; print('jsonschema' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
