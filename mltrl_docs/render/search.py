@@ -21,7 +21,8 @@ SEARCH_MARKS = ("<!--mltrl-search-->", "<!--/mltrl-search-->")
 
 _TAG = re.compile(r"<([A-Za-z][A-Za-z0-9]*+)(\s[^<>]*+)>")
 """A start tag with attributes. Search indexes a page's text and, of the attributes, reads only a
-heading's ``id`` (where a section starts) and ``data-search-exclude``; its HTML parser spends most
+heading's ``id`` (where a section starts), ``data-search-exclude`` and two classes
+(``READ_CLASSES``); its HTML parser spends most
 of its time on the rest (a glossary link carries its definition twice, a level its phase and
 meaning): the view opens every other tag bare. (Text is escaped: no '<' or '>' inside a tag.)"""
 
@@ -29,6 +30,13 @@ _HEADING_ID = re.compile(r'\sid="([^"]*+)"')
 """A heading's id, as the templates and markdown-it write it (double quotes, escaped)."""
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+_CLASS = re.compile(r'\sclass="([^"]*+)"')
+
+READ_CLASSES = frozenset({"headerlink", "linenodiv"})
+"""The classes Material's search parser reads: a heading's permalink (left out of the section's
+title: without its class, every title would end with the permalink's pilcrow) and a code
+block's line numbers (left out of the text)."""
 
 
 class Search(StrEnum):
@@ -66,12 +74,15 @@ def search_view(html: str, search: Search) -> str | None:
 
 def _bare(tag: re.Match[str]) -> str:
     """The start tag as search reads it: a heading with its id, any tag excluded from search as it
-    is, any other without its attributes."""
+    is, a permalink or line numbers with their class (``READ_CLASSES``), any other without its
+    attributes."""
     name, attributes = tag.group(1), tag.group(2)
     if "data-search-exclude" in attributes:
         return tag.group()
     if name.lower() in _HEADINGS and (found := _HEADING_ID.search(attributes)) is not None:
         return f'<{name} id="{found.group(1)}">'
+    if (found := _CLASS.search(attributes)) is not None and found.group(1) in READ_CLASSES:
+        return f'<{name} class="{found.group(1)}">'
     return f"<{name}>"
 
 

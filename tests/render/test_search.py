@@ -48,14 +48,16 @@ def test_glossary_links_are_bare_in_the_view_and_search_indexes_the_same_text() 
 
 def test_every_view_of_the_example_indexes_as_its_page_with_all_its_attributes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The view opens tags bare but for what search reads (a heading's id, data-search-exclude):
-    for every generated page of the example, Material's parser finds the same sections, titles
+    """The view opens tags bare but for what search reads (a heading's id, data-search-exclude, a
+    permalink's and line numbers' class): for every generated page of the example (with
+    permalinks on its headings), Material's parser finds the same sections, titles
     and text in it as in the view with every attribute, and reads fewer bytes."""
     from material.plugins.search.plugin import Parser
 
     from mltrl_docs.dossier import build_site
     from mltrl_docs.render import search
     from mltrl_docs.render.html import Renderer
+    from mltrl_docs.render.outline import Permalink, outline
     from mltrl_docs.render.pages import site_pages
     from mltrl_docs.settings import load_settings
 
@@ -72,12 +74,13 @@ def test_every_view_of_the_example_indexes_as_its_page_with_all_its_attributes(
 
     bare = whole = 0
     for page in pages:
-        html = renderer.render(page, lambda uri: uri, {}, marked=True)
+        html = outline(renderer.render(page, lambda uri: uri, {}, marked=True), Permalink()).html  # as the plugin
         view = search_view(html, page.search)
         with monkeypatch.context() as patch:
             patch.setattr(search, "_bare", lambda tag: tag.group())
             full = search_view(html, page.search)
         assert view is not None and full is not None
         assert sections(view) == sections(full), page.uri
+        assert not any("¶" in title for _, title, _ in sections(view)), page.uri  # the permalinks are not titles
         bare, whole = bare + len(view), whole + len(full)
     assert len(pages) > 30 and bare < 0.9 * whole
