@@ -62,7 +62,7 @@ from mltrl_docs.render.navigation import NavSection, navigation
 from mltrl_docs.render.outline import Heading, Permalink, outline
 from mltrl_docs.render.pages import OPTIONAL_PAGES, SitePage, evidence_files, site_pages, unshown
 from mltrl_docs.render.reuse import Rendered
-from mltrl_docs.render.search import search_view, unmarked
+from mltrl_docs.render.search import flattened, search_view, unmarked
 from mltrl_docs.render.site import (
     ASSETS,
     CSS_URI,
@@ -212,6 +212,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         """Builds this instance began (``mkdocs serve`` keeps it across rebuilds)."""
         self._said: dict[tuple[Finding, str], str] = {}
         """The last build's findings as logged, by finding and working folder (their paths' base)."""
+        self._flatten_search = False
+        """The host's search is Material's: search views lose the tags its parser reads nothing of."""
         self._unrepeated = 0
         """This build's findings not logged again: the last build logged them in the same words."""
         self.theme_code = TemplateCode()
@@ -262,6 +264,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             for finding in notes:
                 _log(finding)
         self.renderer.use_messages(self.messages)
+        self._flatten_search = _material_search(config)
         self.renderer.theme_lists_tags(_theme_lists_tags(config))
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
@@ -423,8 +426,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
             shaped = outline(self.renderer.render(generated, url_for, self.published, marked=True),
                              _permalink(config))
             view = search_view(shaped.html, generated.search)
-            shown = _Shown(narrow(unmarked(shaped.html)), shaped.toc, shaped.anchors,
-                           narrow(view) if view is not None else None)
+            if view is not None:
+                view = flattened(narrow(view)) if self._flatten_search else narrow(view)
+            shown = _Shown(narrow(unmarked(shaped.html)), shaped.toc, shaped.anchors, view)
             if self.serving:  # kept for the next rebuild
                 self.rendered.put(generated.uri, generated, shown)
         page.toc = TableOfContents([_anchor_link(heading) for heading in shown.toc])
@@ -635,6 +639,12 @@ def _section(entry: NavSection, files: Files) -> Section:
     for item in children:
         item.parent = section
     return section
+
+
+def _material_search(config: MkDocsConfig) -> bool:
+    """The site's search is Material for MkDocs' (``render.search.flattened`` gives its parser the
+    same sections for less work; MkDocs' own search joins text differently)."""
+    return any(type(plugin).__module__.startswith("material.plugins.search") for plugin in config.plugins.values())
 
 
 def _theme_language(config: MkDocsConfig) -> str | None:

@@ -1123,3 +1123,17 @@ def test_edit_uris_are_the_cards_paths_from_docs_dir_percent_encoded(tmp_path: P
     for source, expected in cases.items():
         assert _edit_uri(source, str(docs), folders) == expected
     assert len(folders) == 3
+
+
+@pytest.mark.parametrize(("theme", "material"), [("material", True), ("mkdocs", False)])
+def test_search_views_are_flattened_for_materials_search_only(tmp_path: Path, theme: str, material: bool) -> None:
+    """Material's search parser finds the same sections in a flattened view (``render.search``);
+    MkDocs' own joins the text between tags with spaces, so its views stay as they are."""
+    from mkdocs.config import load_config
+
+    from mltrl_docs.plugin import _material_search
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(f"site_name: t\ntheme: {theme}\nplugins: [search]\n", encoding="utf-8")
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    assert _material_search(config) is material
