@@ -119,6 +119,9 @@ AUDITED: dict[tuple[str, str], str] = {
         "a literal '<', then two possessive runs over disjoint classes, then '>'",
     ("render/search.py", r'\sid="([^"]*+)"'): "a literal start, then one possessive run to the next quote",
     ("render/search.py", r'\sclass="([^"]*+)"'): "a literal start, then one possessive run to the next quote",
+    ("render/search.py", r"""<(/?)([A-Za-z][A-Za-z0-9]*+)((?:[^<>\"']|\"[^\"]*+\"|'[^']*+')*+)>"""):
+        "a possessive run of alternatives that each start with a different character (other, '\"', \"'\"), "
+        "each quoted value one possessive run to its own quote",
     ("bundle/model.py", r"[\x00-\x1f\x7f]"): "one character class, no repetition",
     ("render/outline.py", r"[^\w\s-]+"): "one run per match",
     ("render/outline.py", r"[\s-]+"): "one run per match",
