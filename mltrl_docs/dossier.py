@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -226,7 +226,7 @@ def _kept_project(files: FileCache, parts: _Parts) -> Project:
     is worked out from it in a `mkdocs serve` rebuild (a page's context, the history's events)
     is then the same at once, not compared item by item (``render.reuse``)."""
     made = parts.frozen()
-    inputs = (made.id, made.folder, made.source, made.cards, made.invalid_cards, made.attachments, made.glossary)
+    inputs = tuple(getattr(made, field.name) for field in fields(made))  # every field, whatever Project gains
     return files.made.get(("project", made.folder), inputs, lambda: made)
 
 

@@ -149,9 +149,11 @@ class BundleMemo:
     def __init__(self, known: Callable[[Path], bytes | None] | None = None) -> None:
         self.known = known
         """The bytes a file had when this build read it already (``FileCache.data``), else None."""
-        self._contents: dict[Path, tuple[bytes, dict[str, Any]]] = {}
+        self._contents: Memo[Path, dict[str, Any]] = Memo()
+        """Each file's entry, by its bytes."""
         self._cards: dict[str, tuple[dict[str, Any], str]] = {}
-        self._parts: dict[str, tuple[object, str]] = {}
+        self._parts: Memo[str, str] = Memo()
+        """The JSON of each of the bundle's other parts, by its value."""
         self.entries: Memo[Path, dict[str, Any]] = Memo()
         """Each card's entry (``_card_entry``), kept while made of the same card, file and judgement."""
         self._cited: dict[Path, tuple[Card | InvalidCard, tuple[tuple[str, Path], ...]]] = {}
@@ -159,13 +161,7 @@ class BundleMemo:
 
     def content(self, path: Path, data: bytes, read: Callable[[bytes], dict[str, Any]]) -> dict[str, Any]:
         """``read(data)``, or the last bundle's for the same bytes."""
-        self._used.add(path)
-        kept = self._contents.get(path)
-        if kept is not None and kept[0] == data:
-            return kept[1]
-        found = read(data)
-        self._contents[path] = (data, found)
-        return found
+        return self._contents.get(path, (data,), partial(read, data))
 
     def cited(self, card: Card | InvalidCard) -> tuple[tuple[str, Path], ...]:
         """The files ``card`` cites, each once: (target as written, resolved path)."""
@@ -197,18 +193,13 @@ class BundleMemo:
     def part_json(self, key: str, value: object) -> str:
         """One of the bundle's other parts (findings, terms, provenance) as JSON: the last
         bundle's text while the part is equal (comparing is much cheaper than encoding)."""
-        last = self._parts.get(key)
-        if last is not None and last[0] == value:
-            return last[1]
-        text = _json(value)
-        self._parts[key] = (value, text)
-        return text
+        return self._parts.get(key, (value,), partial(_json, value))
 
     def sweep(self) -> None:
         """End a bundle: forget the files and cards it did not read."""
         self.entries.sweep()
-        for gone in self._contents.keys() - self._used:
-            del self._contents[gone]
+        self._contents.sweep()
+        self._parts.sweep()  # the parts the last bundle's dumps asked for (after its own sweep)
         for gone in self._cited.keys() - self._used:
             del self._cited[gone]
         self._used = set()
