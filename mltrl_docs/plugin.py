@@ -8,7 +8,7 @@ quadratic); ``on_page_content`` replaces each generated page's HTML with the
 core's rendering, which never passes through Python-Markdown (card text is
 rendered with raw HTML off), and gives the page the table of contents and heading
 permalinks a hand-written page gets from the toc extension (``render.outline``), and
-(in ``mkdocs build``) holds it compressed until ``on_page_context`` (``held``);
+(in ``mkdocs build``) holds it on disk until ``on_page_context`` (``held``);
 ``on_page_markdown`` replaces the views a hand-written page asks for (``render.views``: a
 query's answer as a table, list, count or chart) by their HTML; ``on_serve`` watches cards
 outside ``docs_dir``.
@@ -144,7 +144,7 @@ class _Generated(File):
         return self._modified
 
 
-HELD = "<!-- mltrl: held compressed by the plugin until MkDocs builds this page (mltrl_docs.held) -->"
+HELD = "<!-- mltrl: held by the plugin until MkDocs builds this page (mltrl_docs.held) -->"
 """A held page's content outside the events that read it: on_page_context and on_post_page."""
 
 
@@ -203,7 +203,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         self.held: Held | None = Held()
         """A `mkdocs build`'s generated pages between their render and their build (``held``);
         None under `mkdocs serve`, whose rebuilds reuse the last rendering (``rendered``) and
-        would compress every page again each time."""
+        would write every page out again each time."""
         self.failing: list[Finding] = []
         """The findings that fail the build (option ``fail_on``), even without --strict."""
         self.serving = False
@@ -243,6 +243,9 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         if self.serving and self.builds == 1:  # the first rebuild: what is alive now is kept for good
             settle()
         self.builds += 1
+        if self.held is not None:  # pages wait in the folder the site is written to
+            self.held.clear()
+            self.held = Held(Path(config.site_dir))
         path = Path(config.config_file_path).parent / self.config.settings
         if not path.is_file():
             raise PluginError(f"mltrl: settings file {path} does not exist (plugin option 'settings')")
@@ -449,7 +452,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
 
     @event_priority(-100)  # after every other plugin's on_page_content: the page as they all left it is held
     def _hold_page(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        """A generated page waits for its build compressed (``held``), not as the HTML MkDocs would
+        """A generated page waits for its build on disk (``held``), not as the HTML MkDocs would
         keep to the end of the build; its search view waits with it, and its context goes (at
         1,000 cards, 11 MiB less at the peak, which comes as the last page is rendered)."""
         uri = page.file.src_uri
@@ -540,7 +543,13 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         raise PluginError(what + "; fix them, lower a gate rule's severity under 'gates:' in "
                           f"{self.config.settings}, or set fail_on: never to publish anyway")
 
-    on_post_build = CombinedEvent(_fail, _give_back_heap)
+    @event_priority(-100)  # after every other plugin's on_post_build: every page is built
+    def _drop_held(self, *, config: MkDocsConfig) -> None:
+        """The held pages' spill file goes as soon as the site is written, not when MkDocs exits."""
+        if self.held is not None:
+            self.held.clear()
+
+    on_post_build = CombinedEvent(_fail, _give_back_heap, _drop_held)
 
     def _bundle_folder(self) -> Path | None:
         """A new empty folder for this build's bundles (the last build's is removed); None without bundles."""
@@ -557,6 +566,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         and what ``settle`` kept out of collections is given back to the collector."""
         if self.builds > 1 and self.serving:
             unsettle()
+        if self.held is not None:  # its spill file goes
+            self.held.clear()
         if self._unpacked is not None:
             self._unpacked.cleanup()
             self._unpacked = None

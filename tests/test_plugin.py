@@ -1053,6 +1053,8 @@ def on_nav(nav, config, files):
 
 
 def on_env(env, config, files):
+    plugin = config.plugins["mltrl"]
+    assert generated and all((plugin.held is not None and uri in plugin.held) is HOLD for uri in generated)
     for file in files.documentation_pages():
         if file.src_uri.startswith("dossier/"):
             seen.setdefault(file.src_uri, {})["env"] = file.page.content
@@ -1079,9 +1081,9 @@ def on_post_build(config):
         if not uri.startswith("dossier/"):
             continue
         assert "mltrl-content" in page["context"] and page["context"] == page["post_page"], uri
-        assert ("held compressed" in page["env"]) is HOLD, uri
+        assert ("held by the plugin" in page["env"]) is HOLD, uri
     plugin = config.plugins["mltrl"]
-    assert generated and all((plugin.held is not None and uri in plugin.held) is HOLD for uri in generated)
+    assert plugin.held is None or len(plugin.held) == 0  # its spill file is gone with the build
     # Held, the build lets go of the dossier once every page is rendered, and writes its files at once.
     assert (plugin.pages == {} and plugin.views is None and _section_diffs.cache_info().currsize == 0
             and _parsed.cache_info().currsize == 0) is HOLD
@@ -1089,13 +1091,14 @@ def on_post_build(config):
 '''
 
 
-def test_generated_pages_wait_for_their_build_compressed_and_other_plugins_see_them_whole(site_with,
-                                                                                          tmp_path: Path) -> None:
-    """Between its render and its build a generated page is held compressed (mltrl_docs.held), not as
-    the HTML MkDocs keeps to the end of a build; every event that reads a page's content sees it
-    whole, and the site is the same, byte for byte, as a build that holds nothing. A build that
-    holds also lets go of the dossier once every page is rendered (on_env), and writes its files
-    (exports, assets) into the site at once rather than keep them to the end."""
+def test_generated_pages_wait_for_their_build_on_disk_and_other_plugins_see_them_whole(site_with,
+                                                                                       tmp_path: Path) -> None:
+    """Between its render and its build a generated page is held in a spill file (mltrl_docs.held),
+    not as the HTML MkDocs keeps to the end of a build, and the file goes with the build; every
+    event that reads a page's content sees it whole, and the site is the same, byte for byte, as a
+    build that holds nothing. A build that holds also lets go of the dossier once every page is
+    rendered (on_env), and writes its files (exports, assets) into the site at once rather than
+    keep them to the end."""
     root = site_with({})
     config = (root / "mkdocs.yml").read_text(encoding="utf-8")
     sites = {}
