@@ -12,7 +12,7 @@ rule, not a heading named "- item").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 
@@ -56,7 +56,17 @@ class Section:
     """1 for '#', 2 for '##' ..."""
     line: int
     """File line of the heading."""
-    markdown: str
+    source: str = field(repr=False)
+    """The whole body's Markdown, which every section of the body shares: a card keeps its
+    text once, not once more in its sections (a dossier holds every card's body for the build)."""
+    start: int = 0
+    end: int = 0
+    """Where ``markdown`` is in ``source``."""
+
+    @property
+    def markdown(self) -> str:
+        """The Markdown under the heading, without the blank lines at either end."""
+        return self.source[self.start : self.end]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +115,7 @@ def read_body(markdown: str, first_line: int = 1) -> Body:
             match = _TLDR_LEAD.match(content)
             if match:
                 lead = (" ".join(content[match.end() :].split()), token.map[0])
-    sections = tuple(_sections(headings, lines, first_line))
+    sections = tuple(_sections(headings, markdown, lines, first_line))
     tldr, tldr_line = (lead[0], first_line + lead[1]) if lead else (None, None)
     if tldr is None:
         heading = next((s for s in sections if s.key == "tldr"), None)
@@ -123,17 +133,27 @@ def read_body(markdown: str, first_line: int = 1) -> Body:
     )
 
 
-def _sections(headings: list[tuple[int, int, str]], lines: list[str], first_line: int):
+def _sections(headings: list[tuple[int, int, str]], markdown: str, lines: list[str], first_line: int):
     """Scans forward by index (a slice per heading copies the rest of the list: quadratic);
     the scans of one depth never overlap, so all of them are at most six passes."""
+    starts = [0]  # where each line starts in ``markdown``; one past the end last
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
     for position, (start, depth, title) in enumerate(headings):
         end = len(lines)
         for later in range(position + 1, len(headings)):
             if headings[later][1] <= depth:
                 end = headings[later][0]
                 break
-        text = "\n".join(lines[start + 1 : end]).strip("\n")
-        yield Section(title, heading_key(title), depth, first_line + start, text)
+        # The lines after the heading up to line ``end``, without the newline before it, and
+        # without the newlines at either end.
+        first = min(starts[start + 1], len(markdown))
+        last = max(starts[end] - 1, first)
+        while first < last and markdown[first] == "\n":
+            first += 1
+        while last > first and markdown[last - 1] == "\n":
+            last -= 1
+        yield Section(title, heading_key(title), depth, first_line + start, markdown, first, last)
 
 
 def _answers(markdown: str) -> bool:

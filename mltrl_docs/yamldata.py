@@ -20,6 +20,7 @@ ourselves, so that:
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -143,15 +144,22 @@ class YamlDocument:
 class Positions(Mapping[DataPath, Position]):
     """Where each field of a document is written: its key's position, or its value's where it
     has no key (a list item). Kept for as long as the card (findings point at fields long after
-    loading), so kept small: each position one int (``_packed``), not a ``Position`` (a
-    NamedTuple, which the garbage collector walks in every full collection) or a tuple, and each
-    path the one tuple every card read at that path shares (``_shared``): cards have the same
-    shape, and a dossier of 3,000 cards holds some 200,000 positions."""
+    loading), so kept small: each position one 8-byte word in an array (``_packed``), not a
+    ``Position`` (a NamedTuple, which the garbage collector walks in every full collection), a
+    tuple or an int object; and which path is at which place in that array a *layout* that every
+    document with the same paths in the same order shares (``_layout``), each path the one tuple
+    every card read at that path shares (``_shared``). Cards have the same shape: a dossier of
+    3,000 cards holds some 200,000 positions, in a few hundred layouts."""
 
-    __slots__ = ("_at",)
+    __slots__ = ("_layout", "_places")
 
     def __init__(self, at: dict[DataPath, int]) -> None:
-        self._at = at
+        self._layout = _layout(tuple(at))
+        places = tuple(at.values())
+        try:
+            self._places: array[int] | tuple[int, ...] = array("Q", places)
+        except OverflowError:  # a line past 4 billion: no word holds it, a tuple does
+            self._places = places
 
     @classmethod
     def of(cls, document: YamlDocument) -> Positions:
@@ -162,23 +170,41 @@ class Positions(Mapping[DataPath, Position]):
         return cls(at)
 
     def __getitem__(self, path: DataPath) -> Position:
-        return _unpacked(self._at[path])
+        return _unpacked(self._places[self._layout[path]])
 
     def get(self, path: DataPath, default: Position | None = None) -> Position | None:  # type: ignore[override]
-        place = self._at.get(path)
-        return default if place is None else _unpacked(place)
+        place = self._layout.get(path)
+        return default if place is None else _unpacked(self._places[place])
 
     def __contains__(self, path: object) -> bool:
-        return path in self._at
+        return path in self._layout
 
     def __iter__(self) -> Iterator[DataPath]:
-        return iter(self._at)
+        return iter(self._layout)
 
     def __len__(self) -> int:
-        return len(self._at)
+        return len(self._layout)
 
     def __repr__(self) -> str:
-        return f"Positions({ {path: tuple(self[path]) for path in self._at}!r})"
+        return f"Positions({ {path: tuple(self[path]) for path in self._layout}!r})"
+
+
+def _layout(paths: tuple[DataPath, ...]) -> dict[DataPath, int]:
+    """Each of ``paths`` with its place, as one dict for every document read with these paths."""
+    kept = _LAYOUTS.get(paths)
+    if kept is not None:
+        return kept
+    layout = {path: place for place, path in enumerate(paths)}
+    if len(_LAYOUTS) < MAX_LAYOUTS:
+        _LAYOUTS[paths] = layout
+    return layout
+
+
+_LAYOUTS: dict[tuple[DataPath, ...], dict[DataPath, int]] = {}
+"""Each layout documents were read with (``Positions``), by its paths in order."""
+MAX_LAYOUTS = 4_096
+"""Layouts kept in ``_LAYOUTS`` at most: past them, a document keeps a layout of its own, as
+hand-written cards of every shape would each need one anyway."""
 
 
 _COLUMN_BITS = 32

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from mltrl_docs.body import DEBRIEF_QUESTIONS, heading_key, read_body
 
 
@@ -20,6 +23,27 @@ def test_sections_keep_their_file_lines_and_text() -> None:
     assert titles == [("Intended use", 2, 13), ("Not for", 3, 17), ("Testing status", 2, 21)]
     assert body.section("intended use").markdown == "Sorting slides.\n\n### Not for\n\nDiagnosis."
     assert body.section("Testing Status").markdown == "OK."
+
+
+_LINES = st.sampled_from(["# A", "## B", "### C", "text", "", "  ", "more text", "```", "## in code", "- item",
+                          "---", "Title", "===", "## D ##", "#", " \n ", "\r", "\t## E"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_LINES, max_size=16), st.booleans(), st.integers(1, 500))
+def test_a_sections_text_is_the_lines_under_its_heading_and_shares_the_bodys_text(
+        lines: list[str], newline: bool, first_line: int) -> None:
+    """A section's Markdown is the lines after its heading up to the next heading of its rank
+    or higher, without blank lines at either end; it is kept as a span of the body's own text."""
+    markdown = "\n".join(lines) + ("\n" if newline else "")
+    body = read_body(markdown, first_line)
+    split = markdown.split("\n")
+    for index, section in enumerate(body.sections):
+        start = section.line - first_line
+        end = next((later.line - first_line for later in body.sections[index + 1:] if later.depth <= section.depth),
+                   len(split))
+        assert section.markdown == "\n".join(split[start + 1:end]).strip("\n")
+        assert section.source is body.markdown
 
 
 def test_headings_in_code_fences_are_not_sections() -> None:

@@ -36,20 +36,38 @@ def test_kept_positions_are_each_fields_key_else_its_value_and_untracked_by_the_
     assert ("a",) in kept and len(kept) == len(set(doc.keys) | set(doc.values))
     assert dict(kept) == {**doc.values, **doc.keys}
     gc.collect()
-    assert not any(gc.is_tracked(place) for place in kept._at.values())
+    assert not any(gc.is_tracked(place) for place in kept._places)
 
 
-def test_kept_positions_share_their_paths_across_cards_and_keep_any_line_and_column() -> None:
-    """Cards have the same shape: two cards' positions keep one tuple per path between them,
-    and each position is one int, for any line and column a file can have."""
+def test_kept_positions_share_their_paths_and_layout_across_cards_and_keep_any_line_and_column() -> None:
+    """Cards have the same shape: two cards' positions keep one tuple per path, and one layout
+    (which path is at which place), between them; each position is one word of an array, for
+    any line and column a file can have."""
     first = Positions.of(read_yaml("id: A\nrequirements:\n  - {id: '1'}\n"))
     second = Positions.of(read_yaml("\nid: B\nrequirements:\n  - {id: '2'}\n", first_line=40))
     assert all(path in second and next(p for p in second if p == path) is path for path in first)
     assert second[("requirements", 0, "id")] == Position(43, 6)
+    assert first._layout is second._layout and first != second
+    other = Positions.of(read_yaml("id: C\nrequirements: []\n"))
+    assert other._layout is not first._layout and list(other) == [("id",), ("requirements",), ()]
     wide = " " * 70_000 + "x: 1\n"
     far = Positions.of(read_yaml("{" + wide + "}", first_line=5_000_000))
     assert far[("x",)] == Position(5_000_000, 70_002)
-    assert all(isinstance(place, int) for place in far._at.values())
+    assert far._places.itemsize == 8  # type: ignore[union-attr]
+    beyond = Positions({("x",): (5_000_000_000 << 32) | 3})  # a line no 8-byte word holds
+    assert beyond[("x",)] == Position(5_000_000_000, 3) and beyond.get(("y",)) is None
+
+
+def test_documents_of_every_shape_keep_a_layout_of_their_own_past_the_shared_ones(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import mltrl_docs.yamldata as yamldata
+
+    monkeypatch.setattr(yamldata, "_LAYOUTS", {})
+    monkeypatch.setattr(yamldata, "MAX_LAYOUTS", 2)
+    read = [Positions.of(read_yaml(f"field_{n}: {n}\n", first_line=n + 1)) for n in range(5)]
+    assert len(yamldata._LAYOUTS) == 2
+    assert [dict(p) for p in read] == [{(f"field_{n}",): Position(n + 1, 1), (): Position(n + 1, 1)}
+                                       for n in range(5)]
 
 
 def test_positions_of_keys_and_values_are_one_based_and_offset() -> None:

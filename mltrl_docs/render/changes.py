@@ -77,13 +77,18 @@ class SectionChange:
     diff: SectionDiff
     title: str
     """The heading, or (the text before the first heading) ``changes.section.lead`` in the site's language."""
-    lines: tuple[DiffLine, ...]
     size: str
     """The lines added and removed, in words (``lines_text``)."""
 
     @property
     def kind(self) -> ChangeKind:
         return self.diff.kind
+
+    @property
+    def lines(self) -> tuple[DiffLine, ...]:
+        """The diff's lines, each with its sign apart: made when a page shows them, not kept with
+        every card's context until its page is rendered (a third of a 1,000-card build's contexts)."""
+        return tuple(diff_lines(self.diff.lines))
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,8 +262,8 @@ def change_view(change: CardChange, messages: Messages | None = None) -> ChangeV
     m = messages or english()
     requirements = tuple(RequirementChangeView(r, tuple(_criterion(a, m) for a in r.acceptance))
                          for r in change.requirements)
-    sections = tuple(SectionChange(d, d.title or m.text("changes.section.lead"), tuple(diff_lines(d.lines)),
-                                   lines_text(d.added, d.removed, m)) for d in change.sections)
+    sections = tuple(SectionChange(d, d.title or m.text("changes.section.lead"), lines_text(d.added, d.removed, m))
+                     for d in change.sections)
     counts = Counts(
         sum(r.kind is ChangeKind.ADDED for r in change.requirements),
         sum(r.kind is ChangeKind.REMOVED for r in change.requirements),

@@ -440,9 +440,9 @@ def term_usage(dossier: Dossier, glossary: Glossary, prefix: str,
         for card in project.cards:
             used = partial(_anchors_used, matcher, card)
             anchors = recall(kept.terms if kept else None, card.path, (card, project.id), used)
+            use = TermUse(card_uri(prefix, card), card.level.number)  # one for all the terms it uses
             for anchor in anchors:
-                usage.setdefault(by_anchor[anchor], {}).setdefault(project.id, []).append(
-                    TermUse(card_uri(prefix, card), card.level.number))
+                usage.setdefault(by_anchor[anchor], {}).setdefault(project.id, []).append(use)
     return {entry: tuple((p, tuple(cards)) for p, cards in usage[entry].items())
             for entry in glossary.entries if entry in usage}  # in the glossary's order, build after build
 
