@@ -316,7 +316,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
                 again[located.severity] += 1
             else:
                 _LOGGED[located.severity](line)
-            self._said[(located, where)] = line
+            if self.serving:  # what the next rebuild compares with; a build has no next
+                self._said[(located, where)] = line
         self._unrepeated = sum(again.values())
         if not repeat:
             _said_again(again, len(said.keys() - self._said.keys()))
@@ -593,6 +594,7 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
         self.pages, self.published, self.views, self.nav_entries = {}, {}, None, ()
         forget_diffs()
         forget_parses()
+        give_back()  # the pages' search texts and the search index fit in what the dossier held
 
     on_env = CombinedEvent(_compile_once, _let_go)
 
