@@ -60,10 +60,6 @@ EXTRA_PLACEHOLDERS: Mapping[str, frozenset[str]] = MappingProxyType({
 """Placeholders a site's override of these messages may use besides the table's own."""
 
 
-MAX_SAID = 20_000
-"""Messages with their values a ``Messages`` keeps (``_said``) before it starts again."""
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class Messages:
     """One language's message table, with a site's overrides applied (compared by identity:
@@ -74,9 +70,6 @@ class Messages:
     table: Mapping[str, Message]
     _dates: dict[dt.date, str] = field(default_factory=dict, init=False, repr=False, compare=False)
     """The days said so far (``date``)."""
-    _said: dict[tuple[object, ...], str] = field(default_factory=dict, init=False, repr=False, compare=False)
-    """Messages said so far with their values (``text``, ``plural``): pages' contexts say the
-    same few hundred ("3 lines added, 1 removed") tens of thousands of times, and keep them."""
 
     def message(self, key: str) -> Message:
         """The raw message; an unknown key is a programming error (KeyError)."""
@@ -88,25 +81,11 @@ class Messages:
 
     def text(self, key: str, **values: object) -> str:
         """The message ``key`` with its placeholders filled from ``values``."""
-        return self._once(key, None, values)
+        return self.compose(key, values)
 
     def plural(self, key: str, count: int, **values: object) -> str:
         """The plural message ``key`` in the form ``count`` takes; ``{count}`` is the count."""
-        return self._once(key, count, values)
-
-    def _once(self, key: str, count: int | None, values: dict[str, object]) -> str:
-        """``compose``, the same text object for the same message and values (by type too: 1 and
-        True are equal, and print differently)."""
-        said = (key, count, *((name, type(value), value) for name, value in values.items()))
-        try:
-            found = self._said.get(said)
-        except TypeError:  # a value that cannot be a key (a list): composed every time
-            return self.compose(key, values, count=count)
-        if found is None:
-            if len(self._said) >= MAX_SAID:
-                self._said.clear()
-            found = self._said[said] = self.compose(key, values, count=count)
-        return found
+        return self.compose(key, values, count=count)
 
     def compose(self, key: str, values: Mapping[str, object], *, count: int | None = None,
                 text: Callable[[str], str] = str, value: Callable[[object], str] | None = None) -> str:

@@ -380,20 +380,3 @@ def test_value_labels_name_an_enum_value_in_the_sites_language() -> None:
     renderer.use_messages(messages_for("de"))
     assert _render(renderer, "{{ value_label(d) }}", d=Decision.CHANGES_REQUESTED) == "Änderungen angefordert"
 
-
-def test_a_message_said_again_with_the_same_values_is_the_same_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pages' contexts keep the messages they say: the same message with the same values is kept
-    once, however often it is said; values equal but of another type print as their own type."""
-    import mltrl_docs.messages as messages_module
-
-    m = load_messages("en")[0]
-    first = m.plural("changes.lines.added", 3)
-    assert m.plural("changes.lines.added", 3) is first and first == "3 lines added"
-    assert m.text("changes.lines", added="1", removed="2") is m.text("changes.lines", added="1", removed="2")
-    assert m.text("page.card.title", project="P", level=True, date="d") != m.text(
-        "page.card.title", project="P", level=1, date="d")
-    assert "['x']" in m.text("page.card.title", project=["x"], level=1, date="d")  # not a key: said anyway
-    monkeypatch.setattr(messages_module, "MAX_SAID", 2)
-    fresh = load_messages("en")[0]
-    said = [fresh.plural("changes.lines.added", n) for n in range(5)]
-    assert said == [f"{n} line{'' if n == 1 else 's'} added" for n in range(5)] and len(fresh._said) <= 2
