@@ -250,15 +250,21 @@ class SectionDiff:
     added: int
     """Lines added (all of its diff, whatever ``lines`` keeps)."""
     removed: int
-    lines: tuple[str, ...]
-    """The unified diff without its file headers: '@@ -a,b +c,d @@' hunk headers, then lines
-    starting with ' ' (context), '-' (removed) or '+' (added)."""
+    text: str
+    """``lines`` joined by newlines (which no line holds: they are a body's lines): one string a
+    diff, not one per line, for every card's changes a build keeps until its pages are rendered."""
     truncated: bool = False
     """``lines`` stops at ``MAX_SHOWN_LINES``."""
     whole: bool = False
     """Too long to diff line by line (``MAX_DIFF_LINES``): counted as replaced whole, no lines kept."""
     line: int | None = None
     """The heading's line in the card's file (None: removed, or the text before the first heading)."""
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The unified diff without its file headers: '@@ -a,b +c,d @@' hunk headers, then lines
+        starting with ' ' (context), '-' (removed) or '+' (added)."""
+        return tuple(self.text.split("\n")) if self.text else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,7 +478,7 @@ def section_diffs(before: Body | None, after: Body) -> Iterator[SectionDiff]:
 
 def _diff(title: str, kind: ChangeKind, old: tuple[str, ...], new: tuple[str, ...], line: int | None) -> SectionDiff:
     if len(old) > MAX_DIFF_LINES or len(new) > MAX_DIFF_LINES:
-        return SectionDiff(title, kind, len(new), len(old), (), whole=True, line=line)
+        return SectionDiff(title, kind, len(new), len(old), "", whole=True, line=line)
     added = removed = 0
     kept: list[str] = []
     truncated = False
@@ -487,7 +493,7 @@ def _diff(title: str, kind: ChangeKind, old: tuple[str, ...], new: tuple[str, ..
             kept.append(text)
         else:
             truncated = True
-    return SectionDiff(title, kind, added, removed, tuple(kept), truncated, line=line)
+    return SectionDiff(title, kind, added, removed, "\n".join(kept), truncated, line=line)
 
 
 # --- since when ------------------------------------------------------------------------

@@ -175,6 +175,8 @@ def test_a_card_without_an_earlier_approved_card_has_no_baseline_and_everything_
     assert [(s.title, s.kind) for s in change.sections] == [
         ("", ChangeKind.ADDED), ("Model / algorithm info", ChangeKind.ADDED), ("Data considerations", ChangeKind.ADDED)]
     assert change.sections[0].lines == ("@@ -0,0 +1 @@", "+**TL;DR**: A monitor that warns when search traffic drifts.")
+    # Kept as one string a diff (its lines are a body's: none holds a newline), given back as lines.
+    assert change.sections[0].text == "@@ -0,0 +1 @@\n+**TL;DR**: A monitor that warns when search traffic drifts."
 
 
 def test_an_approval_that_does_not_hold_is_no_baseline(write, write_card, tmp_path: Path) -> None:
