@@ -59,8 +59,8 @@ class Section:
     source: str = field(repr=False)
     """The whole body's Markdown, which every section of the body shares: a card keeps its
     text once, not once more in its sections (a dossier holds every card's body for the build)."""
-    start: int = 0
-    end: int = 0
+    start: int
+    end: int
     """Where ``markdown`` is in ``source``."""
 
     @property

@@ -454,8 +454,8 @@ class MltrlPlugin(BasePlugin[MltrlConfig]):
     @event_priority(-100)  # after every other plugin's on_page_content: the page as they all left it is held
     def _hold_page(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         """A generated page waits for its build on disk (``held``), not as the HTML MkDocs would
-        keep to the end of the build; its search view waits with it, and its context goes (at
-        1,000 cards, 11 MiB less at the peak, which comes as the last page is rendered)."""
+        keep to the end of the build; its search view waits with it, and its context goes (the
+        contexts of the pages not yet rendered are all that is left of them by the last page)."""
         uri = page.file.src_uri
         if self.held is None or uri not in self.pages:
             return html
